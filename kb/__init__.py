@@ -1,0 +1,26 @@
+"""Observatoire des pratiques de l'ISIC: the knowledge base application."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from kb.config import load_settings
+
+csrf = CSRFProtect()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: settings, then database, templates, errors, views and commands."""
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app.config.from_mapping(load_settings(test_config))
+
+    from kb import cli, db, errors, rendering, views
+
+    db.init_app(app)
+    csrf.init_app(app)
+    rendering.init_app(app)
+    errors.init_app(app)
+    views.init_app(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,83 @@
+"""The `observatoire` command group: db, demo, serve (index and user commands come later)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+from sqlalchemy import func
+from sqlmodel import select
+
+from kb.db import new_session
+from kb.models import FieldAction
+
+
+def _progress(step: str, done: int, total: int) -> None:
+    # Counts go to stderr so stdout stays usable in scripts.
+    end = "\n" if done >= total else "\r"
+    click.echo(f"  {step} : {done}/{total}", err=True, nl=False)
+    click.echo(end, err=True, nl=False)
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Ne rien faire si la base contient déjà des actions.")
+@click.option("--seed", default=2012, show_default=True, help="Graine du générateur (données identiques).")
+def demo_command(if_empty: bool, seed: int) -> None:
+    """Charger les données de démonstration (inventées)."""
+    from kb.demo import generate
+
+    with new_session() as session:
+        existing = session.exec(select(func.count()).select_from(FieldAction)).one()
+        if existing and if_empty:
+            click.echo(f"La base contient déjà {existing} actions : données de démonstration non chargées.", err=True)
+            return
+        counts = generate(session, seed=seed, progress=_progress)
+        session.commit()
+    summary = ", ".join(f"{value} {name}" for name, value in counts.items())
+    click.echo(f"Données de démonstration chargées : {summary}.", err=True)
+
+
+@click.command("serve")
+@click.option("--bind", default=None, help="Adresse HOST:PORT (défaut : KB_BIND ou 127.0.0.1:5000).")
+@click.option("--workers", default=None, type=click.IntRange(1, 64), help="Nombre de processus (défaut : KB_WORKERS ou 2).")
+def serve_command(bind: str | None, workers: int | None) -> None:
+    """Servir l'application avec gunicorn (serveur de production)."""
+    from gunicorn.app.base import BaseApplication
+
+    app = current_app._get_current_object()
+    options = {"bind": bind or app.config["BIND"], "workers": workers or app.config["WORKERS"],
+               "accesslog": "-", "timeout": 60}
+
+    class _Server(BaseApplication):
+        def load_config(self) -> None:
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Flask:
+            return app
+
+    click.echo(f"Observatoire servi sur http://{options['bind']}", err=True)
+    _Server().run()
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands owned by this module."""
+    app.cli.add_command(demo_command)
+    app.cli.add_command(serve_command)
+
+
+def _create_app():
+    from kb import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
+def main() -> None:
+    """Observatoire des pratiques de l'ISIC : commandes d'administration."""
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""Settings with safe defaults, read from the environment (KB_* variables)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+DEFAULT_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+DEFAULT_TILES_ATTRIBUTION = "&copy; les contributeurs d'OpenStreetMap"
+
+
+def _secret_key(instance_dir: Path) -> str:
+    """Return KB_SECRET_KEY, else a key generated once and kept in the instance dir."""
+    from_env = os.environ.get("KB_SECRET_KEY")
+    if from_env:
+        return from_env
+    key_file = instance_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # Created with 0600 so the key is not readable by other local users.
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def load_settings(overrides: dict | None = None) -> dict:
+    """Build the app config from the environment, then apply test or caller overrides."""
+    overrides = dict(overrides or {})
+    instance_dir = Path(
+        overrides.pop("INSTANCE_DIR", None) or os.environ.get("KB_INSTANCE_DIR", "instance")
+    ).resolve()
+    settings = {
+        "INSTANCE_DIR": str(instance_dir),
+        "DATABASE_URL": os.environ.get(
+            "KB_DATABASE_URL", f"sqlite:///{instance_dir / 'observatoire.sqlite3'}"
+        ),
+        "INDEX_DIR": os.environ.get("KB_INDEX_DIR", str(instance_dir / "index")),
+        "TILES_URL": os.environ.get("KB_TILES_URL", DEFAULT_TILES_URL),
+        "TILES_ATTRIBUTION": os.environ.get("KB_TILES_ATTRIBUTION", DEFAULT_TILES_ATTRIBUTION),
+        "BIND": os.environ.get("KB_BIND", "127.0.0.1:5000"),
+        "WORKERS": int(os.environ.get("KB_WORKERS", "2")),
+        "PAGE_SIZE": 20,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("KB_SECURE_COOKIES", "0") == "1",
+        "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
+    }
+    settings.update(overrides)
+    if "SECRET_KEY" not in settings:
+        settings["SECRET_KEY"] = _secret_key(instance_dir)
+    return settings

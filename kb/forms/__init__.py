@@ -1,0 +1,1 @@
+"""Input models and form parsing: validation with French messages, before any service runs."""

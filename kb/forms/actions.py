@@ -1,0 +1,201 @@
+"""Input models for field actions: the main fields and their repeated rows (people, effects...)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from pydantic import field_validator, model_validator
+from sqlmodel import Field, SQLModel
+from werkzeug.datastructures import MultiDict
+
+from kb.forms.base import FormResult, blank_to_none, split_list, validate, validate_rows
+from kb.forms.fields import check_choice, check_coordinates, coordinate, parse_date
+from kb.models import choices
+
+
+class PersonRow(SQLModel):
+    """A practitioner's part in the action."""
+
+    practitioner_id: int
+    role: str = "porteur"
+
+    @field_validator("role")
+    @classmethod
+    def _role(cls, v: str) -> str:
+        return check_choice(v, choices.ACTION_ROLES)
+
+
+class EffectRow(SQLModel):
+    """An observed effect."""
+
+    dimension: str
+    description: str = Field(min_length=3, max_length=5000)
+    indicator: str = Field(default="", max_length=2000)
+
+    @field_validator("dimension")
+    @classmethod
+    def _dimension(cls, v: str) -> str:
+        return check_choice(v, choices.EFFECT_DIMENSIONS)
+
+
+class BarrierRow(SQLModel):
+    """A barrier (frein) seen by one category of actor."""
+
+    kind: str
+    actor_category: str
+    description: str = Field(min_length=3, max_length=5000)
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, v: str) -> str:
+        return check_choice(v, choices.BARRIER_KINDS)
+
+    @field_validator("actor_category")
+    @classmethod
+    def _actor(cls, v: str) -> str:
+        return check_choice(v, choices.ACTOR_CATEGORIES)
+
+
+class LeverRow(SQLModel):
+    """A lever (levier)."""
+
+    description: str = Field(min_length=3, max_length=5000)
+
+
+class ActionInput(SQLModel):
+    """Everything a user submits to create or change a field action."""
+
+    title: str = Field(min_length=3, max_length=200)
+    summary: str = Field(min_length=10, max_length=3000)
+    writeup: str = Field(default="", max_length=200_000)
+    mode: str
+    territory_id: int | None = None
+    commune: str | None = Field(default=None, max_length=120)
+    address: str = Field(default="", max_length=300)
+    latitude: float | None = None
+    longitude: float | None = None
+    location_precision: str = "exacte"
+    start_date: date | None = None
+    end_date: date | None = None
+    status: str = "en_cours"
+    publication_status: str = "publiee"
+    publics: list[str] = []
+    themes: list[str] = []
+    partner_ids: list[int] = []
+    tool_ids: list[int] = []
+    people: list[PersonRow] = []
+    effects: list[EffectRow] = []
+    barriers: list[BarrierRow] = []
+    levers: list[LeverRow] = []
+
+    _blank = field_validator("territory_id", "commune", mode="before")(classmethod(lambda cls, v: blank_to_none(v)))
+    _coord = field_validator("latitude", "longitude", mode="before")(classmethod(lambda cls, v: coordinate(v)))
+    _dates = field_validator("start_date", "end_date", mode="before")(classmethod(lambda cls, v: parse_date(v)))
+
+    @field_validator("title", "summary", "writeup", "address", mode="before")
+    @classmethod
+    def _strip(cls, v: Any) -> Any:
+        return v.strip() if isinstance(v, str) else v
+
+    @field_validator("mode")
+    @classmethod
+    def _mode(cls, v: str) -> str:
+        return check_choice(v, choices.INTERVENTION_MODES)
+
+    @field_validator("status")
+    @classmethod
+    def _status(cls, v: str) -> str:
+        return check_choice(v, choices.ACTION_STATUSES)
+
+    @field_validator("publication_status")
+    @classmethod
+    def _publication(cls, v: str) -> str:
+        return check_choice(v, choices.PUBLICATION_STATUSES)
+
+    @field_validator("location_precision")
+    @classmethod
+    def _precision(cls, v: str) -> str:
+        return check_choice(v, choices.LOCATION_PRECISIONS)
+
+    @field_validator("publics", "themes")
+    @classmethod
+    def _tag_names(cls, v: list[str]) -> list[str]:
+        if any(len(name) > 100 for name in v):
+            raise ValueError("Chaque mot-clé doit faire au plus 100 caractères.")
+        return v
+
+    @model_validator(mode="after")
+    def _consistency(self) -> ActionInput:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValueError("La date de fin précède la date de début.")
+        check_coordinates(self.latitude, self.longitude)
+        return self
+
+
+# Where a whole-model rule failed, show the message next to the field it concerns.
+MODEL_ERROR_FIELDS = {"La date de fin": "end_date", "Indiquez la latitude": "latitude", "Coordonnées": "latitude"}
+
+
+def _ids(form: Mapping[str, Any], name: str) -> list[str]:
+    getlist = getattr(form, "getlist", None)
+    values = getlist(name) if getlist else form.get(name, [])
+    return [v for v in values if str(v).strip()]
+
+
+def parse_action_form(form: Mapping[str, Any]) -> FormResult[ActionInput]:
+    """Validate an action form (a werkzeug MultiDict or a plain dict)."""
+    raw = {key: form.get(key) for key in ActionInput.model_fields if key in form}
+    raw["publics"] = split_list(form.get("publics"))
+    raw["themes"] = split_list(form.get("themes"))
+    raw["partner_ids"] = _ids(form, "partner_ids")
+    raw["tool_ids"] = _ids(form, "tool_ids")
+    errors: dict[str, str] = {}
+    sub_rows = {
+        "people": (PersonRow, ("practitioner_id", "role")),
+        "effects": (EffectRow, ("dimension", "description", "indicator")),
+        "barriers": (BarrierRow, ("kind", "actor_category", "description")),
+        "levers": (LeverRow, ("description",)),
+    }
+    for prefix, (model, fields) in sub_rows.items():
+        valid, row_errors = validate_rows(model, form, prefix, fields)
+        raw[prefix] = [row.model_dump() for row in valid]
+        errors.update(row_errors)
+    result = validate(ActionInput, raw)
+    for key, message in result.errors.items():
+        if key == "__all__":
+            key = next((f for start, f in MODEL_ERROR_FIELDS.items() if message.startswith(start)), key)
+        errors.setdefault(key, message)
+    if errors:
+        return FormResult(errors=errors)
+    return result
+
+
+def action_form_values(action) -> MultiDict:
+    """The form's initial values for an existing action (same names as the submitted form)."""
+    values = MultiDict()
+    for name in ("title", "summary", "writeup", "mode", "address", "location_precision", "status",
+                 "publication_status"):
+        values[name] = getattr(action, name) or ""
+    values["territory_id"] = str(action.territory_id or "")
+    values["commune"] = action.commune_insee or ""
+    values["latitude"] = "" if action.latitude is None else str(action.latitude)
+    values["longitude"] = "" if action.longitude is None else str(action.longitude)
+    values["start_date"] = action.start_date.isoformat() if action.start_date else ""
+    values["end_date"] = action.end_date.isoformat() if action.end_date else ""
+    values["publics"] = ", ".join(t.name for t in action.tags_of("public"))
+    values["themes"] = ", ".join(t.name for t in action.tags_of("theme"))
+    values.setlist("partner_ids", [str(o.id) for o in action.partners])
+    values.setlist("tool_ids", [str(t.id) for t in action.tools])
+    for i, link in enumerate(action.practitioner_links):
+        values[f"people-{i}-practitioner_id"], values[f"people-{i}-role"] = str(link.practitioner_id), link.role
+    for i, e in enumerate(action.effects):
+        values[f"effects-{i}-dimension"], values[f"effects-{i}-description"] = e.dimension, e.description
+        values[f"effects-{i}-indicator"] = e.indicator
+    for i, b in enumerate(action.barriers):
+        values[f"barriers-{i}-kind"], values[f"barriers-{i}-actor_category"] = b.kind, b.actor_category
+        values[f"barriers-{i}-description"] = b.description
+    for i, lever in enumerate(action.levers):
+        values[f"levers-{i}-description"] = lever.description
+    return values

@@ -1,0 +1,39 @@
+"""SQLModel tables, one module per domain; importing this package registers them all."""
+
+from sqlmodel import SQLModel
+
+# Named constraints let later Alembic migrations alter them (SQLite batch mode needs names).
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# isort: split
+
+from kb.models.action import ActionPractitioner, FieldAction
+from kb.models.findings import Barrier, Effect, Lever, Tool, ToolAction
+from kb.models.people import ActionPartner, Organisation, Practitioner, PractitionerOrganisation
+from kb.models.tag import ActionTag, Tag
+from kb.models.territory import Commune, Territory, TerritoryCommune
+
+__all__ = [
+    "ActionPartner",
+    "ActionPractitioner",
+    "ActionTag",
+    "Barrier",
+    "Commune",
+    "Effect",
+    "FieldAction",
+    "Lever",
+    "Organisation",
+    "Practitioner",
+    "PractitionerOrganisation",
+    "Tag",
+    "Territory",
+    "TerritoryCommune",
+    "Tool",
+    "ToolAction",
+]

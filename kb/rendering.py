@@ -1,0 +1,77 @@
+"""Template helpers: sanitised Markdown, French dates in Europe/Paris time, vocabulary labels."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import markdown as markdown_lib
+import nh3
+from flask import Flask, request, url_for
+from markupsafe import Markup
+
+from kb.models import choices
+
+PARIS = ZoneInfo("Europe/Paris")
+MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+          "octobre", "novembre", "décembre"]
+ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote", "code", "pre",
+                "h2", "h3", "h4", "h5", "h6", "a", "hr", "table", "thead", "tbody", "tr", "th", "td"}
+
+
+def markdown_to_html(text: str) -> Markup:
+    """Render Markdown and keep only safe tags (no script, style, event handlers or raw iframes)."""
+    html = markdown_lib.markdown(text or "", extensions=["extra", "sane_lists"])
+    cleaned = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}, "th": {"align"}, "td": {"align"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow noopener",
+    )
+    return Markup(cleaned)
+
+
+def french_date(value: date | datetime | None) -> str:
+    """'24 février 2012'; datetimes are shown in Paris time (stored naive values are UTC)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        local = aware.astimezone(PARIS)
+        return f"{local.day} {MONTHS[local.month - 1]} {local.year} à {local:%H:%M}"
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def page_url(page: int) -> str:
+    """The current URL with another page number, keeping every filter."""
+    args = request.args.to_dict(flat=False)
+    args["page"] = [str(page)]
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def attr_pair(obj: object, value_attr: str, text_attr: str) -> tuple:
+    """(value, text) for a select option from an object's attributes."""
+    return getattr(obj, value_attr), getattr(obj, text_attr)
+
+
+def row_count(values, prefix: str, blanks: int = 2) -> int:
+    """How many `prefix-<n>-...` rows a form shows: the filled ones plus a few blank ones."""
+    highest = -1
+    for key in values:
+        parts = key.split("-")
+        if len(parts) == 3 and parts[0] == prefix and parts[1].isdigit():
+            highest = max(highest, int(parts[1]))
+    return highest + 1 + blanks
+
+
+def init_app(app: Flask) -> None:
+    """Register the filters and globals used by templates."""
+    app.add_template_filter(markdown_to_html, "markdown")
+    app.add_template_filter(french_date, "date_fr")
+    app.add_template_global(choices, "choices")
+    app.add_template_global(choices.label, "label")
+    app.add_template_global(page_url, "page_url")
+    app.add_template_global(row_count, "row_count")
+    app.add_template_filter(attr_pair, "attr_pair")
+    app.add_template_filter(lambda value: (value, value), "pair_self")

@@ -1,0 +1,160 @@
+"""Field actions: list with filters, create, change, delete."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
+
+from kb.errors import DomainError
+from kb.forms.actions import ActionInput
+from kb.forms.filters import ActionFilters
+from kb.models import (
+    ActionPractitioner,
+    ActionTag,
+    Barrier,
+    Commune,
+    Effect,
+    FieldAction,
+    Lever,
+    Organisation,
+    Practitioner,
+    Tag,
+    Territory,
+    Tool,
+)
+from kb.policy import Viewer, visible_publication_statuses
+from kb.services import Page
+from kb.services.places import resolve_commune
+from kb.services.tags import get_or_create_tags, tags_in_use
+
+LIST_LOADS = (selectinload(FieldAction.territory), selectinload(FieldAction.commune), selectinload(FieldAction.tags))
+
+
+def _has_tag(kind: str, slug: str):
+    return FieldAction.id.in_(
+        select(ActionTag.action_id).join(Tag, Tag.id == ActionTag.tag_id).where(Tag.kind == kind, Tag.slug == slug)
+    )
+
+
+def filtered_actions_query(filters: ActionFilters, viewer: Viewer):
+    """SELECT of the actions this viewer may see that match the filters (not ordered, not paged)."""
+    stmt = select(FieldAction).where(FieldAction.publication_status.in_(visible_publication_statuses(viewer)))
+    if filters.territory:
+        stmt = stmt.where(FieldAction.territory_id.in_(select(Territory.id).where(Territory.slug == filters.territory)))
+    if filters.commune:
+        stmt = stmt.where(FieldAction.commune_insee == filters.commune)
+    if filters.mode:
+        stmt = stmt.where(FieldAction.mode == filters.mode)
+    if filters.status:
+        stmt = stmt.where(FieldAction.status == filters.status)
+    if filters.public:
+        stmt = stmt.where(_has_tag("public", filters.public))
+    if filters.theme:
+        stmt = stmt.where(_has_tag("theme", filters.theme))
+    if filters.year:
+        stmt = stmt.where(FieldAction.start_date >= date(filters.year, 1, 1),
+                          FieldAction.start_date <= date(filters.year, 12, 31))
+    return stmt
+
+
+def list_actions(session: Session, filters: ActionFilters, viewer: Viewer, per_page: int = 20) -> Page[FieldAction]:
+    """One page of visible actions matching the filters, newest first."""
+    stmt = filtered_actions_query(filters, viewer)
+    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
+    items = session.exec(
+        stmt.options(*LIST_LOADS)
+        .order_by(FieldAction.start_date.desc().nulls_last(), FieldAction.id.desc())
+        .offset((filters.page - 1) * per_page).limit(per_page)
+    ).all()
+    return Page(items=list(items), total=total, page=filters.page, per_page=per_page)
+
+
+def latest_actions(session: Session, viewer: Viewer, limit: int = 6) -> list[FieldAction]:
+    """The most recently added visible actions."""
+    stmt = filtered_actions_query(ActionFilters(), viewer).options(*LIST_LOADS)
+    return list(session.exec(stmt.order_by(FieldAction.created_at.desc(), FieldAction.id.desc()).limit(limit)))
+
+
+def filter_options(session: Session, viewer: Viewer) -> dict:
+    """Values offered by the filter form: only those some visible action has."""
+    visible = select(FieldAction.id).where(FieldAction.publication_status.in_(visible_publication_statuses(viewer)))
+    communes = session.exec(
+        select(Commune).where(Commune.insee.in_(select(FieldAction.commune_insee).where(FieldAction.id.in_(visible))))
+        .order_by(Commune.name)
+    ).all()
+    years = session.exec(
+        select(FieldAction.start_date).where(FieldAction.id.in_(visible), FieldAction.start_date.is_not(None))
+    ).all()
+    return {
+        "territories": list(session.exec(select(Territory).order_by(Territory.name))),
+        "communes": list(communes),
+        "publics": tags_in_use(session, "public", visible),
+        "themes": tags_in_use(session, "theme", visible),
+        "years": sorted({d.year for d in years}, reverse=True),
+    }
+
+
+def get_action(session: Session, action_id: int) -> FieldAction | None:
+    """An action with everything its page shows, or None."""
+    return session.get(FieldAction, action_id)
+
+
+def _by_ids(session: Session, model, ids: list[int], field: str, what: str) -> list:
+    found = list(session.exec(select(model).where(model.id.in_(ids)))) if ids else []
+    if len(found) != len(set(ids)):
+        raise DomainError(f"{what} choisi·e n'existe plus. Rechargez la page.", field=field)
+    return found
+
+
+def _apply(session: Session, action: FieldAction, data: ActionInput) -> None:
+    if data.territory_id is not None and session.get(Territory, data.territory_id) is None:
+        raise DomainError("Ce territoire n'existe pas.", field="territory_id")
+    commune = resolve_commune(session, data.commune) if data.commune else None
+    for name in ("title", "summary", "writeup", "mode", "territory_id", "address", "location_precision",
+                 "start_date", "end_date", "status", "publication_status"):
+        setattr(action, name, getattr(data, name))
+    action.commune_insee = commune.insee if commune else None
+    if data.latitude is not None:
+        action.latitude, action.longitude = data.latitude, data.longitude
+    elif commune is not None:
+        # No point given: place the action at the commune's centre.
+        action.latitude, action.longitude = commune.latitude, commune.longitude
+    else:
+        action.latitude = action.longitude = None
+    action.tags = [t for t in action.tags if t.kind not in ("public", "theme")] + \
+        get_or_create_tags(session, "public", data.publics) + get_or_create_tags(session, "theme", data.themes)
+    action.partners = _by_ids(session, Organisation, data.partner_ids, "partner_ids", "Une organisation")
+    action.tools = _by_ids(session, Tool, data.tool_ids, "tool_ids", "Un outil")
+    people_ids = [row.practitioner_id for row in data.people]
+    if len(people_ids) != len(set(people_ids)):
+        raise DomainError("Une même personne est indiquée deux fois.", field="people")
+    _by_ids(session, Practitioner, people_ids, "people", "Un·e intervenant·e")
+    action.practitioner_links = [ActionPractitioner(practitioner_id=r.practitioner_id, role=r.role) for r in data.people]
+    action.effects = [Effect(**row.model_dump()) for row in data.effects]
+    action.barriers = [Barrier(**row.model_dump()) for row in data.barriers]
+    action.levers = [Lever(**row.model_dump()) for row in data.levers]
+
+
+def create_action(session: Session, data: ActionInput, actor: Viewer) -> FieldAction:
+    """Create an action from validated input."""
+    action = FieldAction(title=data.title, summary=data.summary, mode=data.mode)
+    session.add(action)
+    _apply(session, action, data)
+    session.flush()
+    return action
+
+
+def update_action(session: Session, action: FieldAction, data: ActionInput, actor: Viewer) -> FieldAction:
+    """Replace an action's content with validated input."""
+    _apply(session, action, data)
+    session.flush()
+    return action
+
+
+def delete_action(session: Session, action: FieldAction, actor: Viewer) -> None:
+    """Delete an action with its effects, barriers, levers and links."""
+    session.delete(action)
+    session.flush()

@@ -1,0 +1,81 @@
+"""Practitioners: the directory (listed people only), detail, create, edit, delete."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from kb import policy
+from kb.db import get_session
+from kb.forms.filters import parse_people_filters
+from kb.forms.people import parse_practitioner_form, practitioner_form_values
+from kb.models import Practitioner, choices
+from kb.services import catalog
+from kb.services import people as services
+from kb.views._forms import current_viewer, delete_cycle, form_cycle
+
+bp = Blueprint("practitioners", __name__, url_prefix="/intervenants")
+
+
+def _get(person_id: int, *, for_edit: bool = False) -> Practitioner:
+    person, viewer = get_session().get(Practitioner, person_id), current_viewer()
+    allowed = policy.can_edit(viewer) if for_edit else person is not None and policy.is_listed(viewer, person)
+    if person is None or not allowed:
+        abort(404)
+    return person
+
+
+def _form_context(session) -> dict:
+    return {"territories": catalog.territories(session), "organisations": catalog.form_choices(session)["organisations"]}
+
+
+@bp.route("/")
+def index():
+    """Annuaire des intervenant·es qui ont accepté d'y figurer."""
+    session, viewer = get_session(), current_viewer()
+    filters, errors = parse_people_filters(request.args, choices.FUNCTIONS)
+    return render_template("practitioners/list.html", page=services.list_practitioners(session, filters, viewer),
+                           filters=filters, errors=errors, territories=catalog.territories(session))
+
+
+@bp.route("/<int:person_id>")
+def detail(person_id: int):
+    """Fiche d'un·e intervenant·e : fonction, compétences, actions ; coordonnées si consenties."""
+    person, viewer = _get(person_id), current_viewer()
+    links = [link for link in person.action_links if
+             link.action.publication_status in policy.visible_publication_statuses(viewer)]
+    return render_template("practitioners/detail.html", person=person, links=links,
+                           show_contact=policy.can_see_contact(viewer, person))
+
+
+@bp.route("/nouveau", methods=["GET", "POST"])
+def create():
+    """Formulaire d'ajout d'un·e intervenant·e."""
+    session, viewer = get_session(), current_viewer()
+    return form_cycle(parse=parse_practitioner_form,
+                      save=lambda data: services.save_practitioner(session, data, viewer),
+                      template="practitioners/form.html", initial=MultiDict(),
+                      success=lambda p: url_for(".detail", person_id=p.id) if p.consent_listed else url_for(".index"),
+                      message="La fiche a été enregistrée.", person=None, **_form_context(session))
+
+
+@bp.route("/<int:person_id>/modifier", methods=["GET", "POST"])
+def edit(person_id: int):
+    """Formulaire de modification d'un·e intervenant·e (consentements compris)."""
+    session, viewer, person = get_session(), current_viewer(), _get(person_id, for_edit=True)
+    return form_cycle(parse=parse_practitioner_form,
+                      save=lambda data: services.save_practitioner(session, data, viewer, person),
+                      template="practitioners/form.html", initial=practitioner_form_values(person),
+                      success=lambda p: url_for(".detail", person_id=p.id) if p.consent_listed else url_for(".index"),
+                      message="Les modifications ont été enregistrées.", person=person, **_form_context(session))
+
+
+@bp.route("/<int:person_id>/supprimer", methods=["GET", "POST"])
+def delete(person_id: int):
+    """Confirmation puis suppression d'un·e intervenant·e."""
+    session, viewer, person = get_session(), current_viewer(), _get(person_id, for_edit=True)
+    return delete_cycle(obj=person, delete=lambda p: services.delete_practitioner(session, p, viewer),
+                        template="confirm_delete.html", success=url_for(".index"),
+                        message="La fiche a été supprimée.", what="la fiche de", name=person.full_name,
+                        cancel=url_for(".index"))
+

@@ -1,0 +1,105 @@
+"""Organisations and practitioners: forms, directory listing and consent to show contact details."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from kb.models import ActionPractitioner, FieldAction, Organisation, Practitioner, PractitionerOrganisation
+from tests.conftest import post_form
+
+
+def test_create_organisation_with_commune_from_its_name(client, session):
+    response = post_form(client, "/organisations/nouvelle", {
+        "name": "Maison des familles du Trébon", "kind": "association", "commune": "arles",
+        "postal_code": "13200", "email": "contact@trebon.example.org", "website": "https://trebon.example.org"})
+    assert response.status_code == 302
+    org = session.exec(select(Organisation)).one()
+    assert org.commune_insee == "13004" and org.latitude is not None
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Maison des familles du Trébon" in html and "contact@trebon.example.org" in html
+
+
+def test_invalid_organisation_form_keeps_values(client):
+    response = post_form(client, "/organisations/nouvelle", {"name": "Centre social Nord", "kind": "centre_social",
+                                                             "postal_code": "ABCDE", "phone": "04 65 71 10 20"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Le code postal compte 5 chiffres" in html
+    assert 'value="04 65 71 10 20"' in html and 'value="Centre social Nord"' in html
+
+
+def test_practitioner_contact_shown_only_with_consent(client, session, make):
+    open_person = make.practitioner(first_name="Sarah", email="sarah@example.org", consent_contact=True)
+    private = make.practitioner(first_name="Yanis", email="yanis@example.org", consent_contact=False)
+    session.commit()
+    assert "sarah@example.org" in client.get(f"/intervenants/{open_person.id}").get_data(as_text=True)
+    html = client.get(f"/intervenants/{private.id}").get_data(as_text=True)
+    assert "yanis@example.org" not in html and "Non communiquées" in html
+    api = client.get("/api/practitioners").get_json()["resultats"]
+    by_name = {p["prenom"]: p for p in api}
+    assert by_name["Sarah"]["courriel"] == "sarah@example.org"
+    assert "courriel" not in by_name["Yanis"]
+
+
+def test_unlisted_practitioner_is_hidden_everywhere(client, session, make):
+    hidden = make.practitioner(first_name="Discrète", last_name="Personne", consent_listed=False, consent_contact=False)
+    action = make.action(people=[(hidden, "porteur")])
+    session.commit()
+    assert client.get(f"/intervenants/{hidden.id}").status_code == 404
+    assert "Discrète" not in client.get("/intervenants/").get_data(as_text=True)
+    page = client.get(f"/actions/{action.id}").get_data(as_text=True)
+    assert "Discrète" not in page and "Intervenant·e non listé·e" in page
+    assert client.get("/api/practitioners").get_json()["total"] == 0
+    assert client.get(f"/api/actions/{action.id}").get_json()["intervenants"] == []
+
+
+def test_create_and_edit_practitioner_records_consent_date(client, session, make):
+    org = make.organisation()
+    session.commit()
+    response = post_form(client, "/intervenants/nouveau", {
+        "first_name": "Léa", "last_name": "Morel", "function": "cesf", "actor_category": "intervenant",
+        "isic_experience": "debutant", "organisation_ids": str(org.id), "consent_listed": "on"})
+    assert response.status_code == 302
+    person_id = int(re.search(r"/intervenants/(\d+)$", response.headers["Location"]).group(1))
+    person = session.get(Practitioner, person_id)
+    assert person.consent_listed and not person.consent_contact and person.consent_date is not None
+    assert [o.id for o in person.organisations] == [org.id]
+    form = client.get(f"/intervenants/{person_id}/modifier").get_data(as_text=True)
+    assert 'value="Léa"' in form and re.search(r'name="consent_listed" type="checkbox" checked', form)
+
+
+def test_delete_practitioner_removes_links(client, session, make):
+    org = make.organisation()
+    person = make.practitioner(organisations=[org])
+    action = make.action(people=[(person, "porteur")])
+    session.commit()
+    assert post_form(client, f"/intervenants/{person.id}/supprimer", {}).status_code == 302
+    session.expire_all()
+    assert session.get(Practitioner, person.id) is None
+    assert session.get(FieldAction, action.id) is not None
+    assert session.exec(select(func.count()).select_from(ActionPractitioner)).one() == 0
+    assert session.exec(select(func.count()).select_from(PractitionerOrganisation)).one() == 0
+
+
+def test_delete_organisation_keeps_actions(client, session, make):
+    org = make.organisation()
+    action = make.action()
+    action.partners = [org]
+    session.commit()
+    assert post_form(client, f"/organisations/{org.id}/supprimer", {}).status_code == 302
+    session.expire_all()
+    assert session.get(Organisation, org.id) is None
+    assert session.get(FieldAction, action.id).partners == []
+
+
+def test_directory_filters(client, session, make):
+    make.practitioner(first_name="Aline", last_name="Bonnet", function="es")
+    make.practitioner(first_name="Marc", last_name="Giraud", function="ass")
+    session.commit()
+    html = client.get("/intervenants/?kind=es").get_data(as_text=True)
+    assert "Aline Bonnet" in html and "Marc Giraud" not in html
+    html = client.get("/intervenants/?q=gir").get_data(as_text=True)
+    assert "Marc Giraud" in html and "Aline Bonnet" not in html

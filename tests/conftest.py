@@ -1,0 +1,123 @@
+"""Fixtures: an app on a throw-away SQLite file and index dir, its client, runner and session."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kb import create_app
+from kb.db import new_session, upgrade
+from kb.reference import ensure_units
+from tests import factories
+
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def _config(base: Path, db_file: Path) -> dict:
+    return {
+        "TESTING": True,
+        "INSTANCE_DIR": str(base / "instance"),
+        "DATABASE_URL": f"sqlite:///{db_file}",
+        "INDEX_DIR": str(base / "index"),
+        "SECRET_KEY": "tests-only-secret",
+        "SERVER_NAME": "localhost",
+    }
+
+
+@pytest.fixture(scope="session")
+def migrated_db(tmp_path_factory) -> Path:
+    """A database file migrated once, with the three units; copied for each test."""
+    base = tmp_path_factory.mktemp("template")
+    db_file = base / "template.sqlite3"
+    app = create_app(_config(base, db_file))
+    upgrade(app)
+    with app.app_context(), new_session(app) as session:
+        ensure_units(session)
+        session.commit()
+    app.extensions["kb_engine"].dispose()
+    return db_file
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory, migrated_db) -> Path:
+    """A database file with the demo data, generated once per run."""
+    from kb.demo import generate
+
+    base = tmp_path_factory.mktemp("demo")
+    db_file = base / "demo.sqlite3"
+    shutil.copy(migrated_db, db_file)
+    app = create_app(_config(base, db_file))
+    with app.app_context(), new_session(app) as session:
+        generate(session)
+        session.commit()
+    app.extensions["kb_engine"].dispose()
+    return db_file
+
+
+def _make_app(tmp_path: Path, source: Path):
+    db_file = tmp_path / "kb.sqlite3"
+    shutil.copy(source, db_file)
+    app = create_app(_config(tmp_path, db_file))
+    yield app
+    app.extensions["kb_engine"].dispose()
+
+
+@pytest.fixture
+def app(tmp_path, migrated_db):
+    """An app on an empty (migrated) database of its own."""
+    yield from _make_app(tmp_path, migrated_db)
+
+
+@pytest.fixture
+def demo_app(tmp_path, demo_db):
+    """An app on a copy of the demo database."""
+    yield from _make_app(tmp_path, demo_db)
+
+
+@pytest.fixture
+def client(app):
+    """Test client of `app`."""
+    return app.test_client()
+
+
+@pytest.fixture
+def demo_client(demo_app):
+    """Test client of `demo_app`."""
+    return demo_app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """CLI runner of `app`."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def session(app):
+    """A session on the app's database, inside an app context."""
+    with app.app_context(), new_session(app) as db_session:
+        yield db_session
+
+
+@pytest.fixture
+def make(session):
+    """Factories bound to the test session: make.action(...), make.organisation(...), ..."""
+    return factories.Factories(session)
+
+
+def csrf_token(client, url: str) -> str:
+    """The CSRF token of the form at `url` (the session cookie keeps it valid)."""
+    page = client.get(url)
+    match = CSRF_RE.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token in {url}"
+    return match.group(1)
+
+
+def post_form(client, url: str, data: dict, follow_redirects: bool = False):
+    """Submit a form the way a browser does: fetch it for its token, then post."""
+    payload = dict(data)
+    payload["csrf_token"] = csrf_token(client, url)
+    return client.post(url, data=payload, follow_redirects=follow_redirects)
