@@ -6,7 +6,7 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -24,6 +24,7 @@ def _progress(step: str, done: int, total: int) -> None:
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Ne rien faire si la base contient déjà des actions.")
 @click.option("--seed", default=2012, show_default=True, help="Graine du générateur (données identiques).")
+@with_appcontext
 def demo_command(if_empty: bool, seed: int) -> None:
     """Charger les données de démonstration (inventées)."""
     from kb.demo import generate
@@ -42,6 +43,7 @@ def demo_command(if_empty: bool, seed: int) -> None:
 @click.command("serve")
 @click.option("--bind", default=None, help="Adresse HOST:PORT (défaut : KB_BIND ou 127.0.0.1:5000).")
 @click.option("--workers", default=None, type=click.IntRange(1, 64), help="Nombre de processus (défaut : KB_WORKERS ou 2).")
+@with_appcontext
 def serve_command(bind: str | None, workers: int | None) -> None:
     """Servir l'application avec gunicorn (serveur de production)."""
     from gunicorn.app.base import BaseApplication

@@ -8,6 +8,7 @@ import click
 from alembic import command as alembic_command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app, g
+from flask.cli import AppGroup
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
@@ -80,7 +81,7 @@ def upgrade(app: Flask, revision: str = "head") -> None:
         alembic_command.upgrade(cfg, revision)
 
 
-@click.group("db")
+@click.group("db", cls=AppGroup)
 def db_cli() -> None:
     """Base de données : migrations."""
 

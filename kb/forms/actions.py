@@ -134,8 +134,27 @@ class ActionInput(SQLModel):
         return self
 
 
-# Where a whole-model rule failed, show the message next to the field it concerns.
-MODEL_ERROR_FIELDS = {"La date de fin": "end_date", "Indiquez la latitude": "latitude", "Coordonnées": "latitude"}
+def _cross_field_errors(raw: Mapping[str, Any]) -> dict[str, str]:
+    """Rules between fields, checked even when other fields fail so every error shows at once."""
+    errors: dict[str, str] = {}
+    try:
+        start, end = parse_date(raw.get("start_date")), parse_date(raw.get("end_date"))
+        if isinstance(start, str):
+            start = date.fromisoformat(start)
+        if isinstance(end, str):
+            end = date.fromisoformat(end)
+    except ValueError:
+        start = end = None
+    if start and end and end < start:
+        errors["end_date"] = "La date de fin précède la date de début."
+    try:
+        lat, lon = (None if coordinate(raw.get(k)) is None else float(coordinate(raw.get(k)))
+                    for k in ("latitude", "longitude"))
+        check_coordinates(lat, lon)
+    except ValueError as exc:
+        if "latitude" in str(exc) or "Coordonnées" in str(exc):
+            errors["latitude"] = str(exc)
+    return errors
 
 
 def _ids(form: Mapping[str, Any], name: str) -> list[str]:
@@ -163,10 +182,10 @@ def parse_action_form(form: Mapping[str, Any]) -> FormResult[ActionInput]:
         raw[prefix] = [row.model_dump() for row in valid]
         errors.update(row_errors)
     result = validate(ActionInput, raw)
+    errors.update(_cross_field_errors(raw))
     for key, message in result.errors.items():
-        if key == "__all__":
-            key = next((f for start, f in MODEL_ERROR_FIELDS.items() if message.startswith(start)), key)
-        errors.setdefault(key, message)
+        if key != "__all__" or not errors:
+            errors.setdefault(key, message)
     if errors:
         return FormResult(errors=errors)
     return result

@@ -79,11 +79,12 @@ def test_delete_removes_the_action_and_its_rows(client, session, make):
     action = make.action(people=[(person, "porteur")], themes=["Logement"])
     make.tool(actions=[action])
     session.commit()
-    assert "Supprimer définitivement" in client.get(f"/actions/{action.id}/supprimer").get_data(as_text=True)
-    response = post_form(client, f"/actions/{action.id}/supprimer", {})
+    action_id = action.id
+    assert "Supprimer définitivement" in client.get(f"/actions/{action_id}/supprimer").get_data(as_text=True)
+    response = post_form(client, f"/actions/{action_id}/supprimer", {})
     assert response.status_code == 302
-    session.expire_all()
-    assert session.get(FieldAction, action.id) is None
+    session.expunge_all()
+    assert session.get(FieldAction, action_id) is None
     for model in (Effect, Barrier, Lever, ActionPractitioner):
         assert session.exec(select(func.count()).select_from(model)).one() == 0
     assert session.exec(select(func.count()).select_from(Tag)).one() == 1  # tags are shared vocabulary

@@ -76,10 +76,11 @@ def test_delete_practitioner_removes_links(client, session, make):
     person = make.practitioner(organisations=[org])
     action = make.action(people=[(person, "porteur")])
     session.commit()
-    assert post_form(client, f"/intervenants/{person.id}/supprimer", {}).status_code == 302
-    session.expire_all()
-    assert session.get(Practitioner, person.id) is None
-    assert session.get(FieldAction, action.id) is not None
+    person_id, action_id = person.id, action.id
+    assert post_form(client, f"/intervenants/{person_id}/supprimer", {}).status_code == 302
+    session.expunge_all()
+    assert session.get(Practitioner, person_id) is None
+    assert session.get(FieldAction, action_id) is not None
     assert session.exec(select(func.count()).select_from(ActionPractitioner)).one() == 0
     assert session.exec(select(func.count()).select_from(PractitionerOrganisation)).one() == 0
 
@@ -89,10 +90,11 @@ def test_delete_organisation_keeps_actions(client, session, make):
     action = make.action()
     action.partners = [org]
     session.commit()
-    assert post_form(client, f"/organisations/{org.id}/supprimer", {}).status_code == 302
-    session.expire_all()
-    assert session.get(Organisation, org.id) is None
-    assert session.get(FieldAction, action.id).partners == []
+    org_id, action_id = org.id, action.id
+    assert post_form(client, f"/organisations/{org_id}/supprimer", {}).status_code == 302
+    session.expunge_all()
+    assert session.get(Organisation, org_id) is None
+    assert session.get(FieldAction, action_id).partners == []
 
 
 def test_directory_filters(client, session, make):
