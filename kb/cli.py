@@ -21,6 +21,12 @@ def _progress(step: str, done: int, total: int) -> None:
     click.echo(end, err=True, nl=False)
 
 
+_COUNT_LABELS = {
+    "actions": "actions", "practitioners": "intervenant·es", "organisations": "organisations",
+    "communes": "communes", "tools": "outils", "effects": "effets", "barriers": "freins", "levers": "leviers",
+}
+
+
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Ne rien faire si la base contient déjà des actions.")
 @click.option("--seed", default=2012, show_default=True, help="Graine du générateur (données identiques).")
@@ -36,7 +42,7 @@ def demo_command(if_empty: bool, seed: int) -> None:
             return
         counts = generate(session, seed=seed, progress=_progress)
         session.commit()
-    summary = ", ".join(f"{value} {name}" for name, value in counts.items())
+    summary = ", ".join(f"{value} {_COUNT_LABELS.get(name, name)}" for name, value in counts.items())
     click.echo(f"Données de démonstration chargées : {summary}.", err=True)
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from maps.gazetteer import AmbiguousPlace, Gazetteer, UnknownPlace
-from maps.gazetteer import Commune as GazetteerCommune
 from sqlmodel import Session
 
 from kb.errors import DomainError
 from kb.models import Commune
+from maps.gazetteer import AmbiguousPlace, Gazetteer, UnknownPlace
+from maps.gazetteer import Commune as GazetteerCommune
 
 
 def _store(session: Session, place: GazetteerCommune) -> Commune:
