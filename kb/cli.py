@@ -10,6 +10,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import func
 from sqlmodel import select
 
+from kb import indexing
 from kb.db import new_session
 from kb.models import FieldAction
 
@@ -42,6 +43,8 @@ def demo_command(if_empty: bool, seed: int) -> None:
             return
         counts = generate(session, seed=seed, progress=_progress)
         session.commit()
+    click.echo("Indexation des données de démonstration…", err=True)
+    indexing.sync(current_app._get_current_object())
     summary = ", ".join(f"{value} {_COUNT_LABELS.get(name, name)}" for name, value in counts.items())
     click.echo(f"Données de démonstration chargées : {summary}.", err=True)
 
@@ -55,6 +58,9 @@ def serve_command(bind: str | None, workers: int | None) -> None:
     from gunicorn.app.base import BaseApplication
 
     app = current_app._get_current_object()
+    click.echo("Préparation de l'index de recherche…", err=True)
+    indexing.startup(app)
+    indexing.close_index(app)  # each worker opens its own after the fork
     options = {"bind": bind or app.config["BIND"], "workers": workers or app.config["WORKERS"],
                "accesslog": "-", "timeout": 60}
 

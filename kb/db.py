@@ -54,8 +54,11 @@ def get_session() -> Session:
 
 
 def commit() -> None:
-    """Commit the request's unit of work: the one commit of a request."""
+    """Commit the request's unit of work (the one commit of a request), then run the after-commit hooks."""
     get_session().commit()
+    app = current_app._get_current_object()
+    for hook in app.extensions.get("kb_after_commit", ()):
+        hook(app)
 
 
 def _close_session(_exc: BaseException | None) -> None:

@@ -48,3 +48,18 @@ def is_listed(viewer: Viewer, practitioner: Practitioner) -> bool:
 def can_see_contact(viewer: Viewer, practitioner: Practitioner) -> bool:
     """Whether the practitioner's e-mail and phone may be shown to this viewer."""
     return practitioner.consent_listed and practitioner.consent_contact
+
+
+def action_visibility(action: FieldAction) -> str:
+    """Who may find this action in search: "public", or its unpublished status."""
+    return "public" if action.publication_status in PUBLIC_PUBLICATION_STATUSES else action.publication_status
+
+
+def practitioner_visibility(practitioner: Practitioner) -> str:
+    """Who may find this practitioner in search: "public" when listed in the directory."""
+    return "public" if practitioner.consent_listed else "non_liste"
+
+
+def search_visibilities(viewer: Viewer) -> set[str]:
+    """The document visibilities this viewer's searches may return."""
+    return {"public"}

@@ -282,6 +282,22 @@ class SearchIndex:
                 approximate=outcome.approximate, unmatched_terms=outcome.unmatched, query_text=parsed.text(),
             )
 
+    def matching_ids(self, q: SearchQuery) -> tuple[list[str], bool]:
+        """Ids of every document a search matches (no page, no facets), and whether they are approximate."""
+        text = q.text if isinstance(q.text, str) else ""
+        with self._lock:
+            searcher = self._fresh()
+            scope = self._scope(q.filters, q.visibilities)
+            try:
+                parsed = parse(text)
+                outcome = self._run(searcher, text, parsed, scope, None, 1, 1)
+            except Exception:
+                log.exception("search failed on %r; retrying with plain words", text[:200])
+                parsed = plain_words(text)
+                outcome = self._run(searcher, text, parsed, scope, None, 1, 1)
+            ids = searcher.reader().column_reader("doc_id")
+            return sorted(ids[n] for n in outcome.docs), outcome.approximate
+
     @staticmethod
     def _run(searcher, text: str, parsed, scope, sort, page, per_page) -> Outcome:
         if sanitize(text) and not parsed.groups and not parsed.excluded:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kb import create_app
+from kb import create_app, indexing
 from kb.db import new_session, upgrade
 from kb.reference import ensure_units
 from tests import factories
@@ -53,6 +53,8 @@ def demo_db(tmp_path_factory, migrated_db) -> Path:
     with app.app_context(), new_session(app) as session:
         generate(session)
         session.commit()
+    indexing.drain(app)  # the template's index is copied with its database
+    indexing.close_index(app)
     app.extensions["kb_engine"].dispose()
     return db_file
 
@@ -60,8 +62,11 @@ def demo_db(tmp_path_factory, migrated_db) -> Path:
 def _make_app(tmp_path: Path, source: Path):
     db_file = tmp_path / "kb.sqlite3"
     shutil.copy(source, db_file)
+    if (source.parent / "index").is_dir():
+        shutil.copytree(source.parent / "index", tmp_path / "index")
     app = create_app(_config(tmp_path, db_file))
     yield app
+    indexing.close_index(app)
     app.extensions["kb_engine"].dispose()
 
 

@@ -15,6 +15,7 @@ SQLModel.metadata.naming_convention = {
 
 from kb.models.action import ActionPractitioner, FieldAction
 from kb.models.findings import Barrier, Effect, Lever, Tool, ToolAction
+from kb.models.outbox import IndexChange
 from kb.models.people import ActionPartner, Organisation, Practitioner, PractitionerOrganisation
 from kb.models.tag import ActionTag, Tag
 from kb.models.territory import Commune, Territory, TerritoryCommune
@@ -27,6 +28,7 @@ __all__ = [
     "Commune",
     "Effect",
     "FieldAction",
+    "IndexChange",
     "Lever",
     "Organisation",
     "Practitioner",

@@ -8,7 +8,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register every blueprint."""
     from kb import policy
-    from kb.views import actions, api, main, organisations, practitioners, territories, tools
+    from kb.views import actions, api, geo, main, organisations, practitioners, search, territories, tools
     from kb.views._forms import current_viewer
 
     @app.template_global("listed")
@@ -22,5 +22,5 @@ def init_app(app: Flask) -> None:
         name = person.full_name if listed(person) else f"Intervenant·e non listé·e (n° {person.id})"
         return person.id, name
 
-    for module in (main, actions, organisations, practitioners, territories, tools, api):
+    for module in (main, actions, organisations, practitioners, territories, tools, search, geo, api):
         app.register_blueprint(module.bp)

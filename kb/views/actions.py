@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from kb import policy
+from kb import indexing, policy
 from kb.db import get_session
 from kb.forms.actions import action_form_values, parse_action_form
 from kb.forms.filters import parse_action_filters
 from kb.services import actions as services
 from kb.services import catalog
+from kb.services import search as search_services
 from kb.views._forms import current_viewer, delete_cycle, form_cycle
+from search_index import SearchIndexError
 
 bp = Blueprint("actions", __name__, url_prefix="/actions")
 
@@ -39,7 +41,17 @@ def detail(action_id: int):
     action = services.get_action(get_session(), action_id)
     if action is None or not policy.can_view_action(current_viewer(), action):
         abort(404)
-    return render_template("actions/detail.html", action=action, viewer=current_viewer())
+    return render_template("actions/detail.html", action=action, viewer=current_viewer(),
+                           similar=similar_to(action))
+
+
+def similar_to(action) -> list:
+    """Actions similaires (more-like-this); none when the index cannot answer."""
+    app = current_app._get_current_object()
+    try:
+        return search_services.similar_actions(get_session(), indexing.get_index(app), action.id, current_viewer())
+    except (SearchIndexError, OSError):
+        return []
 
 
 @bp.route("/nouvelle", methods=["GET", "POST"])

@@ -1,0 +1,157 @@
+"""Keeping the search index in step with the database, which stays the truth.
+
+Design, in the order a change travels:
+1. ``capture``: a flush that touches searchable data also inserts ``IndexChange`` rows (the outbox)
+   in the same transaction, so the data and the note "to index" commit or roll back together;
+2. after the request's commit, ``drain`` re-reads those records, writes their documents (or deletes
+   the documents of records that are gone) in one index commit, then deletes the outbox rows;
+3. if the process dies between the two commits, or the index is busy or broken, the rows stay:
+   the next commit, the next search and the next start-up drain them again (writing a document
+   twice is harmless);
+4. ``rebuild`` rewrites everything from the database; ``check`` compares the index with it.
+
+Each process keeps one ``SearchIndex`` (one searcher, reopened only after commits). Worker
+processes of one host share the directory: writers wait for whoosh's file lock (see
+``search_index.engine``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask import Flask
+from sqlalchemy import delete, func
+from sqlmodel import Session, select
+
+from kb.db import new_session
+from kb.indexing import capture
+from kb.indexing.documents import all_documents, count_documents, documents
+from kb.models import IndexChange
+from search_index import SearchIndex, SearchIndexError
+
+log = logging.getLogger(__name__)
+DRAIN_BATCH = 500
+
+
+def get_index(app: Flask) -> SearchIndex:
+    """This process's index of the app (a forked worker opens its own, never its parent's)."""
+    pid, index = app.extensions.get("kb_index", (None, None))
+    if pid != os.getpid() or index is None:
+        index = SearchIndex(app.config["INDEX_DIR"])
+        app.extensions["kb_index"] = (os.getpid(), index)
+    return index
+
+
+def close_index(app: Flask) -> None:
+    """Release this process's searcher (tests, shutdown)."""
+    pid, index = app.extensions.pop("kb_index", (None, None))
+    if index is not None and pid == os.getpid():
+        index.close()
+
+
+def pending(session: Session) -> int:
+    """How many outbox rows wait for the index."""
+    return session.exec(select(func.count()).select_from(IndexChange)).one()
+
+
+def drain(app: Flask) -> int:
+    """Apply every waiting change to the index; returns the number of documents written or deleted."""
+    done = 0
+    with new_session(app) as session:
+        while True:
+            rows = session.exec(select(IndexChange).order_by(IndexChange.id).limit(DRAIN_BATCH)).all()
+            if not rows:
+                return done
+            upserts, deletes = documents(session, {(r.doc_kind, r.object_id) for r in rows})
+            get_index(app).apply(upserts, deletes)
+            # Only the rows read: a change noted meanwhile by another process stays for its own drain.
+            session.exec(delete(IndexChange).where(IndexChange.id.in_([r.id for r in rows])))
+            session.commit()
+            done += len(upserts) + len(deletes)
+
+
+def sync(app: Flask) -> bool:
+    """Drain if anything waits; never raises (the outbox keeps what could not be written)."""
+    try:
+        with new_session(app) as session:
+            if not session.exec(select(IndexChange.id).limit(1)).first():
+                return True
+        drain(app)
+        return True
+    except (SearchIndexError, OSError) as exc:
+        log.warning("search index not updated, changes kept in the outbox: %s", exc)
+        return False
+
+
+def rebuild(app: Flask, progress: Callable[[int, int], None] | None = None) -> int:
+    """Rewrite the whole index from the database; returns the number of documents."""
+    with new_session(app) as session:
+        total = count_documents(session)
+        # Outbox rows older than the rebuild are covered by it; newer ones stay for the next drain.
+        last = session.exec(select(func.max(IndexChange.id))).one()
+        count = get_index(app).rebuild(all_documents(session),
+                                       progress=(lambda n: progress(n, total)) if progress else None)
+        if last is not None:
+            session.exec(delete(IndexChange).where(IndexChange.id <= last))
+        session.commit()
+    return count
+
+
+@dataclass
+class CheckReport:
+    """Differences between the database and the index, by document id."""
+
+    total: int = 0
+    missing: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+    waiting: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True when the index holds exactly the database's documents, up to date."""
+        return not (self.missing or self.stale or self.extra)
+
+
+def check(app: Flask) -> CheckReport:
+    """Compare each database document's stamp with the index's."""
+    report = CheckReport()
+    indexed = dict(get_index(app).stamps())
+    with new_session(app) as session:
+        report.waiting = pending(session)
+        for doc in all_documents(session):
+            report.total += 1
+            stamp = indexed.pop(doc.doc_id, None)
+            if stamp is None:
+                report.missing.append(doc.doc_id)
+            elif stamp != doc.stamp:
+                report.stale.append(doc.doc_id)
+    report.extra = sorted(indexed)
+    return report
+
+
+def startup(app: Flask) -> None:
+    """Before serving: rebuild an empty or outdated index of a non-empty database, else drain."""
+    index = get_index(app)
+    with new_session(app) as session:
+        has_data = count_documents(session) > 0
+    if has_data and (index.outdated or index.doc_count() == 0):
+        rebuild(app)
+    else:
+        sync(app)
+
+
+def _after_commit(app: Flask) -> None:
+    sync(app)
+
+
+def init_app(app: Flask) -> None:
+    """Capture changes, drain after each request commit, and register the `index` commands."""
+    from kb.indexing.commands import index_group
+
+    capture.install()
+    app.extensions.setdefault("kb_after_commit", []).append(_after_commit)
+    app.cli.add_command(index_group)

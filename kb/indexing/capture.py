@@ -1,0 +1,112 @@
+"""Change capture: every flush that touches searchable data writes outbox rows in the same transaction.
+
+Listening to flushes (not to commits) sees every object, including those flushed early by a
+service; writing the outbox through the flush's own connection makes the data and the "to index"
+note commit or roll back together. Deleted records are resolved before the flush, while the link
+rows that name their dependents still exist; new and changed ones after it, once they have ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import event, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session as OrmSession
+
+from kb.models import (
+    ActionPartner,
+    ActionPractitioner,
+    ActionTag,
+    Barrier,
+    Effect,
+    FieldAction,
+    IndexChange,
+    Lever,
+    Organisation,
+    Practitioner,
+    PractitionerOrganisation,
+    Tool,
+    ToolAction,
+)
+from kb.models.base import utcnow
+
+Key = tuple[str, int]
+_PENDING = "kb_index_deleted_keys"
+
+
+def _direct_keys(obj: object) -> set[Key]:
+    """Documents an object is part of, from its own columns."""
+    if isinstance(obj, FieldAction):
+        return {("action", obj.id)}
+    if isinstance(obj, Effect | Barrier | Lever | ActionTag | ActionPractitioner):
+        return {("action", obj.action_id)}
+    if isinstance(obj, ActionPartner):
+        return {("action", obj.action_id), ("organisation", obj.organisation_id)}
+    if isinstance(obj, ToolAction):
+        return {("action", obj.action_id), ("tool", obj.tool_id)}
+    if isinstance(obj, Practitioner):
+        return {("practitioner", obj.id)}
+    if isinstance(obj, PractitionerOrganisation):
+        return {("practitioner", obj.practitioner_id), ("organisation", obj.organisation_id)}
+    if isinstance(obj, Organisation):
+        return {("organisation", obj.id)}
+    if isinstance(obj, Tool):
+        return {("tool", obj.id)}
+    return set()
+
+
+def _linked(conn: Connection, column, where, ids: set[int]) -> set[int]:
+    if not ids:
+        return set()
+    return set(conn.execute(select(column).where(where.in_(sorted(ids)))).scalars())
+
+
+def _dependents(conn: Connection, keys: set[Key]) -> set[Key]:
+    """Documents that show a practitioner, an organisation or a tool (names appear in other documents)."""
+    people = {i for k, i in keys if k == "practitioner"}
+    orgs = {i for k, i in keys if k == "organisation"}
+    tools = {i for k, i in keys if k == "tool"}
+    people |= _linked(conn, PractitionerOrganisation.practitioner_id, PractitionerOrganisation.organisation_id, orgs)
+    actions = _linked(conn, ActionPractitioner.action_id, ActionPractitioner.practitioner_id, people)
+    actions |= _linked(conn, ActionPartner.action_id, ActionPartner.organisation_id, orgs)
+    actions |= _linked(conn, ToolAction.action_id, ToolAction.tool_id, tools)
+    return {("action", i) for i in actions} | {("practitioner", i) for i in people}
+
+
+def _keys(objects: Iterable[object]) -> set[Key]:
+    keys: set[Key] = set()
+    for obj in objects:
+        keys |= {k for k in _direct_keys(obj) if k[1] is not None}
+    return keys
+
+
+def _before_flush(session: OrmSession, flush_context, instances) -> None:
+    deleted = _keys(session.deleted)
+    if deleted:
+        conn = session.connection()
+        session.info.setdefault(_PENDING, set()).update(deleted | _dependents(conn, deleted))
+
+
+def _after_flush(session: OrmSession, flush_context) -> None:
+    keys = session.info.pop(_PENDING, set())
+    changed = _keys(list(session.new) + list(session.dirty))
+    if not keys and not changed:
+        return
+    conn = session.connection()
+    keys |= changed | _dependents(conn, changed)
+    now = utcnow()
+    conn.execute(IndexChange.__table__.insert(),
+                 [{"doc_kind": kind, "object_id": object_id, "created_at": now} for kind, object_id in sorted(keys)])
+
+
+def _after_rollback(session: OrmSession, previous_transaction=None) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def install() -> None:
+    """Listen to every ORM session's flushes (once per process, whatever the number of apps)."""
+    for name, listener in (("before_flush", _before_flush), ("after_flush", _after_flush),
+                           ("after_soft_rollback", _after_rollback)):
+        if not event.contains(OrmSession, name, listener):
+            event.listen(OrmSession, name, listener)

@@ -1,0 +1,50 @@
+"""The `observatoire index` commands: rebuild, update (drain the outbox) and check."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from kb import indexing
+
+index_group = AppGroup("index", help="Index de recherche : reconstruire, mettre à jour, vérifier.")
+
+
+@index_group.command("rebuild")
+def rebuild_command() -> None:
+    """Reconstruire tout l'index depuis la base (barre de progression sur stderr)."""
+    app = current_app._get_current_object()
+    with click.progressbar(length=1, label="Indexation", file=sys.stderr) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        count = indexing.rebuild(app, progress=progress)
+    click.echo(f"Index reconstruit : {count} documents.", err=True)
+
+
+@index_group.command("update")
+def update_command() -> None:
+    """Appliquer à l'index les changements en attente (reprise après incident)."""
+    count = indexing.drain(current_app._get_current_object())
+    click.echo(f"Index mis à jour : {count} documents écrits ou supprimés.", err=True)
+
+
+@index_group.command("check")
+@click.option("--limit", default=20, show_default=True, help="Nombre d'identifiants affichés par catégorie.")
+def check_command(limit: int) -> None:
+    """Comparer l'index à la base ; code de sortie 1 si des documents manquent, sont périmés ou en trop."""
+    report = indexing.check(current_app._get_current_object())
+    click.echo(f"Documents en base : {report.total}")
+    for label, ids in (("manquants", report.missing), ("périmés", report.stale), ("en trop", report.extra)):
+        shown = ", ".join(ids[:limit]) + (" …" if len(ids) > limit else "")
+        click.echo(f"Documents {label} : {len(ids)}" + (f" ({shown})" if ids else ""))
+    if report.waiting:
+        click.echo(f"Changements en attente d'indexation : {report.waiting}")
+    if not report.ok:
+        click.echo("L'index diffère de la base : lancez « observatoire index update » ou « index rebuild ».", err=True)
+        raise SystemExit(1)
+    click.echo("Index conforme à la base.")

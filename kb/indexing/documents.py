@@ -1,0 +1,170 @@
+"""Model -> search document mapping: what of each record the search reads, and who may find it."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+
+import markdown as markdown_lib
+import nh3
+from sqlalchemy import func
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
+
+from kb import policy
+from kb.models import Barrier, FieldAction, Organisation, Practitioner, Tool, choices
+from kb.models.action import ActionPractitioner
+from search_index import SearchDoc
+
+KINDS = ("action", "practitioner", "organisation", "tool")
+KIND_LABELS = {"action": "Actions", "practitioner": "Intervenant·es", "organisation": "Organisations",
+               "tool": "Outils"}
+BATCH = 200
+
+
+def doc_id(kind: str, object_id: int) -> str:
+    """The index key of a record: "action:12"."""
+    return f"{kind}:{object_id}"
+
+
+def split_doc_id(value: str) -> tuple[str, int] | None:
+    """(kind, id) of an index key, or None when it is not one of ours."""
+    kind, _, number = value.partition(":")
+    return (kind, int(number)) if kind in KINDS and number.isdigit() else None
+
+
+def plain_text(markdown_text: str) -> str:
+    """The words of a Markdown text, without markup (the index highlights plain text)."""
+    rendered = markdown_lib.markdown(markdown_text or "", extensions=["extra", "sane_lists"])
+    return html.unescape(nh3.clean(rendered, tags=set()))
+
+
+def _stamped(doc: SearchDoc) -> SearchDoc:
+    # The stamp is a digest of everything indexed: `index check` compares it to find stale documents.
+    payload = json.dumps({k: v for k, v in asdict(doc).items() if k != "stamp"}, default=str, sort_keys=True)
+    doc.stamp = hashlib.sha1(payload.encode("utf-8")).hexdigest()[:16]
+    return doc
+
+
+def _barrier_line(barrier: Barrier) -> str:
+    kind = choices.label(choices.BARRIER_KINDS, barrier.kind)
+    actor = choices.label(choices.ACTOR_CATEGORIES, barrier.actor_category)
+    return f"Frein {kind.lower()} ({actor.lower()}) : {barrier.description}"
+
+
+def action_doc(action: FieldAction) -> SearchDoc:
+    """The search document of a field action: its story, findings, tools, people and partners."""
+    findings = [
+        *(f"Effet : {e.description} {e.indicator}" for e in action.effects),
+        *(_barrier_line(b) for b in action.barriers),
+        *(f"Levier : {lever.description}" for lever in action.levers),
+        *(f"Outil : {t.title}. {t.description}" for t in action.tools),
+    ]
+    listed = [link.practitioner for link in action.practitioner_links
+              if policy.is_listed(policy.ANONYMOUS, link.practitioner)]
+    extra = [p.full_name for p in listed] + [o.name for o in action.partners]
+    extra += [o.name for p in listed for o in p.organisations]
+    return _stamped(SearchDoc(
+        doc_id=doc_id("action", action.id), kind="action", title=action.title,
+        body="\n\n".join([action.summary, plain_text(action.writeup), *findings]),
+        extra=" · ".join(dict.fromkeys(extra)),
+        territory=action.territory.slug if action.territory else None,
+        commune=action.commune_insee, mode=action.mode,
+        publics=[t.slug for t in action.tags_of("public")], themes=[t.slug for t in action.tags_of("theme")],
+        status=action.status, year=action.year, date=action.start_date,
+        visibility=policy.action_visibility(action),
+    ))
+
+
+def practitioner_doc(person: Practitioner) -> SearchDoc:
+    """The search document of a practitioner (found only when listed in the directory)."""
+    function = choices.label(choices.FUNCTIONS, person.function)
+    body = [function, *(o.name for o in person.organisations), person.skills_knowledge, person.skills_know_how,
+            person.skills_interpersonal]
+    return _stamped(SearchDoc(
+        doc_id=doc_id("practitioner", person.id), kind="practitioner", title=person.full_name,
+        body="\n".join(part for part in body if part),
+        territory=person.territory.slug if person.territory else None,
+        commune=person.organisations[0].commune_insee if person.organisations else None,
+        visibility=policy.practitioner_visibility(person),
+    ))
+
+
+def organisation_doc(org: Organisation) -> SearchDoc:
+    """The search document of an organisation."""
+    kind = choices.label(choices.ORGANISATION_KINDS, org.kind)
+    commune = org.commune.name if org.commune else ""
+    return _stamped(SearchDoc(
+        doc_id=doc_id("organisation", org.id), kind="organisation", title=org.name,
+        body="\n".join(part for part in (kind, commune, org.director_name and f"Direction : {org.director_name}")
+                       if part),
+        extra=" · ".join(a.title for a in org.partner_of if policy.action_visibility(a) == "public"),
+        territory=org.territory.slug if org.territory else None, commune=org.commune_insee,
+    ))
+
+
+def tool_doc(tool: Tool) -> SearchDoc:
+    """The search document of a co-built tool."""
+    return _stamped(SearchDoc(
+        doc_id=doc_id("tool", tool.id), kind="tool", title=tool.title,
+        body=f"{choices.label(choices.TOOL_KINDS, tool.kind)}\n{tool.description}",
+        extra=" · ".join(a.title for a in tool.actions if policy.action_visibility(a) == "public"),
+        date=tool.created_at.date() if tool.created_at else None,
+    ))
+
+
+_LOADERS = {
+    "action": (FieldAction, action_doc, (
+        selectinload(FieldAction.territory), selectinload(FieldAction.tags), selectinload(FieldAction.effects),
+        selectinload(FieldAction.barriers), selectinload(FieldAction.levers), selectinload(FieldAction.tools),
+        selectinload(FieldAction.partners),
+        selectinload(FieldAction.practitioner_links).selectinload(ActionPractitioner.practitioner)
+        .selectinload(Practitioner.organisations),
+    )),
+    "practitioner": (Practitioner, practitioner_doc, (
+        selectinload(Practitioner.territory), selectinload(Practitioner.organisations),
+    )),
+    "organisation": (Organisation, organisation_doc, (
+        selectinload(Organisation.territory), selectinload(Organisation.commune),
+        selectinload(Organisation.partner_of),
+    )),
+    "tool": (Tool, tool_doc, (selectinload(Tool.actions),)),
+}
+
+
+def documents(session: Session, keys: Iterable[tuple[str, int]]) -> tuple[list[SearchDoc], list[str]]:
+    """Documents of the records that exist, and the keys of those that are gone (to delete)."""
+    wanted: dict[str, set[int]] = {}
+    for kind, object_id in keys:
+        if kind in _LOADERS:
+            wanted.setdefault(kind, set()).add(object_id)
+    upserts, deletes = [], []
+    for kind, ids in wanted.items():
+        model, build, loads = _LOADERS[kind]
+        found = {}
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), BATCH):
+            chunk = ordered[start:start + BATCH]
+            found.update((r.id, r) for r in session.exec(select(model).where(model.id.in_(chunk)).options(*loads)))
+        upserts += [build(found[i]) for i in ordered if i in found]
+        deletes += [doc_id(kind, i) for i in ordered if i not in found]
+    return upserts, deletes
+
+
+def all_documents(session: Session) -> Iterator[SearchDoc]:
+    """Every document the database holds, in batches (rebuild and check)."""
+    for model, build, loads in _LOADERS.values():
+        ids = list(session.exec(select(model.id).order_by(model.id)))
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start:start + BATCH]
+            for record in session.exec(select(model).where(model.id.in_(chunk)).order_by(model.id).options(*loads)):
+                yield build(record)
+            session.expunge_all()  # keep memory flat on large databases
+
+
+def count_documents(session: Session) -> int:
+    """How many documents a rebuild writes."""
+    return sum(session.exec(select(func.count()).select_from(model)).one() for model, _, _ in _LOADERS.values())

@@ -1,0 +1,77 @@
+"""Full-text search: the results page (/recherche) and the same results as JSON (/api/search)."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+
+from kb import indexing
+from kb.db import get_session
+from kb.forms.search import SORTS, parse_search_args
+from kb.indexing.documents import KIND_LABELS, split_doc_id
+from kb.services import search as services
+from kb.views._forms import current_viewer
+from search_index import Hit, SearchIndexError
+
+bp = Blueprint("search", __name__)
+log = logging.getLogger(__name__)
+_ENDPOINTS = {"action": ("actions.detail", "action_id"), "practitioner": ("practitioners.detail", "person_id"),
+              "organisation": ("organisations.detail", "org_id"), "tool": ("tools.detail", "tool_id")}
+
+
+def hit_url(hit: Hit) -> str:
+    """The page of a result, from its index key."""
+    key = split_doc_id(hit.doc_id)
+    if key is None:
+        return url_for("search.search_page")
+    endpoint, arg = _ENDPOINTS[key[0]]
+    return url_for(endpoint, **{arg: key[1]})
+
+
+def _results(form):
+    """Run the search after applying waiting index changes; None when the index cannot answer."""
+    app = current_app._get_current_object()
+    indexing.sync(app)
+    try:
+        return services.run_search(indexing.get_index(app), form, current_viewer())
+    except (SearchIndexError, OSError):
+        log.exception("search index unavailable")
+        return None
+
+
+@bp.route("/recherche")
+def search_page():
+    """Recherche plein texte dans les récits, les personnes, les organisations et les outils."""
+    form, errors = parse_search_args(request.args)
+    results = _results(form)
+    labels = services.facet_labels(get_session()) if results else {}
+    status = 200 if results is not None else 503
+    return render_template("search/results.html", form=form, errors=errors, results=results, sorts=SORTS,
+                           facets=services.facets(results, labels) if results else [], labels=labels,
+                           kinds=KIND_LABELS, hit_url=hit_url), status
+
+
+@bp.route("/api/search")
+def search_api():
+    """Les mêmes résultats et facettes que la page de recherche, en JSON."""
+    form, errors = parse_search_args(request.args)
+    if errors:
+        return jsonify({"error": {"code": 400, "message": "Paramètres invalides.", "champs": errors}}), 400
+    results = _results(form)
+    if results is None:
+        return jsonify({"error": {"code": 503, "message": "La recherche est momentanément indisponible."}}), 503
+    labels = services.facet_labels(get_session())
+    return jsonify({
+        "query": form.text, "total": results.total, "page": results.page, "per_page": results.per_page,
+        "pages": results.pages, "approximate": results.approximate, "unmatched_terms": results.unmatched_terms,
+        "suggestion": results.suggestion,
+        "results": [{
+            "id": hit.doc_id, "kind": hit.kind, "title": hit.title, "url": hit_url(hit),
+            "highlight": hit.highlight, "date": hit.date.isoformat() if hit.date else None,
+            "territory": hit.territory, "commune": labels["commune"].get(hit.commune, hit.commune),
+            "mode": hit.mode, "year": hit.year,
+        } for hit in results.hits],
+        "facets": {f.name: [{"value": v, "label": label, "count": n} for v, label, n in f.values]
+                   for f in services.facets(results, labels)},
+    })

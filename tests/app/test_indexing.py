@@ -1,0 +1,124 @@
+"""The index follows the database: writes through the app, crash recovery, rebuild and check."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import update
+from sqlmodel import select
+
+from kb import indexing
+from kb.db import new_session
+from kb.models import FieldAction, IndexChange
+from search_index import SearchDoc, SearchIndex
+from tests.app.test_actions import FORM
+from tests.conftest import post_form
+
+
+def _found(client, query: str) -> list[str]:
+    return [hit["title"] for hit in client.get("/api/search", query_string={"q": query}).get_json()["results"]]
+
+
+def _pending(app) -> int:
+    with new_session(app) as session:
+        return indexing.pending(session)
+
+
+def test_create_update_delete_through_the_forms_reach_the_search(client, app):
+    response = post_form(client, "/actions/nouvelle", {**FORM, "title": "Café des parents du Trébon"})
+    action_id = int(re.search(r"/actions/(\d+)$", response.headers["Location"]).group(1))
+    assert _pending(app) == 0, "the request's commit drains the outbox"
+    assert _found(client, "Trébon") == ["Café des parents du Trébon"]
+
+    post_form(client, f"/actions/{action_id}/modifier", {**FORM, "title": "Café des parents de Griffeuille"})
+    assert _found(client, "Trébon") == []
+    assert _found(client, "Griffeuille") == ["Café des parents de Griffeuille"]
+
+    post_form(client, f"/actions/{action_id}/supprimer", {})
+    assert _found(client, "Griffeuille") == []
+
+
+def test_renaming_a_practitioner_updates_the_actions_that_name_her(client, app, make, session):
+    person = make.practitioner(first_name="Inès", last_name="Garnier")
+    make.action(title="Atelier des voisines", people=[(person, "porteur")])
+    session.commit()
+    indexing.sync(app)
+    assert "Atelier des voisines" in _found(client, "Garnier")
+    person.last_name = "Rouvière"
+    session.commit()
+    indexing.sync(app)
+    assert "Atelier des voisines" in _found(client, "Rouvière")
+    assert _found(client, "Garnier") == []
+
+
+def test_a_failed_index_write_after_the_commit_loses_nothing(client, app, monkeypatch):
+    real_apply = SearchIndex.apply
+
+    def crash(self, upserts, deletes):
+        raise OSError("disque plein (simulé)")
+
+    monkeypatch.setattr(SearchIndex, "apply", crash)
+    response = post_form(client, "/actions/nouvelle", {**FORM, "title": "Jardin partagé de Barriol"})
+    assert response.status_code == 302, "the user's action is saved even when the index fails"
+    assert _pending(app) > 0
+    assert client.get("/recherche", query_string={"q": "Barriol"}).status_code == 200
+
+    monkeypatch.setattr(SearchIndex, "apply", real_apply)
+    assert _found(client, "Barriol") == ["Jardin partagé de Barriol"], "the next search applies the left-over change"
+    assert _pending(app) == 0
+
+
+def test_index_update_command_applies_left_over_changes(app, runner, make, session):
+    make.action(title="Atelier mémoire de Trinquetaille")
+    session.commit()  # committed outside a request: nothing drained yet
+    assert _pending(app) > 0
+    result = runner.invoke(args=["index", "update"])
+    assert result.exit_code == 0, result.output
+    assert _pending(app) == 0
+    assert indexing.check(app).ok
+
+
+def test_check_reports_missing_stale_and_extra_then_rebuild_fixes_them(demo_app):
+    runner = demo_app.test_cli_runner()
+    assert runner.invoke(args=["index", "check"]).exit_code == 0
+    with new_session(demo_app) as session:
+        first, second = session.exec(select(FieldAction.id).order_by(FieldAction.id).limit(2)).all()
+        # A change the outbox never saw (a manual SQL fix): the index is now stale for that action.
+        session.exec(update(FieldAction).where(FieldAction.id == second).values(title="Titre corrigé à la main"))
+        session.exec(IndexChange.__table__.delete())
+        session.commit()
+    index = indexing.get_index(demo_app)
+    index.apply([SearchDoc(doc_id="action:999999", kind="action", title="Fantôme", body="")], [f"action:{first}"])
+
+    result = runner.invoke(args=["index", "check"])
+    assert result.exit_code == 1
+    assert "Documents manquants : 1" in result.output and f"action:{first}" in result.output
+    stale = re.search(r"Documents périmés : \d+ \(([^)]*)\)", result.output).group(1).split(", ")
+    assert f"action:{second}" in stale  # and the tool or organisation pages that show its title
+    assert "Documents en trop : 1" in result.output and "action:999999" in result.output
+
+    rebuilt = runner.invoke(args=["index", "rebuild"])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert "Index reconstruit" in rebuilt.output
+    assert runner.invoke(args=["index", "check"]).exit_code == 0
+    assert indexing.check(demo_app).total == index.doc_count()
+
+
+def test_startup_rebuilds_an_empty_index_of_a_filled_database(demo_app, tmp_path):
+    indexing.close_index(demo_app)
+    demo_app.config["INDEX_DIR"] = str(tmp_path / "fresh-index")
+    indexing.startup(demo_app)
+    report = indexing.check(demo_app)
+    assert report.ok and report.total > 200
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=st.text(max_size=120) | st.lists(
+    st.sampled_from(['"', "*", "-", "OR", "AND", "(", ")", "évalu", "freins", "œuvre", "·", "’", " ", ":", "^"]),
+    max_size=15).map("".join))
+def test_any_query_gives_a_result_page(demo_client, query):
+    assert demo_client.get("/recherche", query_string={"q": query}).status_code == 200
+    response = demo_client.get("/api/search", query_string={"q": query})
+    assert response.status_code in (200, 400)

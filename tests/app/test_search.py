@@ -1,0 +1,189 @@
+"""The search page and API: French matching, approximate results, highlights, facets, safety."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from kb.models import FieldAction
+
+
+def _titles(client, query: str, **args) -> list[str]:
+    response = client.get("/api/search", query_string={"q": query, **args})
+    assert response.status_code == 200, response.get_json()
+    return [hit["title"] for hit in response.get_json()["results"]]
+
+
+@pytest.fixture
+def corpus(make, session):
+    """A few actions whose write-ups hold the French forms the tests look for."""
+    texts = {
+        "Évaluation partagée au Trébon": "Nous avons conduit une évaluation participative avec les habitantes.",
+        "Jardin de Griffeuille": "Les freins institutionnels ont retardé l'ouverture du jardin.",
+        "Conseil citoyen de Barriol": "Une démarche de développement social local portée par le CCAS.",
+        "Chantier d'insertion du Pont-de-Crau": "La mise en œuvre du chantier a mobilisé les familles.",
+        "Permanence d'accès aux droits": "Faciliter l’accès aux droits des allocataires du RSA.",
+        "Groupe de parole des aidants": "Animé par une éducateur·rice spécialisé·e et une CESF.",
+    }
+    for title, writeup in texts.items():
+        action = make.action(title=title, summary="Action collective à Arles.", writeup=writeup)
+        action.effects, action.barriers, action.levers = [], [], []
+    session.commit()
+    return texts
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("evaluations", "Évaluation partagée au Trébon"),
+    ("évalu*", "Évaluation partagée au Trébon"),
+    ("frein institutionnel", "Jardin de Griffeuille"),
+    ('"developpement social local"', "Conseil citoyen de Barriol"),
+    ('"développement social local"', "Conseil citoyen de Barriol"),
+    ("oeuvre", "Chantier d'insertion du Pont-de-Crau"),
+    ("l'acces", "Permanence d'accès aux droits"),
+    ("acces", "Permanence d'accès aux droits"),
+    ("éducatrice", "Groupe de parole des aidants"),
+    ("educateur", "Groupe de parole des aidants"),
+    ("RSA", "Permanence d'accès aux droits"),
+])
+def test_french_forms_of_a_word_find_the_write_up(client, corpus, query, expected):
+    titles = _titles(client, query, kind="action")
+    assert expected in titles
+    assert len(titles) < len(corpus), f"{query!r} should not match every action"
+
+
+def test_barriers_recorded_on_an_action_are_searchable_by_kind(client, make, session):
+    from kb.models import Barrier
+
+    action = make.action(title="Café des parents", writeup="Un café chaque jeudi matin.")
+    action.barriers = [Barrier(kind="financier", actor_category="direction", description="La subvention a baissé.")]
+    session.commit()
+    assert _titles(client, "freins financiers") == ["Café des parents"]
+
+
+def test_results_page_highlights_the_matched_words(client, corpus):
+    page = client.get("/recherche", query_string={"q": "freins institutionnels"}).get_data(as_text=True)
+    assert "Jardin de Griffeuille" in page
+    assert "<mark>freins</mark> <mark>institutionnels</mark>" in page
+    assert "1 résultat pour « freins institutionnels »" in page
+
+
+def test_missing_word_gives_labelled_approximate_results(client, corpus):
+    page = client.get("/recherche", query_string={"q": "freins institutionnels zorglub"}).get_data(as_text=True)
+    assert "Aucun document ne contient tous les mots" in page
+    assert "zorglub" in page and "approchant" in page
+    assert "Jardin de Griffeuille" in page
+    data = client.get("/api/search", query_string={"q": "freins institutionnels zorglub"}).get_json()
+    assert data["approximate"] is True and data["unmatched_terms"] == ["zorglub"]
+
+
+def test_query_that_nothing_answers_says_so(client, corpus):
+    page = client.get("/recherche", query_string={"q": "zorglub"}).get_data(as_text=True)
+    assert "Aucun résultat pour « zorglub »" in page
+    assert 'class="hit"' not in page
+
+
+def test_misspelling_offers_a_correction(client, corpus):
+    page = client.get("/recherche", query_string={"q": "evaluatoin"}).get_data(as_text=True)
+    assert "Vouliez-vous dire" in page and "/recherche?q=evaluation" in page
+
+
+def test_empty_query_browses_every_visible_document(demo_client, demo_app):
+    from kb.db import new_session
+    from kb.indexing.documents import count_documents
+
+    data = demo_client.get("/api/search").get_json()
+    with new_session(demo_app) as session:
+        drafts = session.exec(select(func.count()).select_from(FieldAction).where(
+            FieldAction.publication_status.not_in(("publiee", "archivee")))).one()
+        total = count_documents(session)
+    unlisted = demo_client.get("/api/search", query_string={"kind": "practitioner"}).get_json()["total"]
+    assert data["total"] == total - drafts - (88 - unlisted)
+    assert demo_client.get("/recherche").status_code == 200
+
+
+def test_facet_counts_match_the_database(demo_client, demo_app):
+    from kb.db import new_session
+
+    data = demo_client.get("/api/search", query_string={"kind": "action"}).get_json()
+    with new_session(demo_app) as session:
+        by_mode = dict(session.exec(select(FieldAction.mode, func.count()).where(
+            FieldAction.publication_status.in_(("publiee", "archivee"))).group_by(FieldAction.mode)).all())
+    assert {row["value"]: row["count"] for row in data["facets"]["mode"]} == by_mode
+    assert data["total"] == sum(by_mode.values())
+
+
+def test_facet_filters_combine_with_the_query(demo_client):
+    everything = demo_client.get("/api/search", query_string={"q": "freins"}).get_json()
+    groupe = next(row for row in everything["facets"]["mode"] if row["value"] == "groupe")
+    narrowed = demo_client.get("/api/search", query_string={"q": "freins", "mode": "groupe"}).get_json()
+    assert narrowed["total"] == groupe["count"]
+    assert {hit["mode"] for hit in narrowed["results"]} == {"groupe"}
+    page = demo_client.get("/recherche", query_string={"q": "freins", "mode": "groupe"}).get_data(as_text=True)
+    assert "Filtres actifs" in page and "Retirer le filtre Travail social de groupe" in page
+
+
+def test_sort_by_date_puts_newest_first(demo_client):
+    data = demo_client.get("/api/search", query_string={"q": "quartier", "kind": "action", "sort": "date"}).get_json()
+    dates = [hit["date"] for hit in data["results"] if hit["date"]]
+    assert len(dates) > 5 and dates == sorted(dates, reverse=True)
+
+
+def test_pagination_keeps_the_query(demo_client):
+    first = demo_client.get("/api/search", query_string={"q": "familles"}).get_json()
+    assert first["pages"] > 1
+    second = demo_client.get("/api/search", query_string={"q": "familles", "page": 2}).get_json()
+    assert {h["id"] for h in first["results"]}.isdisjoint({h["id"] for h in second["results"]})
+    page = demo_client.get("/recherche", query_string={"q": "familles"}).get_data(as_text=True)
+    assert "page=2" in page and "q=familles" in page
+
+
+@pytest.mark.parametrize("query", ['"unbalanced', "AND", "OR OR", "-", "*", "évalu**", "(", "a" * 2000, "x\x00y\x1f",
+                                   "NOT (", "title:foo", "é" * 3000])
+def test_odd_input_gives_a_page_never_an_error(client, corpus, query):
+    assert client.get("/recherche", query_string={"q": query}).status_code == 200
+
+
+@pytest.mark.parametrize("raw", ["%ED%A0%80", "%FF%FE", "%00", "%22%22%22"])
+def test_undecodable_bytes_in_the_query_string_give_a_page(client, corpus, raw):
+    assert client.get(f"/recherche?q={raw}").status_code == 200
+    assert client.get(f"/api/search?q={raw}").status_code == 200
+
+
+def test_bad_parameters_are_reported(client, corpus):
+    response = client.get("/api/search", query_string={"page": "abc"})
+    assert response.status_code == 400
+    assert "page" in response.get_json()["error"]["champs"]
+    page = client.get("/recherche", query_string={"page": "-3", "sort": "hasard"}).get_data(as_text=True)
+    assert "Ordre de tri inconnu" in page and "numéro de page" in page
+
+
+def test_user_text_in_results_is_escaped(client, make, session):
+    make.action(title="<script>alert(1)</script> Atelier", writeup="Un <img src=x onerror=alert(2)> atelier mosaïque.")
+    session.commit()
+    page = client.get("/recherche", query_string={"q": "mosaïque"}).get_data(as_text=True)
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+    assert "<img src=x" not in page
+
+
+def test_drafts_and_unlisted_people_are_never_found(client, make, session):
+    make.action(title="Brouillon confidentiel", writeup="Projet xylophone en préparation.",
+                publication_status="brouillon")
+    make.action(title="En attente", writeup="Projet xylophone soumis.", publication_status="en_attente")
+    make.practitioner(first_name="Zénobie", last_name="Quarante", consent_listed=False)
+    session.commit()
+    assert _titles(client, "xylophone") == []
+    assert _titles(client, "Zénobie") == []
+    assert "Brouillon confidentiel" not in client.get("/recherche?q=xylophone").get_data(as_text=True)
+
+
+def test_similar_actions_are_shown_on_an_action_page(demo_client, demo_app):
+    from kb.db import new_session
+
+    with new_session(demo_app) as session:
+        action = session.exec(select(FieldAction).where(FieldAction.publication_status == "publiee")).first()
+    page = demo_client.get(f"/actions/{action.id}").get_data(as_text=True)
+    assert "Actions similaires" in page
+    section = page.split("Actions similaires", 1)[1].split("</section>", 1)[0]
+    assert section.count("<li>") >= 3
+    assert f'href="/actions/{action.id}"' not in section
