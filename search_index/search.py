@@ -49,6 +49,34 @@ def _compile(parsed: ParsedQuery, reader: IndexReader) -> tuple[list[wq.Query], 
     return groups, (wq.Or(excluded) if excluded else None), terms
 
 
+def match_set(searcher: Searcher, query: wq.Query) -> set[int]:
+    """Documents matching a query, without scoring.
+
+    Terms read their postings directly and OR/AND become set operations: whoosh's union
+    matcher steps through ids one Python call at a time, which cost more than the ranking
+    itself for a common word. Phrases and other queries keep whoosh's own matcher.
+    """
+    if isinstance(query, wq.Term):
+        reader = searcher.reader()
+        if (query.fieldname, query.text) not in reader:
+            return set()
+        return set(reader.postings(query.fieldname, query.text).all_ids())
+    if isinstance(query, wq.Or):
+        found: set[int] = set()
+        for sub in query.subqueries:
+            found |= match_set(searcher, sub)
+        return found
+    if isinstance(query, wq.And) and query.subqueries:
+        subs = iter(query.subqueries)
+        found = match_set(searcher, next(subs))
+        for sub in subs:
+            if not found:
+                break
+            found &= match_set(searcher, sub)
+        return found
+    return set(searcher.docs_for_query(query))
+
+
 def _page(results, page: int, per_page: int, scored: bool, terms: set[str]) -> list[Hit]:
     start = (page - 1) * per_page
     return [to_hit(hit.fields(), hit.score if scored else 0.0, terms)
@@ -90,11 +118,13 @@ def run(searcher: Searcher, parsed: ParsedQuery, scope: set[int], sort: str | No
             return Outcome()
     if not groups:
         return _browse(searcher, scope, sort, page, per_page)  # "-jeunes" alone: all but those
-    # One unlimited pass gives both the whole matching set (for facets) and the ranked page.
+    # The whole matching set (for the total and the facets) comes from an unscored pass; only the
+    # requested page is ranked: scoring every match cost 3/4 of a common word's search at 10k.
     strict = groups[0] if len(groups) == 1 else wq.And(groups)
-    results = searcher.search(strict, filter=scope, limit=None, sortedby=sortedby)
-    if len(results):
-        return Outcome(docs=set(results.docs()), hits=_page(results, page, per_page, not sortedby, terms))
+    docs = scope & match_set(searcher, strict)
+    if docs:
+        results = searcher.search(strict, filter=docs, limit=page * per_page, sortedby=sortedby)
+        return Outcome(docs=docs, hits=_page(results, page, per_page, not sortedby, terms))
     outcome = Outcome()
     per_group = [scope & set(searcher.docs_for_query(g)) for g in groups]
     missing = [g for g, found in zip(parsed.groups, per_group, strict=True) if not found]

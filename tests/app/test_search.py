@@ -187,3 +187,18 @@ def test_similar_actions_are_shown_on_an_action_page(demo_client, demo_app):
     section = page.split("Actions similaires", 1)[1].split("</section>", 1)[0]
     assert section.count("<li>") >= 3
     assert f'href="/actions/{action.id}"' not in section
+
+
+def test_matching_action_ids_feed_the_map_of_search_results(app, corpus, make, session):
+    from kb import indexing
+    from kb.policy import ANONYMOUS
+    from kb.services.search import matching_action_ids
+
+    make.action(title="Jardin brouillon", writeup="Des freins institutionnels encore.", publication_status="brouillon")
+    session.commit()
+    indexing.sync(app)
+    index = indexing.get_index(app)
+    ids = matching_action_ids(index, "freins institutionnels", ANONYMOUS)
+    assert [session.get(FieldAction, i).title for i in ids] == ["Jardin de Griffeuille"]
+    assert matching_action_ids(index, "  ", ANONYMOUS) is None
+    assert matching_action_ids(index, "zorglub", ANONYMOUS) == []
