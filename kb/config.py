@@ -7,7 +7,7 @@ import secrets
 from pathlib import Path
 
 DEFAULT_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-DEFAULT_TILES_ATTRIBUTION = "&copy; les contributeurs d'OpenStreetMap"
+DEFAULT_TILES_ATTRIBUTION = "© les contributeurs d'OpenStreetMap"
 
 
 def _secret_key(instance_dir: Path) -> str:

@@ -63,3 +63,10 @@ def practitioner_visibility(practitioner: Practitioner) -> str:
 def search_visibilities(viewer: Viewer) -> set[str]:
     """The document visibilities this viewer's searches may return."""
     return {"public"}
+
+
+def shown_position(precision: str, position: tuple[float | None, float | None],
+                   commune_centre: tuple[float | None, float | None]) -> tuple[float, float] | None:
+    """Where an action may be drawn on public pages: a sensitive one ("commune") at its commune's centre."""
+    lat, lon = commune_centre if precision == "commune" or position[0] is None else position
+    return None if lat is None or lon is None else (lat, lon)

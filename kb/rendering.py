@@ -65,10 +65,20 @@ def row_count(values, prefix: str, blanks: int = 2) -> int:
     return highest + 1 + blanks
 
 
+def kilometres(value: float | None) -> str:
+    """A distance the French way: "3,2 km", "850 m" under one kilometre."""
+    if value is None:
+        return ""
+    if value < 1:
+        return f"{round(value * 1000, -1):.0f} m"
+    return f"{value:.1f} km".replace(".", ",")
+
+
 def init_app(app: Flask) -> None:
     """Register the filters and globals used by templates."""
     app.add_template_filter(markdown_to_html, "markdown")
     app.add_template_filter(french_date, "date_fr")
+    app.add_template_filter(kilometres, "km")
     app.add_template_global(choices, "choices")
     app.add_template_global(choices.label, "label")
     app.add_template_global(page_url, "page_url")

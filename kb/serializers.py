@@ -21,9 +21,9 @@ def _place(obj) -> dict:
 def action_summary(action: FieldAction) -> dict:
     """An action in lists."""
     place = _place(action)
-    if action.location_precision == "commune" and action.commune:
-        # Sensitive actions are only located at the commune's centre in public outputs.
-        place["latitude"], place["longitude"] = action.commune.latitude, action.commune.longitude
+    centre = (action.commune.latitude, action.commune.longitude) if action.commune else (None, None)
+    shown = policy.shown_position(action.location_precision, (action.latitude, action.longitude), centre)
+    place["latitude"], place["longitude"] = shown or (None, None)
     return {
         "id": action.id,
         "titre": action.title,

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from kb.forms.base import blank_to_none, parse_decimal
+from maps.geo import in_france
 
 FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -65,8 +66,11 @@ def coordinate(value: Any) -> Any:
 
 
 def check_coordinates(lat: float | None, lon: float | None) -> None:
-    """Both coordinates or neither, within the WGS84 ranges."""
+    """Both coordinates or neither, and in France (mainland, Corsica or an overseas département)."""
     if (lat is None) != (lon is None):
         raise ValueError("Indiquez la latitude et la longitude, ou aucune des deux.")
     if lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise ValueError("Coordonnées hors limites (latitude entre -90 et 90, longitude entre -180 et 180).")
+    if lat is not None and not in_france(lat, lon):
+        raise ValueError(f"Ces coordonnées ({lat:.4f}, {lon:.4f}) sont hors de France : vérifiez-les "
+                         "(latitude d'abord, par exemple 43.6766 pour Arles, puis longitude, 4.6278).")

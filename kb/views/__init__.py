@@ -5,9 +5,20 @@ from __future__ import annotations
 from flask import Flask
 
 
+def coordinate_or_none(raw) -> float | None:
+    """A coordinate typed in a form (comma or point), or None."""
+    try:
+        value = float(str(raw or "").strip().replace(",", "."))
+    except ValueError:
+        return None
+    return value if -90 <= value <= 180 else None
+
+
 def init_app(app: Flask) -> None:
     """Register every blueprint."""
     from kb import policy
+    from kb.models import FieldAction
+    from kb.services import geo as geo_services
     from kb.views import actions, api, geo, main, organisations, practitioners, search, territories, tools
     from kb.views._forms import current_viewer
 
@@ -21,6 +32,18 @@ def init_app(app: Flask) -> None:
         """(id, label) of a practitioner in a select, unnamed when not listed."""
         name = person.full_name if listed(person) else f"Intervenant·e non listé·e (n° {person.id})"
         return person.id, name
+
+    @app.template_global("location_map")
+    def location_map(obj):
+        """Small map of an action or organisation page (None when it has no position)."""
+        place = geo_services.action_place(obj) if isinstance(obj, FieldAction) else geo_services.organisation_place(obj)
+        return geo.small_map(place)
+
+    @app.template_global("picker_map")
+    def picker_map(values):
+        """Map of a form: a click fills the latitude and longitude fields."""
+        lat, lon = (coordinate_or_none(values.get(name)) for name in ("latitude", "longitude"))
+        return geo.picker_map(lat, lon) if lat is not None and lon is not None else geo.picker_map(None, None)
 
     for module in (main, actions, organisations, practitioners, territories, tools, search, geo, api):
         app.register_blueprint(module.bp)

@@ -1,19 +1,150 @@
-"""The practice map (/carte) and "Trouver des pairs" (/pairs). Being built (issue 4)."""
+"""The practice map (/carte), its popups, "Trouver des pairs" (/pairs) and the commune lookup API."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
+from markupsafe import Markup
+
+from kb import indexing, policy
+from kb.db import get_session
+from kb.errors import DomainError
+from kb.forms.filters import parse_action_filters
+from kb.forms.geo import RADII, parse_map_view, parse_peer_search
+from kb.models import Organisation, choices
+from kb.services import actions as action_services
+from kb.services import geo as services
+from kb.services.search import matching_action_ids
+from kb.views._forms import current_viewer
+from maps.gazetteer import Gazetteer
+from maps.render import MapPoint, render_map_parts
+from search_index import SearchIndexError
 
 bp = Blueprint("geo", __name__)
+MODE_COLOURS = {"groupe": "#1d4e89", "communautaire": "#7b2d8e", "dsl": "#2e6b30"}
+CATEGORIES = {**{k: (v, MODE_COLOURS[k]) for k, v in choices.INTERVENTION_MODES.items()},
+              "organisation": ("Organisation", "#8a4b08"), "practitioner": ("Intervenant·e", "#b3261e")}
+LIST_LIMIT = 200
+
+
+def render_points(places: list[services.Place], *, popups: bool = True, **options) -> Markup:
+    """A map of places: colour by mode (or kind), one layer per territory, popups loaded on demand."""
+    points = [MapPoint(id=f"{p.kind[0]}{p.id}", lat=p.lat, lon=p.lon, title=p.title,
+                       category=p.mode or p.kind, layer=p.territory if p.kind == "action" else "Organisations"
+                       if p.kind == "organisation" else "Intervenant·es") for p in places]
+    config = current_app.config
+    used = {p.mode or p.kind for p in places} | set(choices.INTERVENTION_MODES)
+    parts = render_map_parts(
+        points, asset_base_url=url_for("static", filename="vendor"), tiles_url=config["TILES_URL"] or None,
+        attribution=config["TILES_ATTRIBUTION"], categories={k: v for k, v in CATEGORIES.items() if k in used},
+        legend_title="Légende",
+        popup_url_template=url_for("geo.popup", key="KEY").replace("KEY", "{id}") if popups else None, **options)
+    return Markup(parts.html)
+
+
+def small_map(place: services.Place | None, map_id: str = "situation") -> Markup | None:
+    """The small map of an action or organisation page."""
+    if place is None:
+        return None
+    return render_points([place], popups=False, center=(place.lat, place.lon), zoom=13, height="260px",
+                         label=f"Situation : {place.title}", map_id=map_id, cluster=False)
+
+
+def picker_map(lat: float | None, lon: float | None) -> Markup:
+    """A map to click on to fill a form's latitude and longitude (see static/js/map-state.js)."""
+    place = services.Place(0, "organisation", "Position actuelle", lat, lon) if lat is not None else None
+    return render_points([place] if place else [], popups=False, center=(lat, lon) if place else (43.6, 5.0),
+                         zoom=14 if place else 8, height="300px", map_id="picker", cluster=False,
+                         label="Carte : cliquez pour placer le point")
+
+
+def _search_ids(text: str | None):
+    if not text:
+        return None, None
+    app = current_app._get_current_object()
+    indexing.sync(app)
+    try:
+        return matching_action_ids(indexing.get_index(app), text, current_viewer()), None
+    except (SearchIndexError, OSError):
+        return None, "La recherche est momentanément indisponible : la carte montre toutes les actions."
 
 
 @bp.route("/carte")
 def map_page():
-    """Carte des actions (en construction)."""
+    """Carte des actions visibles, avec les filtres de la liste et la recherche plein texte."""
+    session, viewer = get_session(), current_viewer()
+    filters, errors = parse_action_filters(request.args)
+    view, view_errors = parse_map_view(request.args)
+    errors.update(view_errors)
+    ids, search_error = _search_ids(view.q)
+    places = services.action_places(session, filters, viewer, ids)
+    shown = places + (services.organisation_places(session) if view.organisations else [])
+    map_html = render_points(shown, center=view.center, zoom=view.zoom, height="65vh",
+                             label=f"Carte de {len(places)} actions", map_id="carte")
+    return render_template("geo/map.html", map_html=map_html, places=places[:LIST_LIMIT], total=len(places),
+                           filters=filters, view=view, errors=errors, search_error=search_error,
+                           options=action_services.filter_options(session, viewer))
+
+
+@bp.route("/carte/fiche/<key>")
+def popup(key: str):
+    """Fiche courte d'une action ou d'une organisation, chargée à l'ouverture d'une infobulle."""
+    session, viewer = get_session(), current_viewer()
+    kind, number = key[:1], key[1:]
+    if not number.isdigit():
+        abort(404)
+    if kind == "a":
+        action = action_services.get_action(session, int(number))
+        if action is None or action.publication_status not in policy.visible_publication_statuses(viewer):
+            abort(404)
+        return render_template("geo/_popup.html", action=action)
+    if kind == "o":
+        org = session.get(Organisation, int(number))
+        if org is None:
+            abort(404)
+        return render_template("geo/_popup.html", org=org)
     abort(404)
 
 
 @bp.route("/pairs")
 def peers():
-    """Trouver des pairs (en construction)."""
-    abort(404)
+    """Trouver des pairs : intervenant·es et actions autour d'une commune, d'un point ou d'une organisation."""
+    session, viewer = get_session(), current_viewer()
+    search, errors = parse_peer_search(request.args)
+    filters, filter_errors = parse_action_filters(request.args)
+    errors.update(filter_errors)
+    origin = None
+    try:
+        if search.org_id:
+            origin = services.organisation_position(session, search.org_id)
+        elif search.place:
+            origin = services.locate(search.place)
+        elif search.point:
+            origin = (*search.point, "le point choisi sur la carte")
+    except DomainError as exc:
+        errors[exc.field or "lieu"] = exc.message
+    people, actions, map_html = [], [], None
+    if origin and not errors:
+        lat, lon, _label = origin
+        people = services.nearby(services.peer_practitioners(session, viewer, filters), lat, lon, search.radius)
+        actions = services.nearby(services.action_places(session, filters, viewer), lat, lon, search.radius)
+        map_html = render_points(actions + people, popups=False, radius=(lat, lon, search.radius),
+                                 height="55vh", label="Carte des pairs", map_id="pairs")
+    else:
+        map_html = render_points([], popups=False, height="50vh", label="Carte : cliquez pour choisir un point",
+                                 map_id="pairs", center=(43.6, 5.0), zoom=8)
+    return render_template("geo/peers.html", search=search, errors=errors, origin=origin, people=people,
+                           actions=actions, map_html=map_html, radii=RADII, filters=filters,
+                           options=action_services.filter_options(session, viewer),
+                           organisations=[p for p in services.organisation_places(session)])
+
+
+@bp.route("/api/communes")
+def communes():
+    """Communes dont le nom ou le code commence par q (autocomplétion des formulaires)."""
+    text = (request.args.get("q") or "").strip()[:80]
+    if len(text) < 2:
+        return jsonify({"error": {"code": 400, "message": "Saisissez au moins deux caractères."}}), 400
+    found = Gazetteer.default().search(text, limit=10)
+    return jsonify([{"insee": c.insee, "nom": c.name, "departement": c.departement,
+                     "codes_postaux": list(c.postal_codes), "libelle": f"{c.name} ({c.departement})",
+                     "latitude": c.lat, "longitude": c.lon} for c in found])

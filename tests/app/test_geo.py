@@ -1,0 +1,181 @@
+"""The practice map, its popups, "Trouver des pairs" and the commune lookup, through the test client."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from kb.models import Commune
+from tests.app.test_actions import FORM
+from tests.conftest import post_form
+
+
+def _map_rows(page: str, map_id: str) -> list[list]:
+    data = re.search(rf'<script type="application/json" id="{map_id}-data">(.*?)</script>', page, re.S)
+    assert data, f"no data block for map {map_id}"
+    return json.loads(data.group(1))["points"]
+
+
+def test_map_shows_every_visible_action_with_a_list_alternative(client, make, session):
+    make.action(title="Jardin des Alyscamps")
+    make.action(title="Atelier mosaïque", mode="dsl")
+    make.action(title="Projet non publié", publication_status="brouillon")
+    session.commit()
+    page = client.get("/carte").get_data(as_text=True)
+    rows = _map_rows(page, "carte")
+    assert sorted(row[5] for row in rows) == ["Atelier mosaïque", "Jardin des Alyscamps"]
+    assert "2 actions sur la carte" in page
+    assert 'id="liste-carte"' in page and "Jardin des Alyscamps</a>" in page
+    assert "Projet non publié" not in page
+    assert "cdn" not in page.lower() and "unpkg" not in page and "jsdelivr" not in page
+    assert "/static/vendor/leaflet/dist/leaflet.js" in page
+
+
+def test_map_filters_and_free_text_narrow_the_points(client, make, session):
+    make.action(title="Jardin des Alyscamps", writeup="Un jardin partagé au pied des immeubles.")
+    make.action(title="Atelier mosaïque", mode="dsl", writeup="Une fresque en mosaïque.")
+    session.commit()
+    assert [r[5] for r in _map_rows(client.get("/carte?mode=dsl").get_data(as_text=True), "carte")] == \
+        ["Atelier mosaïque"]
+    page = client.get("/carte", query_string={"q": "jardins partagés"}).get_data(as_text=True)
+    assert [r[5] for r in _map_rows(page, "carte")] == ["Jardin des Alyscamps"]
+    assert "pour « jardins partagés »" in page
+
+
+def test_map_view_is_kept_in_the_url_and_bad_values_are_reported(client, make, session):
+    make.action()
+    session.commit()
+    page = client.get("/carte", query_string={"lat": "43.68", "lon": "4.63", "z": "12"}).get_data(as_text=True)
+    assert '"center":[43.68,4.63]' in page.replace(" ", "") or "[43.68, 4.63]" in page
+    bad = client.get("/carte", query_string={"lat": "abc", "lon": "4", "z": "99"})
+    assert bad.status_code == 200
+    text = bad.get_data(as_text=True)
+    assert "niveau de zoom" in text and "hors de France" in text
+
+
+def test_sensitive_action_is_drawn_at_the_commune_centre(client, make, session):
+    action = make.action(title="Groupe de parole confidentiel", location_precision="commune",
+                         latitude=43.6801, longitude=4.6402)
+    session.commit()
+    centre = session.get(Commune, action.commune_insee)
+    row = _map_rows(client.get("/carte").get_data(as_text=True), "carte")[0]
+    assert (row[0], row[1]) == (round(centre.latitude, 6), round(centre.longitude, 6))
+    detail = client.get(f"/actions/{action.id}").get_data(as_text=True)
+    assert "centre de la commune" in detail
+    assert str(43.6801) not in detail
+
+
+def test_popup_is_loaded_on_demand_and_escapes_user_text(client, make, session):
+    action = make.action(title="<script>alert('x')</script> Jardin", summary="<b>gras</b> & co")
+    draft = make.action(title="Brouillon", publication_status="brouillon")
+    session.commit()
+    page = client.get("/carte").get_data(as_text=True)
+    assert "<script>alert('x')" not in page
+    assert '"popupUrl":"/carte/fiche/{id}"' in page
+    popup = client.get(f"/carte/fiche/a{action.id}").get_data(as_text=True)
+    assert "&lt;script&gt;alert(" in popup and "<script>" not in popup
+    assert f'href="/actions/{action.id}"' in popup
+    assert client.get(f"/carte/fiche/a{draft.id}").status_code == 404
+    assert client.get("/carte/fiche/zz").status_code == 404
+    assert client.get("/carte/fiche/a999999").status_code == 404
+
+
+def test_organisations_layer_is_optional(client, make, session):
+    make.organisation(name="Centre social Griffeuille", latitude=43.67, longitude=4.64)
+    make.action()
+    session.commit()
+    without = _map_rows(client.get("/carte").get_data(as_text=True), "carte")
+    with_orgs = _map_rows(client.get("/carte?orgs=1").get_data(as_text=True), "carte")
+    assert "Centre social Griffeuille" not in [r[5] for r in without]
+    assert "Centre social Griffeuille" in [r[5] for r in with_orgs]
+
+
+@pytest.fixture
+def peers(make, session):
+    """Practitioners in organisations at known places around Arles and Marseille."""
+    arles = make.organisation(name="Centre social Arles", commune_insee="13004", latitude=43.6766, longitude=4.6278)
+    raphele = make.organisation(name="Maison de Raphèle", commune_insee="13004", latitude=43.6007, longitude=4.7380)
+    marseille = make.organisation(name="Centre social Belsunce", commune_insee="13201",
+                                  latitude=43.2990, longitude=5.3780)
+    near = make.practitioner(first_name="Alice", last_name="Proche", organisations=[arles])
+    mid = make.practitioner(first_name="Bruno", last_name="Moyen", organisations=[raphele])
+    far = make.practitioner(first_name="Chloé", last_name="Loin", organisations=[marseille])
+    hidden = make.practitioner(first_name="Denis", last_name="Discret", organisations=[arles], consent_listed=False)
+    make.action(title="Action à Arles", people=[(near, "porteur")])
+    session.commit()
+    return near, mid, far, hidden
+
+
+def test_peers_are_listed_nearest_first_with_their_distance(client, peers):
+    page = client.get("/pairs", query_string={"lieu": "Arles", "rayon": "20"}).get_data(as_text=True)
+    people = page.split('id="peer-people"', 1)[1].split("</ol>", 1)[0]
+    assert people.index("Alice Proche") < people.index("Bruno Moyen")
+    assert "Chloé Loin" not in people, "Marseille is 70 km away"
+    assert "Denis Discret" not in page, "not listed in the directory"
+    assert re.search(r"Bruno Moyen.*?(\d+,\d) km", people, re.S).group(1) in ("11,9", "12,0", "12,1", "12,2")
+    assert "Centre social Arles" in people  # placed at the organisation, named with it
+
+
+def test_radius_filter_and_postal_code(client, peers):
+    five = client.get("/pairs", query_string={"lieu": "13200", "rayon": "5"}).get_data(as_text=True)
+    assert "Alice Proche" in five and "Bruno Moyen" not in five
+    fifty = client.get("/pairs", query_string={"lieu": "13200", "rayon": "50"}).get_data(as_text=True)
+    assert "Bruno Moyen" in fifty and "Chloé Loin" not in fifty
+
+
+def test_peers_from_a_point_or_an_organisation(client, peers):
+    near, *_ = peers
+    by_point = client.get("/pairs", query_string={"lat": "43.2990", "lon": "5.3780", "rayon": "5"})
+    assert "Chloé Loin" in by_point.get_data(as_text=True)
+    org_id = near.organisations[0].id
+    by_org = client.get("/pairs", query_string={"organisation": org_id, "rayon": "5"}).get_data(as_text=True)
+    assert "Alice Proche" in by_org and "Chloé Loin" not in by_org
+
+
+def test_peers_filtered_by_mode_keep_people_of_matching_actions(client, peers):
+    page = client.get("/pairs", query_string={"lieu": "Arles", "rayon": "50", "mode": "groupe"}).get_data(as_text=True)
+    assert "Alice Proche" in page and "Bruno Moyen" not in page
+    none = client.get("/pairs", query_string={"lieu": "Arles", "rayon": "50", "mode": "dsl"}).get_data(as_text=True)
+    assert "Alice Proche" not in none
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    ({"lieu": "Trifouilly-les-Oies"}, "Commune inconnue"),
+    ({"lieu": "Saint-Martin"}, "Plusieurs communes correspondent"),
+    ({"lat": "60", "lon": "5"}, "hors de France"),
+    ({"lieu": "Arles", "rayon": "7"}, "rayon de 5, 10, 20 ou 50 km"),
+    ({"organisation": "abc"}, "Organisation inconnue"),
+])
+def test_peer_search_errors_are_explained_and_keep_the_input(client, peers, args, message):
+    response = client.get("/pairs", query_string=args)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert message in page
+    if "lieu" in args:
+        assert f'value="{args["lieu"]}"' in page
+
+
+def test_commune_lookup_api(client):
+    found = client.get("/api/communes", query_string={"q": "ST REMY DE PROV"}).get_json()
+    assert found[0]["nom"] == "Saint-Rémy-de-Provence" and found[0]["departement"] == "13"
+    by_code = client.get("/api/communes", query_string={"q": "13200"}).get_json()
+    assert "Arles" in [c["nom"] for c in by_code]
+    short = client.get("/api/communes", query_string={"q": "a"})
+    assert short.status_code == 400 and "deux caractères" in short.get_json()["error"]["message"]
+
+
+def test_coordinates_outside_france_are_refused_in_the_forms(client):
+    response = post_form(client, "/actions/nouvelle", {**FORM, "latitude": "51.5072", "longitude": "-0.1276"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "hors de France" in page and 'value="51.5072"' in page
+    ok = post_form(client, "/organisations/nouvelle", {"name": "Association Les Ateliers", "kind": "association",
+                                                       "commune": "Arles", "latitude": "40.4168", "longitude": "-3.7038"})
+    assert ok.status_code == 422 and "hors de France" in ok.get_data(as_text=True)
+
+
+def test_forms_offer_a_map_to_place_the_point_and_commune_suggestions(client):
+    page = client.get("/actions/nouvelle").get_data(as_text=True)
+    assert 'id="picker"' in page and 'list="communes-list"' in page and "/api/communes" in page
