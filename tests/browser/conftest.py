@@ -1,0 +1,103 @@
+"""Browser tests: a real server on 127.0.0.1 (werkzeug in a thread) and Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from werkzeug.serving import make_server
+
+from kb import create_app, indexing
+from kb.db import new_session
+from tests import factories
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+# Tiles from a closed local port: the map must show its markers with no tile server, and tile requests stay local.
+UNREACHABLE_TILES = "http://127.0.0.1:9/{z}/{x}/{y}.png"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the run (the Debian package, never a downloaded build)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class LiveServer:
+    """The app served on a free port of 127.0.0.1, with the requests its pages made."""
+
+    def __init__(self, app):
+        self.app = app
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._thread.join(timeout=5)
+        self._server.server_close()
+
+
+def _serve(tmp_path: Path, source: Path, fill=None) -> Iterator[LiveServer]:
+    db_file = tmp_path / "kb.sqlite3"
+    shutil.copy(source, db_file)
+    if (source.parent / "index").is_dir():
+        shutil.copytree(source.parent / "index", tmp_path / "index")
+    app = create_app({"INSTANCE_DIR": str(tmp_path / "instance"), "DATABASE_URL": f"sqlite:///{db_file}",
+                      "INDEX_DIR": str(tmp_path / "index"), "SECRET_KEY": "browser-tests",
+                      "TILES_URL": UNREACHABLE_TILES})
+    if fill:
+        with app.app_context(), new_session(app) as session:
+            fill(factories.Factories(session))
+            session.commit()
+        indexing.sync(app)
+    server = LiveServer(app)
+    yield server
+    server.stop()
+    indexing.close_index(app)
+    app.extensions["kb_engine"].dispose()
+
+
+@pytest.fixture
+def demo_server(tmp_path, demo_db):
+    """The demo data served for real."""
+    yield from _serve(tmp_path, demo_db)
+
+
+@pytest.fixture
+def serve(tmp_path, migrated_db):
+    """Serve an empty database filled by `fill(make)`: `server = serve(fill)`."""
+    servers = []
+
+    def start(fill):
+        generator = _serve(tmp_path, migrated_db, fill)
+        servers.append(generator)
+        return next(generator)
+
+    yield start
+    for generator in servers:
+        next(generator, None)
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser page that records the host of every request it makes."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="fr-FR")
+    page = context.new_page()
+    page.hosts = set()
+    page.on("request", lambda request: page.hosts.add(urlsplit(request.url).hostname))
+    yield page
+    context.close()
