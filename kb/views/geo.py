@@ -11,6 +11,7 @@ from kb.errors import DomainError
 from kb.forms.filters import parse_action_filters
 from kb.forms.geo import RADII, parse_map_view, parse_peer_search
 from kb.models import Organisation, choices
+from kb.security import csp_nonce
 from kb.services import actions as action_services
 from kb.services import geo as services
 from kb.services.search import matching_action_ids
@@ -37,7 +38,8 @@ def render_points(places: list[services.Place], *, popups: bool = True, **option
         points, asset_base_url=url_for("static", filename="vendor"), tiles_url=config["TILES_URL"] or None,
         attribution=config["TILES_ATTRIBUTION"], categories={k: v for k, v in CATEGORIES.items() if k in used},
         legend_title="Légende",
-        popup_url_template=url_for("geo.popup", key="KEY").replace("KEY", "{id}") if popups else None, **options)
+        popup_url_template=url_for("geo.popup", key="KEY").replace("KEY", "{id}") if popups else None,
+        nonce=csp_nonce(), **options)
     return Markup(parts.html)
 
 

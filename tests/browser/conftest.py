@@ -98,6 +98,11 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="fr-FR")
     page = context.new_page()
     page.hosts = set()
+    page.problems = []
     page.on("request", lambda request: page.hosts.add(urlsplit(request.url).hostname))
+    page.on("pageerror", lambda error: page.problems.append(f"JavaScript: {error}"))
+    page.on("console", lambda message: page.problems.append(message.text)
+            if "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    assert page.problems == [], "scripts failed or the Content-Security-Policy blocked something"
