@@ -50,6 +50,22 @@ def _choices(value) -> list[str]:
     return [str(v) for v in value]
 
 
+def _reading(open_files: Callable):
+    """Open the index's current files, retrying when a concurrent commit removed them meanwhile.
+
+    Readers take no lock: between listing the directory and opening the newest table of contents,
+    another process's commit may write a newer one and delete it (FileNotFoundError). The newer
+    generation is then complete on disk, so listing again succeeds.
+    """
+    for attempt in range(50):
+        try:
+            return open_files()
+        except FileNotFoundError:
+            if attempt == 49:
+                raise
+            time.sleep(0.01)
+
+
 def _number(value, default: int) -> int:
     """A page number or size from whatever the caller passed."""
     try:
@@ -90,9 +106,9 @@ class SearchIndex:
         self.lock_timeout = lock_timeout
         self.rebuild_mb = rebuild_mb
         self.path.mkdir(parents=True, exist_ok=True)
-        if not index.exists_in(self.path):
+        if not _reading(lambda: index.exists_in(self.path)):
             self._create_once()
-        self._ix = index.open_dir(self.path)
+        self._ix = _reading(lambda: index.open_dir(self.path))
         self.outdated = not same_schema(self._ix.schema)
         # whoosh readers seek and read shared file objects: one thread at a time uses the searcher.
         self._lock = threading.RLock()
@@ -110,7 +126,7 @@ class SearchIndex:
                 raise IndexBusy(self.path, self.lock_timeout)
             time.sleep(0.05)
         try:
-            if not index.exists_in(self.path):
+            if not _reading(lambda: index.exists_in(self.path)):
                 index.create_in(self.path, SCHEMA)
         finally:
             lock.release()
@@ -222,7 +238,7 @@ class SearchIndex:
         # Not Searcher.refresh(): in whoosh-reloaded 2.7.5 it adds the old reader's segments to the
         # new ones (FileIndex._reader, "merge segments with reuse segments"), so deleted and
         # replaced documents come back. Reopening costs ~10 ms on 10k documents, after commits only.
-        old, self._searcher, self._generation = self._searcher, self._ix.searcher(), generation
+        old, self._searcher, self._generation = self._searcher, _reading(self._ix.searcher), generation
         if old is not None:
             old.close()
         self._sets, self._live = {}, frozenset(self._searcher.reader().all_doc_ids())
