@@ -6,7 +6,7 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -25,6 +25,7 @@ def _progress(step: str, done: int, total: int) -> None:
 _COUNT_LABELS = {
     "actions": "actions", "practitioners": "intervenant·es", "organisations": "organisations",
     "communes": "communes", "tools": "outils", "effects": "effets", "barriers": "freins", "levers": "leviers",
+    "accounts": "comptes de démonstration",
 }
 
 
@@ -41,7 +42,8 @@ def demo_command(if_empty: bool, seed: int) -> None:
         if existing and if_empty:
             click.echo(f"La base contient déjà {existing} actions : données de démonstration non chargées.", err=True)
             return
-        counts = generate(session, seed=seed, progress=_progress)
+        counts = generate(session, seed=seed, progress=_progress,
+                          with_accounts=current_app.config["DEMO_MODE"])
         session.commit()
     click.echo("Indexation des données de démonstration…", err=True)
     indexing.sync(current_app._get_current_object())
@@ -76,9 +78,42 @@ def serve_command(bind: str | None, workers: int | None) -> None:
     _Server().run()
 
 
+@click.group("user", cls=AppGroup)
+def user_cli() -> None:
+    """Comptes : premier administrateur."""
+
+
+@user_cli.command("create-admin")
+@click.option("--email", prompt="Adresse électronique", help="Adresse de connexion.")
+@click.option("--name", prompt="Nom affiché", help="Nom affiché dans l'application.")
+@click.password_option("--password", prompt="Mot de passe", help="Au moins 10 caractères (demandé si absent).")
+@with_appcontext
+def create_admin_command(email: str, name: str, password: str) -> None:
+    """Créer un compte administrateur (le premier, typiquement)."""
+    from kb.errors import DomainError
+    from kb.forms.accounts import PASSWORD_MIN
+    from kb.forms.fields import check_email
+    from kb.services.accounts import create_account
+
+    try:
+        check_email(email)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--email") from None
+    if len(password) < PASSWORD_MIN:
+        raise click.BadParameter(f"au moins {PASSWORD_MIN} caractères.", param_hint="--password")
+    with new_session() as session:
+        try:
+            create_account(session, email, name, password, "admin")
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+        session.commit()
+    click.echo(f"Compte administrateur créé : {email.strip().lower()}", err=True)
+
+
 def init_app(app: Flask) -> None:
     """Register the commands owned by this module."""
     app.cli.add_command(demo_command)
+    app.cli.add_command(user_cli)
     app.cli.add_command(serve_command)
 
 

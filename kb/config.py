@@ -48,7 +48,21 @@ def load_settings(overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("KB_SECURE_COOKIES", "0") == "1",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": os.environ.get("KB_SECURE_COOKIES", "0") == "1",
+        "PERMANENT_SESSION_LIFETIME": 14 * 24 * 3600,
         "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
+        "DEMO_MODE": os.environ.get("KB_DEMO_MODE", "1") == "1",
+        "RESET_TOKEN_MAX_AGE": int(os.environ.get("KB_RESET_TOKEN_MAX_AGE", "3600")),
+        "MAIL_BACKEND": os.environ.get("KB_MAIL_BACKEND", "smtp" if os.environ.get("KB_SMTP_HOST") else "file"),
+        "MAIL_DIR": os.environ.get("KB_MAIL_DIR", str(instance_dir / "mail")),
+        "MAIL_FROM": os.environ.get("KB_MAIL_FROM", "Observatoire ISIC <observatoire@localhost>"),
+        "SMTP_HOST": os.environ.get("KB_SMTP_HOST", "localhost"),
+        "SMTP_PORT": int(os.environ.get("KB_SMTP_PORT", "587")),
+        "SMTP_USER": os.environ.get("KB_SMTP_USER", ""),
+        "SMTP_PASSWORD": os.environ.get("KB_SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": os.environ.get("KB_SMTP_STARTTLS", "1") == "1",
     }
     settings.update(overrides)
     if "SECRET_KEY" not in settings:

@@ -55,8 +55,12 @@ def get_session() -> Session:
 
 def commit() -> None:
     """Commit the request's unit of work (the one commit of a request), then run the after-commit hooks."""
-    get_session().commit()
+    session = get_session()
+    session.commit()
     app = current_app._get_current_object()
+    from kb.mail import send_queued
+
+    send_queued(app, session)
     for hook in app.extensions.get("kb_after_commit", ()):
         hook(app)
 

@@ -1,68 +1,170 @@
-"""Who may see what: the single place that decides visibility of actions and people's details.
+"""Who may see and do what: the one place that decides, for every page, API and service.
 
-Accounts and roles arrive later; until then every visitor is an anonymous `Viewer`, editing is open
-(see README) and only public data is shown. Views and services call these functions and never test
-statuses or consent flags themselves.
+Roles: anonymous visitors, étudiant, professionnel, formateur (trainer), admin. Professional and
+trainer accounts act as students until an admin approves them (``Viewer.role`` is the effective
+role). Views and services ask these functions and never test roles, statuses or consent flags.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import and_
+
 from kb.models import FieldAction, Practitioner
 
 PUBLIC_PUBLICATION_STATUSES = ("publiee", "archivee")
+CONTRIBUTORS = ("professionnel", "formateur", "admin")
+MODERATORS = ("formateur", "admin")
 
 
 @dataclass(frozen=True)
 class Viewer:
-    """The person looking at a page or calling the API."""
+    """The person looking at a page or calling the API, with her effective role."""
 
     role: str = "anonyme"
     user_id: int | None = None
+    practitioner_id: int | None = None
+
+    @property
+    def signed_in(self) -> bool:
+        """Whether the viewer has an account session."""
+        return self.user_id is not None
 
 
 ANONYMOUS = Viewer()
 
 
-def visible_publication_statuses(viewer: Viewer) -> tuple[str, ...]:
-    """Publication statuses of actions this viewer may find in lists, maps, search and the API."""
-    return PUBLIC_PUBLICATION_STATUSES
+def effective_role(role: str, approved: bool) -> str:
+    """The role an account acts with: professionals and trainers wait for approval as students."""
+    return role if approved or role in ("etudiant", "admin") else "etudiant"
+
+
+# Actions
+
+
+def is_moderator(viewer: Viewer) -> bool:
+    """Trainers and admins moderate contributions, tag actions and edit every record."""
+    return viewer.role in MODERATORS
+
+
+def is_admin(viewer: Viewer) -> bool:
+    """Admins manage accounts and roles and anonymise people."""
+    return viewer.role == "admin"
+
+
+def can_contribute(viewer: Viewer) -> bool:
+    """Whether the viewer may propose actions, organisations and tools."""
+    return viewer.role in CONTRIBUTORS
+
+
+def is_public(action: FieldAction) -> bool:
+    """Published (or archived) and not hidden after reports."""
+    return action.publication_status in PUBLIC_PUBLICATION_STATUSES and action.hidden_at is None
+
+
+def public_actions_clause():
+    """SQL condition of the actions anyone may find in lists, maps, search and the API."""
+    return and_(FieldAction.publication_status.in_(PUBLIC_PUBLICATION_STATUSES), FieldAction.hidden_at.is_(None))
+
+
+def visible_actions_clause(viewer: Viewer):
+    """SQL condition of the actions this viewer finds in lists (the same for every role)."""
+    return public_actions_clause()
+
+
+def is_author(viewer: Viewer, action: FieldAction) -> bool:
+    """Whether the viewer wrote this action."""
+    return viewer.user_id is not None and action.author_id == viewer.user_id
 
 
 def can_view_action(viewer: Viewer, action: FieldAction) -> bool:
-    """Whether the viewer may open this action's page (drafts only through their edit link)."""
-    return action.publication_status in visible_publication_statuses(viewer) or can_edit(viewer)
+    """Whether the viewer may open this action's page (drafts: their author and moderators)."""
+    return is_public(action) or is_moderator(viewer) or is_author(viewer, action)
 
 
-def can_edit(viewer: Viewer) -> bool:
-    """Whether the viewer may create, change or delete records (open until accounts exist)."""
-    return True
+def can_edit_action(viewer: Viewer, action: FieldAction) -> bool:
+    """Moderators edit every action; a professional edits her own."""
+    return is_moderator(viewer) or (can_contribute(viewer) and is_author(viewer, action))
+
+
+def edit_needs_review(viewer: Viewer, action: FieldAction) -> bool:
+    """A non-moderator's edit of a published action waits as a pending version."""
+    return not is_moderator(viewer) and action.publication_status in PUBLIC_PUBLICATION_STATUSES
+
+
+def can_delete_action(viewer: Viewer, action: FieldAction) -> bool:
+    """Moderators delete any action; an author deletes hers while it is not published."""
+    return is_moderator(viewer) or (can_edit_action(viewer, action)
+                                    and action.publication_status not in PUBLIC_PUBLICATION_STATUSES)
+
+
+def publication_choices(viewer: Viewer) -> tuple[str, ...]:
+    """Publication statuses the viewer may set in the action form."""
+    return ("brouillon", "en_attente", "publiee", "archivee") if is_moderator(viewer) else ("brouillon", "en_attente")
+
+
+def can_view_history(viewer: Viewer, action: FieldAction) -> bool:
+    """The version history names accounts: moderators and the author see it."""
+    return is_moderator(viewer) or is_author(viewer, action)
+
+
+# Organisations, tools and people
+
+
+def can_create_records(viewer: Viewer) -> bool:
+    """Organisations and tools may be added by every contributor."""
+    return can_contribute(viewer)
+
+
+def can_manage_records(viewer: Viewer) -> bool:
+    """Changing or deleting organisations and tools, and managing practitioners, is for moderators."""
+    return is_moderator(viewer)
+
+
+def can_edit_practitioner(viewer: Viewer, practitioner: Practitioner) -> bool:
+    """Moderators, and the person herself through her linked account."""
+    return is_moderator(viewer) or (viewer.practitioner_id is not None and viewer.practitioner_id == practitioner.id)
+
+
+def can_see_directory(viewer: Viewer) -> bool:
+    """The practitioner directory is for signed-in users (students included), not the public."""
+    return viewer.signed_in
 
 
 def is_listed(viewer: Viewer, practitioner: Practitioner) -> bool:
-    """Whether the practitioner appears by name in the directory and on action pages."""
-    return practitioner.consent_listed
+    """Whether the practitioner may be named to this viewer (she agreed to be listed)."""
+    return practitioner.consent_listed or can_edit_practitioner(viewer, practitioner)
 
 
 def can_see_contact(viewer: Viewer, practitioner: Practitioner) -> bool:
-    """Whether the practitioner's e-mail and phone may be shown to this viewer."""
-    return practitioner.consent_listed and practitioner.consent_contact
+    """Whether her phone may be shown: professionals and up, when she agreed to be contacted."""
+    return can_contribute(viewer) and practitioner.consent_listed and practitioner.consent_contact
+
+
+def can_message(viewer: Viewer, practitioner: Practitioner) -> bool:
+    """Whether the contact relay is offered (her e-mail address itself is never shown)."""
+    return can_see_contact(viewer, practitioner) and bool(practitioner.email) and practitioner.id != viewer.practitioner_id
+
+
+# Search
 
 
 def action_visibility(action: FieldAction) -> str:
-    """Who may find this action in search: "public", or its unpublished status."""
-    return "public" if action.publication_status in PUBLIC_PUBLICATION_STATUSES else action.publication_status
+    """Who may find this action in search: "public", "masquee" after reports, or its unpublished status."""
+    if action.publication_status in PUBLIC_PUBLICATION_STATUSES:
+        return "public" if action.hidden_at is None else "masquee"
+    return action.publication_status
 
 
 def practitioner_visibility(practitioner: Practitioner) -> str:
-    """Who may find this practitioner in search: "public" when listed in the directory."""
-    return "public" if practitioner.consent_listed else "non_liste"
+    """Who may find this practitioner in search: signed-in users when listed in the directory."""
+    return "annuaire" if practitioner.consent_listed else "non_liste"
 
 
 def search_visibilities(viewer: Viewer) -> set[str]:
     """The document visibilities this viewer's searches may return."""
-    return {"public"}
+    return {"public", "annuaire"} if can_see_directory(viewer) else {"public"}
 
 
 def shown_position(precision: str, position: tuple[float | None, float | None],

@@ -87,7 +87,10 @@ def practitioner(person: Practitioner, viewer: Viewer) -> dict:
         "url": url_for("practitioners.detail", person_id=person.id, _external=True),
     }
     if policy.can_see_contact(viewer, person):
-        data.update({"courriel": person.email, "telephone": person.phone})
+        # The e-mail address is never published: the contact relay page writes to it.
+        data.update({"telephone": person.phone,
+                     "contact": url_for("practitioners.contact", person_id=person.id, _external=True)
+                     if policy.can_message(viewer, person) else None})
     return data
 
 

@@ -126,3 +126,28 @@ def post_form(client, url: str, data: dict, follow_redirects: bool = False):
     payload = dict(data)
     payload["csrf_token"] = csrf_token(client, url)
     return client.post(url, data=payload, follow_redirects=follow_redirects)
+
+
+def login(client, account, password: str = factories.PASSWORD):
+    """Sign `client` in through the login form, as a person would."""
+    response = post_form(client, "/compte/connexion", {"email": account.email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return account
+
+
+@pytest.fixture
+def sign_in(client, session, make):
+    """sign_in(role, **fields): create an account, commit, and sign the test client in with it."""
+
+    def _sign_in(role: str = "formateur", **fields):
+        account = make.user(role, **fields)
+        session.commit()
+        return login(client, account)
+
+    return _sign_in
+
+
+@pytest.fixture
+def editor(sign_in):
+    """The test client signed in as a trainer (who may edit every record)."""
+    return sign_in("formateur")

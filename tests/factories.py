@@ -17,11 +17,24 @@ from kb.models import (
     Practitioner,
     Territory,
     Tool,
+    UserAccount,
 )
+from kb.models.base import utcnow
 from kb.services.places import ensure_commune
 from kb.services.tags import get_or_create_tags
 
 _seq = count(1)
+PASSWORD = "mot-de-passe-des-tests"
+_HASHES: dict[str, str] = {}  # argon2 is slow on purpose: hash each test password once per run
+
+
+def password_hash(password: str) -> str:
+    """An argon2 hash of a test password, computed once."""
+    from kb.services.accounts import hash_password
+
+    if password not in _HASHES:
+        _HASHES[password] = hash_password(password)
+    return _HASHES[password]
 
 
 class Factories:
@@ -93,3 +106,15 @@ class Factories:
         self.session.add(tool)
         self.session.flush()
         return tool
+
+    def user(self, role: str = "formateur", *, approved: bool = True, practitioner: Practitioner | None = None,
+             email: str | None = None, password: str = PASSWORD, name: str | None = None) -> UserAccount:
+        """An account (approved unless told otherwise) with the tests' password."""
+        n = next(_seq)
+        account = UserAccount(email=email or f"{role}{n}@exemple.fr", display_name=name or f"Compte {role} {n}",
+                              role=role, password_hash=password_hash(password),
+                              approved_at=utcnow() if approved else None,
+                              practitioner_id=practitioner.id if practitioner else None)
+        self.session.add(account)
+        self.session.flush()
+        return account

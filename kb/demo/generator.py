@@ -43,7 +43,8 @@ def _tools(rng: random.Random, actions: list[FieldAction]) -> list[Tool]:
     return tools
 
 
-def generate(session: Session, *, seed: int = 2012, progress: Progress | None = None) -> dict[str, int]:
+def generate(session: Session, *, seed: int = 2012, progress: Progress | None = None,
+             with_accounts: bool = True) -> dict[str, int]:
     """Add the invented demo data to the session and flush (never commit); return what was created.
 
     The same seed gives the same rows and texts (timestamps aside). The units come first, from
@@ -91,6 +92,13 @@ def generate(session: Session, *, seed: int = 2012, progress: Progress | None = 
     report("Outils co-construits", len(tools), len(tools))
     session.flush()
 
+    accounts = 0
+    if with_accounts:
+        from kb.demo.accounts import add_demo_accounts
+
+        accounts = add_demo_accounts(session, actions, [p.row for p in people])
+        report("Comptes de démonstration", accounts, accounts)
+
     used_communes = {a.commune_insee for a in actions} | {o.commune_insee for _, o in orgs}
     return {
         "actions": len(actions),
@@ -101,5 +109,6 @@ def generate(session: Session, *, seed: int = 2012, progress: Progress | None = 
         "effects": sum(len(a.effects) for a in actions),
         "barriers": sum(len(a.barriers) for a in actions),
         "levers": sum(len(a.levers) for a in actions),
+        "accounts": accounts,
     }
 

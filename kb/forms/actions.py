@@ -218,3 +218,14 @@ def action_form_values(action) -> MultiDict:
     for i, lever in enumerate(action.levers):
         values[f"levers-{i}-description"] = lever.description
     return values
+
+
+def form_pairs(form: Mapping[str, Any]) -> list[list[str]]:
+    """A submitted form as [name, value] pairs (kept with a pending version), without its CSRF token."""
+    items = form.items(multi=True) if isinstance(form, MultiDict) else form.items()
+    return [[k, v] for k, v in items if k not in ("csrf_token", "confirm_warnings")]
+
+
+def parse_action_pairs(pairs: list[list[str]]) -> FormResult[ActionInput]:
+    """Validate a form kept as pairs (a pending version), as when it was submitted."""
+    return parse_action_form(MultiDict([(k, v) for k, v in pairs]))

@@ -13,29 +13,42 @@ SQLModel.metadata.naming_convention = {
 
 # isort: split
 
+from kb.models.account import RateEvent, UserAccount
 from kb.models.action import ActionPractitioner, FieldAction
 from kb.models.findings import Barrier, Effect, Lever, Tool, ToolAction
+from kb.models.moderation import ActionReport, ActionRevision
 from kb.models.outbox import IndexChange
-from kb.models.people import ActionPartner, Organisation, Practitioner, PractitionerOrganisation
+from kb.models.people import (
+    ActionPartner,
+    ConsentRecord,
+    Organisation,
+    Practitioner,
+    PractitionerOrganisation,
+)
 from kb.models.tag import ActionTag, Tag
 from kb.models.territory import Commune, Territory, TerritoryCommune
 
 __all__ = [
     "ActionPartner",
     "ActionPractitioner",
+    "ActionReport",
+    "ActionRevision",
     "ActionTag",
     "Barrier",
     "Commune",
+    "ConsentRecord",
     "Effect",
     "FieldAction",
     "IndexChange",
     "Lever",
     "Organisation",
     "Practitioner",
+    "RateEvent",
     "PractitionerOrganisation",
     "Tag",
     "Territory",
     "TerritoryCommune",
     "Tool",
     "ToolAction",
+    "UserAccount",
 ]

@@ -4,7 +4,7 @@
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import Column, Text
+from sqlalchemy import Column, DateTime, Text
 from sqlmodel import Field, Relationship, SQLModel
 
 from kb.models.base import created_at_field, updated_at_field
@@ -47,6 +47,9 @@ class FieldAction(SQLModel, table=True):
     end_date: date | None = None
     status: str = Field(default="en_cours", max_length=20, index=True)
     publication_status: str = Field(default="brouillon", max_length=20, index=True)
+    author_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL", index=True)
+    # Set after repeated problem reports: hidden from the public until a moderator reviews it.
+    hidden_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
     created_at: datetime = created_at_field()
     updated_at: datetime = updated_at_field()
 

@@ -109,3 +109,31 @@ def label(vocabulary: dict[str, str], key: str | None) -> str:
     if key is None:
         return ""
     return vocabulary.get(key, key)
+
+ROLES = {
+    "etudiant": "Étudiant·e",
+    "professionnel": "Professionnel·le",
+    "formateur": "Formateur·rice",
+    "admin": "Administrateur·rice",
+}
+
+REPORT_REASONS = {
+    "n_existe_plus": "L'action n'existe plus",
+    "erronee": "Informations erronées",
+    "inappropriee": "Contenu inapproprié",
+    "doublon": "Doublon d'une autre action",
+}
+
+REVISION_KINDS = {
+    "creation": "Création",
+    "modification": "Modification",
+    "proposition": "Modification proposée",
+    "moderation": "Décision de modération",
+}
+
+REVISION_STATUSES = {
+    "appliquee": "Appliquée",
+    "en_attente": "En attente de validation",
+    "approuvee": "Approuvée",
+    "refusee": "Refusée",
+}

@@ -4,7 +4,7 @@
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Optional
 
-from sqlalchemy import Column, Text
+from sqlalchemy import Column, DateTime, Text
 from sqlmodel import Field, Relationship, SQLModel
 
 from kb.models.base import created_at_field, updated_at_field
@@ -82,6 +82,7 @@ class Practitioner(SQLModel, table=True):
     consent_listed: bool = False
     consent_contact: bool = False
     consent_date: date | None = None
+    anonymised_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
     created_at: datetime = created_at_field()
     updated_at: datetime = updated_at_field()
 
@@ -97,3 +98,16 @@ class Practitioner(SQLModel, table=True):
     def full_name(self) -> str:
         """First and last name."""
         return f"{self.first_name} {self.last_name}".strip()
+
+
+class ConsentRecord(SQLModel, table=True):
+    """A consent given or withdrawn: its scope (directory, contact), when, and who recorded it."""
+
+    __tablename__ = "consent_record"
+
+    id: int | None = Field(default=None, primary_key=True)
+    practitioner_id: int = Field(foreign_key="practitioner.id", ondelete="CASCADE", index=True)
+    listed: bool
+    contact: bool
+    recorded_by_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    created_at: datetime = created_at_field()

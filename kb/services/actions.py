@@ -25,7 +25,7 @@ from kb.models import (
     Territory,
     Tool,
 )
-from kb.policy import Viewer, visible_publication_statuses
+from kb.policy import Viewer, visible_actions_clause
 from kb.services import Page
 from kb.services.places import resolve_commune
 from kb.services.tags import get_or_create_tags, tags_in_use
@@ -41,7 +41,7 @@ def _has_tag(kind: str, slug: str):
 
 def filtered_actions_query(filters: ActionFilters, viewer: Viewer):
     """SELECT of the actions this viewer may see that match the filters (not ordered, not paged)."""
-    stmt = select(FieldAction).where(FieldAction.publication_status.in_(visible_publication_statuses(viewer)))
+    stmt = select(FieldAction).where(visible_actions_clause(viewer))
     if filters.territory:
         stmt = stmt.where(FieldAction.territory_id.in_(select(Territory.id).where(Territory.slug == filters.territory)))
     if filters.commune:
@@ -80,7 +80,7 @@ def latest_actions(session: Session, viewer: Viewer, limit: int = 6) -> list[Fie
 
 def filter_options(session: Session, viewer: Viewer) -> dict:
     """Values offered by the filter form: only those some visible action has."""
-    visible = select(FieldAction.id).where(FieldAction.publication_status.in_(visible_publication_statuses(viewer)))
+    visible = select(FieldAction.id).where(visible_actions_clause(viewer))
     communes = session.exec(
         select(Commune).where(Commune.insee.in_(select(FieldAction.commune_insee).where(FieldAction.id.in_(visible))))
         .order_by(Commune.name)

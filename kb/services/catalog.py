@@ -6,7 +6,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from kb.models import Barrier, FieldAction, Organisation, Practitioner, Territory, Tool
-from kb.policy import Viewer, visible_publication_statuses
+from kb.policy import Viewer, is_public, visible_actions_clause
 
 
 def territories(session: Session) -> list[Territory]:
@@ -21,7 +21,7 @@ def territory_by_slug(session: Session, slug: str) -> Territory | None:
 
 def key_figures(session: Session, viewer: Viewer) -> dict[str, int]:
     """Counts shown on the home page."""
-    visible = FieldAction.publication_status.in_(visible_publication_statuses(viewer))
+    visible = visible_actions_clause(viewer)
 
     def count(stmt) -> int:
         return session.exec(stmt).one()
@@ -54,5 +54,4 @@ def list_tools(session: Session) -> list[Tool]:
 
 def visible_actions_of_tool(tool: Tool, viewer: Viewer) -> list[FieldAction]:
     """The tool's actions this viewer may see in lists."""
-    statuses = visible_publication_statuses(viewer)
-    return [a for a in tool.actions if a.publication_status in statuses]
+    return [a for a in tool.actions if is_public(a)]

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from kb.errors import DomainError
 from kb.forms.filters import PeopleFilters
 from kb.forms.people import OrganisationInput, PractitionerInput
-from kb.models import Organisation, Practitioner, Territory
+from kb.models import ConsentRecord, Organisation, Practitioner, Territory
 from kb.models.base import utcnow
 from kb.policy import Viewer
 from kb.services import Page
@@ -105,7 +105,8 @@ def save_practitioner(session: Session, data: PractitionerInput, actor: Viewer,
         raise DomainError("Une organisation choisie n'existe plus. Rechargez la page.", field="organisation_ids")
     person = person or Practitioner(first_name=data.first_name, last_name=data.last_name,
                                     function=data.function, actor_category=data.actor_category)
-    consent_changed = (person.consent_listed, person.consent_contact) != (data.consent_listed, data.consent_contact)
+    created = person.id is None
+    consent_changed = created or (person.consent_listed, person.consent_contact) != (data.consent_listed, data.consent_contact)
     if consent_changed or person.id is None:
         person.consent_date = utcnow().date()
     for name, value in data.model_dump(exclude={"organisation_ids"}).items():
@@ -113,6 +114,10 @@ def save_practitioner(session: Session, data: PractitionerInput, actor: Viewer,
     person.organisations = organisations
     session.add(person)
     session.flush()
+    if consent_changed:
+        session.add(ConsentRecord(practitioner_id=person.id, listed=data.consent_listed,
+                                  contact=data.consent_contact, recorded_by_id=actor.user_id))
+        session.flush()
     return person
 
 

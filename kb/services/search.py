@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from kb.forms.search import SearchForm
 from kb.indexing.documents import KIND_LABELS, split_doc_id
 from kb.models import Commune, FieldAction, Tag, Territory, choices
-from kb.policy import Viewer, search_visibilities, visible_publication_statuses
+from kb.policy import Viewer, search_visibilities, visible_actions_clause
 from search_index import SearchIndex, SearchQuery, SearchResults
 
 PER_PAGE = 20
@@ -68,7 +68,7 @@ def similar_actions(session: Session, index: SearchIndex, action_id: int, viewer
                                 kinds=["action"])
     ids = [key[1] for key in map(split_doc_id, (h.doc_id for h in hits)) if key]
     found = {a.id: a for a in session.exec(select(FieldAction).where(
-        FieldAction.id.in_(ids), FieldAction.publication_status.in_(visible_publication_statuses(viewer))))}
+        FieldAction.id.in_(ids), visible_actions_clause(viewer)))}
     return [found[i] for i in ids if i in found]
 
 

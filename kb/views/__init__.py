@@ -19,7 +19,20 @@ def init_app(app: Flask) -> None:
     from kb import policy
     from kb.models import FieldAction
     from kb.services import geo as geo_services
-    from kb.views import actions, api, geo, main, organisations, practitioners, search, territories, tools
+    from kb.views import (
+        accounts,
+        actions,
+        admin,
+        api,
+        geo,
+        main,
+        moderation,
+        organisations,
+        practitioners,
+        search,
+        territories,
+        tools,
+    )
     from kb.views._forms import current_viewer
 
     @app.template_global("listed")
@@ -45,5 +58,19 @@ def init_app(app: Flask) -> None:
         lat, lon = (coordinate_or_none(values.get(name)) for name in ("latitude", "longitude"))
         return geo.picker_map(lat, lon) if lat is not None and lon is not None else geo.picker_map(None, None)
 
-    for module in (main, actions, organisations, practitioners, territories, tools, search, geo, api):
+    @app.template_global("directory_visible")
+    def directory_visible() -> bool:
+        """Whether names may link to the practitioner directory (signed-in users)."""
+        return policy.can_see_directory(current_viewer())
+
+    app.add_template_global(policy.is_public, "public_action")
+
+    @app.template_global("may")
+    def may(rule: str, obj=None) -> bool:
+        """Ask the policy from a template: {% if may('edit_action', action) %}."""
+        check = getattr(policy, f"can_{rule}", None) or getattr(policy, f"is_{rule}")
+        return check(current_viewer(), obj) if obj is not None else check(current_viewer())
+
+    for module in (main, actions, organisations, practitioners, territories, tools, search, geo, api, accounts,
+                   admin, moderation):
         app.register_blueprint(module.bp)

@@ -8,26 +8,30 @@ from typing import Any
 from flask import flash, redirect, render_template, request
 from werkzeug.datastructures import MultiDict
 
+from kb.auth import current_viewer
 from kb.db import commit, get_session
 from kb.errors import DomainError
 from kb.forms.base import FormResult
-from kb.policy import ANONYMOUS, Viewer
 
-
-def current_viewer() -> Viewer:
-    """The person making the request (anonymous until accounts exist)."""
-    return ANONYMOUS
+__all__ = ["current_viewer", "delete_cycle", "form_cycle"]
 
 
 def form_cycle(*, parse: Callable[[Any], FormResult], save: Callable[[Any], Any], template: str,
-               initial: MultiDict, success: Callable[[Any], str], message: str, **context: Any):
-    """GET shows the form; POST validates, saves, commits once and redirects, or re-displays with errors."""
-    values, errors = initial, {}
+               initial: MultiDict, success: Callable[[Any], str], message: str | Callable[[Any], str],
+               warn: Callable[[Any], list[str]] | None = None, **context: Any):
+    """GET shows the form; POST validates, saves, commits once and redirects, or re-displays with errors.
+
+    ``warn`` lists doubts about valid input (a similar action exists, a write-up names someone): the
+    form comes back with them until the user ticks the confirmation box.
+    """
+    values, errors, warnings = initial, {}, []
     if request.method == "POST":
         values = request.form
         result = parse(request.form)
         errors = result.errors
-        if result.ok:
+        if result.ok and warn is not None and request.form.get("confirm_warnings") != "1":
+            warnings = warn(result.data)
+        if result.ok and not warnings:
             try:
                 saved = save(result.data)
                 commit()
@@ -35,12 +39,12 @@ def form_cycle(*, parse: Callable[[Any], FormResult], save: Callable[[Any], Any]
                 get_session().rollback()
                 errors = {exc.field or "__all__": exc.message}
             else:
-                flash(message, "success")
+                flash(message(saved) if callable(message) else message, "success")
                 return redirect(success(saved))
-        status = 422
+        status = 200 if warnings and not errors else 422
     else:
         status = 200
-    return render_template(template, values=values, errors=errors, **context), status
+    return render_template(template, values=values, errors=errors, warnings=warnings, **context), status
 
 
 def delete_cycle(*, obj: Any, delete: Callable[[Any], None], template: str, success: str, message: str,

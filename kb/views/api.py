@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, jsonify, request
 
 from kb import policy
+from kb.auth import require
 from kb.db import get_session
 from kb.forms.filters import parse_action_filters, parse_people_filters
 from kb.models import choices
@@ -34,7 +35,7 @@ def actions():
 def action(action_id: int):
     """Une action visible, avec ses effets, freins, leviers et outils."""
     found, viewer = action_services.get_action(get_session(), action_id), current_viewer()
-    if found is None or found.publication_status not in policy.visible_publication_statuses(viewer):
+    if found is None or not policy.is_public(found):
         abort(404)
     return jsonify(action_detail(found, viewer))
 
@@ -56,5 +57,6 @@ def practitioners():
     if errors:
         return _bad_filters(errors)
     viewer = current_viewer()
+    require(policy.can_see_directory(viewer))
     result = people_services.list_practitioners(get_session(), filters, viewer)
     return jsonify(page(result, [practitioner(p, viewer) for p in result.items]))

@@ -90,13 +90,13 @@ def map_page():
 @bp.route("/carte/fiche/<key>")
 def popup(key: str):
     """Fiche courte d'une action ou d'une organisation, chargée à l'ouverture d'une infobulle."""
-    session, viewer = get_session(), current_viewer()
+    session = get_session()
     kind, number = key[:1], key[1:]
     if not number.isdigit():
         abort(404)
     if kind == "a":
         action = action_services.get_action(session, int(number))
-        if action is None or action.publication_status not in policy.visible_publication_statuses(viewer):
+        if action is None or not policy.is_public(action):
             abort(404)
         return render_template("geo/_popup.html", action=action)
     if kind == "o":

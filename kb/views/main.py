@@ -25,3 +25,9 @@ def home():
 def about():
     """L'observatoire : objectifs, axes et modalités (document fondateur de 2012)."""
     return render_template("main/about.html", territories=catalog.territories(get_session()))
+
+
+@bp.route("/confidentialite")
+def privacy():
+    """Données personnelles : ce que l'observatoire conserve, pourquoi, et vos droits."""
+    return render_template("main/privacy.html")

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from kb import policy
+from kb.auth import require
 from kb.db import get_session
 from kb.forms.filters import parse_people_filters
 from kb.forms.people import organisation_form_values, parse_organisation_form
@@ -37,8 +38,7 @@ def index():
 def detail(org_id: int):
     """Fiche d'une organisation, ses intervenant·es listé·es et ses actions."""
     org, viewer = _get(org_id), current_viewer()
-    actions = [a for a in org.partner_of if policy.can_view_action(viewer, a)
-               and a.publication_status in policy.visible_publication_statuses(viewer)]
+    actions = [a for a in org.partner_of if policy.is_public(a)]
     people = [p for p in org.practitioners if policy.is_listed(viewer, p)]
     return render_template("organisations/detail.html", org=org, actions=actions, people=people)
 
@@ -47,6 +47,7 @@ def detail(org_id: int):
 def create():
     """Formulaire de création d'une organisation."""
     session, viewer = get_session(), current_viewer()
+    require(policy.can_create_records(viewer))
     return form_cycle(parse=parse_organisation_form,
                       save=lambda data: services.save_organisation(session, data, viewer),
                       template="organisations/form.html", initial=MultiDict(),
@@ -58,6 +59,7 @@ def create():
 def edit(org_id: int):
     """Formulaire de modification d'une organisation."""
     session, viewer, org = get_session(), current_viewer(), _get(org_id)
+    require(policy.can_manage_records(viewer))
     return form_cycle(parse=parse_organisation_form,
                       save=lambda data: services.save_organisation(session, data, viewer, org),
                       template="organisations/form.html", initial=organisation_form_values(org),
@@ -70,6 +72,7 @@ def edit(org_id: int):
 def delete(org_id: int):
     """Confirmation puis suppression d'une organisation."""
     session, viewer, org = get_session(), current_viewer(), _get(org_id)
+    require(policy.can_manage_records(viewer))
     return delete_cycle(obj=org, delete=lambda o: services.delete_organisation(session, o, viewer),
                         template="confirm_delete.html", success=url_for(".index"),
                         message=f"L'organisation « {org.name} » a été supprimée.", what="l'organisation",

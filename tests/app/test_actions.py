@@ -20,7 +20,7 @@ FORM = {"title": "Café des parents de Barriol", "summary": "Un temps d'échange
         "barriers-0-description": "Aucun financement pérenne.", "levers-0-description": "Un partenariat avec la PMI."}
 
 
-def test_create_action_then_read_it(client, session, make):
+def test_create_action_then_read_it(client, session, make, editor):
     person = make.practitioner(first_name="Inès", last_name="Garnier")
     session.commit()
     response = post_form(client, "/actions/nouvelle", {**FORM, "people-0-practitioner_id": str(person.id),
@@ -38,7 +38,7 @@ def test_create_action_then_read_it(client, session, make):
     assert sorted(t.name for t in action.tags_of("public")) == ["Familles", "Parents d'adolescents"]
 
 
-def test_invalid_form_keeps_input_and_explains(client, session):
+def test_invalid_form_keeps_input_and_explains(client, session, editor):
     data = {**FORM, "title": "", "end_date": "2001-01-01", "effects-1-description": "Plus de confiance"}
     response = post_form(client, "/actions/nouvelle", data)
     assert response.status_code == 422
@@ -51,14 +51,14 @@ def test_invalid_form_keeps_input_and_explains(client, session):
     assert session.exec(select(func.count()).select_from(FieldAction)).one() == 0
 
 
-def test_unknown_commune_is_refused_with_a_message(client, session):
+def test_unknown_commune_is_refused_with_a_message(client, session, editor):
     response = post_form(client, "/actions/nouvelle", {**FORM, "commune": "Trifouilly-les-Oies"})
     assert response.status_code == 422
     assert "Commune inconnue" in response.get_data(as_text=True)
     assert session.exec(select(func.count()).select_from(FieldAction)).one() == 0
 
 
-def test_edit_replaces_rows_and_keeps_the_rest(client, session, make):
+def test_edit_replaces_rows_and_keeps_the_rest(client, session, make, editor):
     action = make.action(title="Jardin partagé", publics=["Habitants"])
     session.commit()
     page = client.get(f"/actions/{action.id}/modifier").get_data(as_text=True)
@@ -74,7 +74,7 @@ def test_edit_replaces_rows_and_keeps_the_rest(client, session, make):
     assert [e.description for e in changed.effects] == ["Les parents osent solliciter l'école."]
 
 
-def test_delete_removes_the_action_and_its_rows(client, session, make):
+def test_delete_removes_the_action_and_its_rows(client, session, make, editor):
     person = make.practitioner()
     action = make.action(people=[(person, "porteur")], themes=["Logement"])
     make.tool(actions=[action])

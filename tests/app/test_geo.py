@@ -166,7 +166,7 @@ def test_commune_lookup_api(client):
     assert short.status_code == 400 and "deux caractères" in short.get_json()["error"]["message"]
 
 
-def test_coordinates_outside_france_are_refused_in_the_forms(client):
+def test_coordinates_outside_france_are_refused_in_the_forms(client, editor):
     response = post_form(client, "/actions/nouvelle", {**FORM, "latitude": "51.5072", "longitude": "-0.1276"})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
@@ -176,6 +176,6 @@ def test_coordinates_outside_france_are_refused_in_the_forms(client):
     assert ok.status_code == 422 and "hors de France" in ok.get_data(as_text=True)
 
 
-def test_forms_offer_a_map_to_place_the_point_and_commune_suggestions(client):
+def test_forms_offer_a_map_to_place_the_point_and_commune_suggestions(client, editor):
     page = client.get("/actions/nouvelle").get_data(as_text=True)
     assert 'id="picker"' in page and 'list="communes-list"' in page and "/api/communes" in page

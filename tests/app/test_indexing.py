@@ -26,7 +26,7 @@ def _pending(app) -> int:
         return indexing.pending(session)
 
 
-def test_create_update_delete_through_the_forms_reach_the_search(client, app):
+def test_create_update_delete_through_the_forms_reach_the_search(client, app, editor):
     response = post_form(client, "/actions/nouvelle", {**FORM, "title": "Café des parents du Trébon"})
     action_id = int(re.search(r"/actions/(\d+)$", response.headers["Location"]).group(1))
     assert _pending(app) == 0, "the request's commit drains the outbox"
@@ -53,7 +53,7 @@ def test_renaming_a_practitioner_updates_the_actions_that_name_her(client, app, 
     assert _found(client, "Garnier") == []
 
 
-def test_a_failed_index_write_after_the_commit_loses_nothing(client, app, monkeypatch):
+def test_a_failed_index_write_after_the_commit_loses_nothing(client, app, monkeypatch, editor):
     real_apply = SearchIndex.apply
 
     def crash(self, upserts, deletes):

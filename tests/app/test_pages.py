@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from sqlmodel import select
 
 from kb.db import new_session
 from kb.models import FieldAction, Organisation, Practitioner, Tool
+from tests.conftest import login
 
 
 def _ids(app, model, where=None):
@@ -18,7 +21,8 @@ def _ids(app, model, where=None):
 
 
 def test_every_page_of_the_seeded_database(demo_app, demo_client):
-    urls = ["/", "/a-propos", "/actions/", "/actions/nouvelle", "/organisations/", "/organisations/nouvelle",
+    login(demo_client, SimpleNamespace(email="admin@demo.observatoire-isic.fr"), "demo-admin-2012")
+    urls = ["/", "/a-propos", "/confidentialite", "/compte/", "/compte/mes-donnees", "/moderation/", "/admin/comptes", "/actions/", "/actions/nouvelle", "/organisations/", "/organisations/nouvelle",
             "/intervenants/", "/intervenants/nouveau", "/territoires/", "/territoires/marseille",
             "/territoires/avignon", "/territoires/arles", "/actions/?page=2", "/api/actions", "/api/organisations",
             "/api/practitioners", "/outils/"]
@@ -40,8 +44,8 @@ def test_home_shows_key_figures_and_latest_actions(demo_client):
 
 
 @pytest.mark.parametrize("url", ["/nulle-part", "/actions/999999", "/organisations/999999", "/intervenants/999999",
-                                 "/territoires/paris", "/actions/abc"])
-def test_unknown_pages_get_a_french_404(client, url):
+                                 "/territoires/paris", "/actions/abc", "/moderation/versions/999999"])
+def test_unknown_pages_get_a_french_404(client, editor, url):
     response = client.get(url)
     assert response.status_code == 404
     assert "Page introuvable" in response.get_data(as_text=True)

@@ -11,7 +11,7 @@ from kb.models import ActionPractitioner, FieldAction, Organisation, Practitione
 from tests.conftest import post_form
 
 
-def test_create_organisation_with_commune_from_its_name(client, session):
+def test_create_organisation_with_commune_from_its_name(client, session, editor):
     response = post_form(client, "/organisations/nouvelle", {
         "name": "Maison des familles du Trébon", "kind": "association", "commune": "arles",
         "postal_code": "13200", "email": "contact@trebon.example.org", "website": "https://trebon.example.org"})
@@ -22,7 +22,7 @@ def test_create_organisation_with_commune_from_its_name(client, session):
     assert "Maison des familles du Trébon" in html and "contact@trebon.example.org" in html
 
 
-def test_invalid_organisation_form_keeps_values(client):
+def test_invalid_organisation_form_keeps_values(client, editor):
     response = post_form(client, "/organisations/nouvelle", {"name": "Centre social Nord", "kind": "centre_social",
                                                              "postal_code": "ABCDE", "phone": "04 65 71 10 20"})
     html = response.get_data(as_text=True)
@@ -31,23 +31,40 @@ def test_invalid_organisation_form_keeps_values(client):
     assert 'value="04 65 71 10 20"' in html and 'value="Centre social Nord"' in html
 
 
-def test_practitioner_contact_shown_only_with_consent(client, session, make):
-    open_person = make.practitioner(first_name="Sarah", email="sarah@example.org", consent_contact=True)
-    private = make.practitioner(first_name="Yanis", email="yanis@example.org", consent_contact=False)
+def test_practitioner_contact_shown_only_with_consent(client, session, make, sign_in):
+    open_person = make.practitioner(first_name="Sarah", email="sarah@example.org", phone="04 90 11 22 33",
+                                    consent_contact=True)
+    private = make.practitioner(first_name="Yanis", email="yanis@example.org", phone="04 90 44 55 66",
+                                consent_contact=False)
     session.commit()
-    assert "sarah@example.org" in client.get(f"/intervenants/{open_person.id}").get_data(as_text=True)
+    sign_in("professionnel")
+    html = client.get(f"/intervenants/{open_person.id}").get_data(as_text=True)
+    assert "04 90 11 22 33" in html and f"/intervenants/{open_person.id}/contacter" in html
+    assert "sarah@example.org" not in html  # the address itself is never shown: the relay writes to it
     html = client.get(f"/intervenants/{private.id}").get_data(as_text=True)
-    assert "yanis@example.org" not in html and "Non communiquées" in html
+    assert "04 90 44 55 66" not in html and "yanis@example.org" not in html and "Non communiquées" in html
     api = client.get("/api/practitioners").get_json()["resultats"]
     by_name = {p["prenom"]: p for p in api}
-    assert by_name["Sarah"]["courriel"] == "sarah@example.org"
-    assert "courriel" not in by_name["Yanis"]
+    assert by_name["Sarah"]["telephone"] == "04 90 11 22 33" and by_name["Sarah"]["contact"].endswith("/contacter")
+    assert "telephone" not in by_name["Yanis"]
+    assert "example.org" not in client.get("/api/practitioners").get_data(as_text=True)
 
 
-def test_unlisted_practitioner_is_hidden_everywhere(client, session, make):
+def test_students_see_the_directory_without_contact_details(client, session, make, sign_in):
+    person = make.practitioner(first_name="Sarah", phone="04 90 11 22 33", consent_contact=True)
+    session.commit()
+    assert client.get("/intervenants/").status_code == 302  # anonymous: sign in first
+    sign_in("etudiant")
+    html = client.get(f"/intervenants/{person.id}").get_data(as_text=True)
+    assert "Sarah" in html and "04 90 11 22 33" not in html and "/contacter" not in html
+    assert client.get(f"/intervenants/{person.id}/contacter").status_code == 403
+
+
+def test_unlisted_practitioner_is_hidden_everywhere(client, session, make, sign_in):
     hidden = make.practitioner(first_name="Discrète", last_name="Personne", consent_listed=False, consent_contact=False)
     action = make.action(people=[(hidden, "porteur")])
     session.commit()
+    sign_in("professionnel")
     assert client.get(f"/intervenants/{hidden.id}").status_code == 404
     assert "Discrète" not in client.get("/intervenants/").get_data(as_text=True)
     page = client.get(f"/actions/{action.id}").get_data(as_text=True)
@@ -56,7 +73,7 @@ def test_unlisted_practitioner_is_hidden_everywhere(client, session, make):
     assert client.get(f"/api/actions/{action.id}").get_json()["intervenants"] == []
 
 
-def test_create_and_edit_practitioner_records_consent_date(client, session, make):
+def test_create_and_edit_practitioner_records_consent_date(client, session, make, editor):
     org = make.organisation()
     session.commit()
     response = post_form(client, "/intervenants/nouveau", {
@@ -71,7 +88,7 @@ def test_create_and_edit_practitioner_records_consent_date(client, session, make
     assert 'value="Léa"' in form and re.search(r'name="consent_listed" type="checkbox" checked', form)
 
 
-def test_delete_practitioner_removes_links(client, session, make):
+def test_delete_practitioner_removes_links(client, session, make, editor):
     org = make.organisation()
     person = make.practitioner(organisations=[org])
     action = make.action(people=[(person, "porteur")])
@@ -85,7 +102,7 @@ def test_delete_practitioner_removes_links(client, session, make):
     assert session.exec(select(func.count()).select_from(PractitionerOrganisation)).one() == 0
 
 
-def test_delete_organisation_keeps_actions(client, session, make):
+def test_delete_organisation_keeps_actions(client, session, make, editor):
     org = make.organisation()
     action = make.action()
     action.partners = [org]
@@ -97,10 +114,11 @@ def test_delete_organisation_keeps_actions(client, session, make):
     assert session.get(FieldAction, action_id).partners == []
 
 
-def test_directory_filters(client, session, make):
+def test_directory_filters(client, session, make, sign_in):
     make.practitioner(first_name="Aline", last_name="Bonnet", function="es")
     make.practitioner(first_name="Marc", last_name="Giraud", function="ass")
     session.commit()
+    sign_in("etudiant")
     html = client.get("/intervenants/?kind=es").get_data(as_text=True)
     assert "Aline Bonnet" in html and "Marc Giraud" not in html
     html = client.get("/intervenants/?q=gir").get_data(as_text=True)

@@ -8,6 +8,7 @@ from sqlmodel import func, select
 
 from kb.db import new_session
 from kb.models import FieldAction
+from tests.factories import PASSWORD
 
 READY = "[data-kb-ready='true']"
 
@@ -103,8 +104,12 @@ def test_a_click_on_the_peers_map_searches_around_that_point(serve, page):
 
 
 def test_clicking_the_form_map_fills_the_coordinates(serve, page):
-    server = serve(lambda make: None)
-    page.goto(f"{server.url}/actions/nouvelle")
+    server = serve(lambda make: make.user("formateur", email="formatrice@exemple.fr"))
+    page.goto(f"{server.url}/actions/nouvelle")  # contributors only: the login form comes first
+    page.fill("#email", "formatrice@exemple.fr")
+    page.fill("#password", PASSWORD)
+    page.click("button:has-text('Se connecter')")
+    page.wait_for_url("**/actions/nouvelle")
     page.wait_for_selector(f"#picker{READY}", timeout=15_000)
     page.locator("#picker").scroll_into_view_if_needed()
     box = page.locator("#picker").bounding_box()

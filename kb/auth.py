@@ -1,0 +1,97 @@
+"""Sessions of signed-in users (Flask-Login) and the Viewer every view passes to services."""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import urlsplit
+
+from flask import Flask, abort, current_app, g, jsonify, request
+from flask_login import LoginManager, UserMixin, current_user
+
+from kb.db import get_session
+from kb.models import UserAccount
+from kb.policy import ANONYMOUS, Viewer
+
+login_manager = LoginManager()
+login_manager.login_view = "accounts.login"
+login_manager.login_message = "Connectez-vous pour accéder à cette page."
+login_manager.login_message_category = "info"
+# "strong" drops the session when the client's address or browser changes (stolen cookie).
+login_manager.session_protection = "strong"
+
+
+class SignedIn(UserMixin):
+    """The account of the request; its id carries the password fingerprint (see services.accounts)."""
+
+    def __init__(self, account: UserAccount) -> None:
+        self.account = account
+
+    def get_id(self) -> str:
+        from kb.services.accounts import fingerprint
+
+        return f"{self.account.id}:{fingerprint(self.account)}"
+
+
+@login_manager.user_loader
+def _load(user_id: str) -> SignedIn | None:
+    from kb.services.accounts import fingerprint
+
+    number, _, stamp = user_id.partition(":")
+    account = get_session().get(UserAccount, int(number)) if number.isdigit() else None
+    if account is None or stamp != fingerprint(account):
+        return None  # deleted, or the password changed since this session began
+    return SignedIn(account)
+
+
+def current_account() -> UserAccount | None:
+    """The signed-in account, or None."""
+    return current_user.account if current_user.is_authenticated else None
+
+
+def current_viewer() -> Viewer:
+    """The person making the request, with her effective role."""
+    from kb.services.accounts import viewer_of
+
+    account = current_account()
+    return viewer_of(account) if account is not None else ANONYMOUS
+
+
+def require(allowed: bool) -> None:
+    """Stop a request the viewer may not make: sign in first (anonymous), or 403."""
+    if allowed:
+        return
+    if current_user.is_authenticated:
+        abort(403)
+    if request.path.startswith("/api/"):
+        abort(jsonify({"error": {"code": 401, "message": "Connectez-vous pour accéder à cette ressource."}}), 401)
+    abort(login_manager.unauthorized())
+
+
+def client_key() -> str:
+    """A keyed hash of the client's address: rate limits and reports never store the address itself."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    return "ip:" + hashlib.sha256(secret + (request.remote_addr or "").encode()).hexdigest()[:32]
+
+
+def safe_next(target: str | None) -> str | None:
+    """A local path to return to after login, never another site."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
+
+
+def init_app(app: Flask) -> None:
+    """Attach Flask-Login; each request reads its user afresh."""
+    login_manager.init_app(app)
+
+    @app.before_request
+    def _fresh_user() -> None:
+        # In tests an app context can outlive a request; never reuse another request's user.
+        g.pop("_login_user", None)
+
+    @app.context_processor
+    def _viewer() -> dict:
+        return {"viewer": current_viewer(), "account": current_account()}

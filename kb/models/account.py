@@ -1,0 +1,41 @@
+"""User accounts and the rate-limit journal (login attempts, resets, reports, messages)."""
+
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import Column, DateTime
+from sqlmodel import Field, Relationship, SQLModel
+
+from kb.models.base import created_at_field
+from kb.models.people import Practitioner
+
+
+class UserAccount(SQLModel, table=True):
+    """A person who signs in: admin, formateur, professionnel or étudiant."""
+
+    __tablename__ = "user_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=120, unique=True)
+    password_hash: str = Field(max_length=200)
+    display_name: str = Field(max_length=120)
+    role: str = Field(default="etudiant", max_length=20)
+    # Professional and trainer accounts act as students until an admin approves them.
+    approved_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    practitioner_id: int | None = Field(default=None, foreign_key="practitioner.id", ondelete="SET NULL",
+                                        unique=True)
+    created_at: datetime = created_at_field()
+    last_login_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+
+    practitioner: Optional["Practitioner"] = Relationship()
+
+
+class RateEvent(SQLModel, table=True):
+    """One counted attempt (bucket + key, e.g. a failed login for an address) in a sliding window."""
+
+    __tablename__ = "rate_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    bucket: str = Field(max_length=40)
+    key: str = Field(max_length=200, index=True)
+    created_at: datetime = created_at_field()
