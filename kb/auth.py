@@ -63,7 +63,9 @@ def require(allowed: bool) -> None:
     if current_user.is_authenticated:
         abort(403)
     if request.path.startswith("/api/"):
-        abort(jsonify({"error": {"code": 401, "message": "Connectez-vous pour accéder à cette ressource."}}), 401)
+        response = jsonify({"error": {"code": 401, "message": "Connectez-vous pour accéder à cette ressource."}})
+        response.status_code = 401
+        abort(response)
     abort(login_manager.unauthorized())
 
 
@@ -89,8 +91,9 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _fresh_user() -> None:
-        # In tests an app context can outlive a request; never reuse another request's user.
+        # In tests an app context can outlive a request: never reuse another request's user or CSRF token.
         g.pop("_login_user", None)
+        g.pop("csrf_token", None)
 
     @app.context_processor
     def _viewer() -> dict:

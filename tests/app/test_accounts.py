@@ -1,0 +1,176 @@
+"""Accounts: sign-up, approval, login and its rate limit, logout, password reset tokens, CLI."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from sqlmodel import select
+
+from kb.mail import sent_mails
+from kb.models import UserAccount
+from kb.services.accounts import reset_token
+from tests.conftest import login, post_form
+from tests.factories import PASSWORD
+
+SIGNUP = {"email": "Lea.Morel@Exemple.fr", "display_name": "Léa Morel", "role": "professionnel",
+          "password": "un-mot-de-passe-solide", "password_confirm": "un-mot-de-passe-solide", "accept_privacy": "on"}
+
+
+def _link(message) -> str:
+    return re.search(r"http://localhost(/compte/reinitialiser/\S+)", message.get_content()).group(1)
+
+
+def test_a_professional_signs_up_and_waits_for_an_admin(app, client, session, make):
+    admin = make.user("admin", email="admin@exemple.fr")
+    session.commit()
+    response = post_form(client, "/compte/inscription", SIGNUP, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "Votre compte est créé" in html and "en attente de validation" in html
+    account = session.exec(select(UserAccount).where(UserAccount.email == "lea.morel@exemple.fr")).one()
+    assert account.role == "professionnel" and account.approved_at is None
+    assert account.password_hash.startswith("$argon2id$") and "un-mot-de-passe" not in account.password_hash
+    # Until approved she acts as a student: she may read the directory but not publish.
+    assert client.get("/intervenants/").status_code == 200
+    assert client.get("/actions/nouvelle").status_code == 403
+    assert [m["To"] for m in sent_mails(app)] == [admin.email]
+    # The admin approves her; she is told, and may publish.
+    admin_client = app.test_client()
+    login(admin_client, admin)
+    response = post_form(admin_client, f"/admin/comptes/{account.id}", {"role": "professionnel", "approved": "on"})
+    assert response.status_code == 302
+    assert sent_mails(app)[-1]["To"] == "lea.morel@exemple.fr"
+    assert client.get("/actions/nouvelle").status_code == 200
+
+
+def test_sign_up_errors_keep_the_values_and_never_the_password(client, session, make):
+    make.user("etudiant", email="deja@exemple.fr")
+    session.commit()
+    bad = {**SIGNUP, "email": "deja@exemple.fr", "password_confirm": "autre-chose-encore"}
+    html = post_form(client, "/compte/inscription", bad).get_data(as_text=True)
+    assert "Les deux mots de passe ne sont pas identiques" in html
+    assert 'value="Léa Morel"' in html and "un-mot-de-passe-solide" not in html
+    html = post_form(client, "/compte/inscription", {**SIGNUP, "email": "DEJA@exemple.fr"}).get_data(as_text=True)
+    assert "Un compte existe déjà avec cette adresse" in html
+    response = post_form(client, "/compte/inscription", {**SIGNUP, "role": "admin"})
+    assert response.status_code == 422 and "Choisissez une valeur de la liste" in response.get_data(as_text=True)
+    response = post_form(client, "/compte/inscription", {k: v for k, v in SIGNUP.items() if k != "accept_privacy"})
+    assert "acceptez la politique de confidentialité" in response.get_data(as_text=True)
+
+
+def test_login_logout_and_session_cookie_settings(client, session, make):
+    account = make.user("etudiant", email="etu@exemple.fr")
+    session.commit()
+    response = post_form(client, "/compte/connexion", {"email": "ETU@exemple.fr", "password": PASSWORD,
+                                                        "remember": "on"})
+    assert response.status_code == 302
+    cookies = response.headers.getlist("Set-Cookie")
+    assert any(c.startswith("session=") and "HttpOnly" in c and "SameSite=Lax" in c for c in cookies)
+    assert any(c.startswith("remember_token=") and "HttpOnly" in c for c in cookies)
+    assert "Mon compte" in client.get("/").get_data(as_text=True)
+    assert client.get("/compte/deconnexion").status_code == 405  # logging out is a POST with a CSRF token
+    assert post_form(client, "/compte/deconnexion", {}).status_code == 302
+    assert client.get("/compte/").status_code == 302
+    session.refresh(account)
+    assert account.last_login_at is not None
+
+
+def test_a_wrong_password_is_refused_and_login_is_rate_limited(client, session, make):
+    make.user("etudiant", email="etu@exemple.fr")
+    session.commit()
+    for _ in range(5):
+        response = post_form(client, "/compte/connexion", {"email": "etu@exemple.fr", "password": "mauvais"})
+        assert response.status_code == 422 and "Adresse ou mot de passe incorrect" in response.get_data(as_text=True)
+    response = post_form(client, "/compte/connexion", {"email": "etu@exemple.fr", "password": PASSWORD})
+    assert response.status_code == 429  # even the right password waits now
+    assert "Trop de tentatives. Réessayez dans 15 minutes" in response.get_data(as_text=True)
+    other = post_form(client, "/compte/connexion", {"email": "inconnue@exemple.fr", "password": "x"})
+    assert other.status_code == 422 and 'value="inconnue@exemple.fr"' in other.get_data(as_text=True)
+
+
+def test_login_goes_back_to_the_page_asked_but_never_to_another_site(client, session, make):
+    account = make.user("formateur", email="f@exemple.fr")
+    session.commit()
+    redirect = client.get("/moderation/")
+    assert redirect.status_code == 302 and "next=%2Fmoderation%2F" in redirect.headers["Location"]
+    token_page = client.get("/compte/connexion?next=/moderation/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', token_page).group(1)
+    response = client.post("/compte/connexion?next=/moderation/",
+                           data={"csrf_token": token, "email": account.email, "password": PASSWORD})
+    assert response.headers["Location"].endswith("/moderation/")
+    post_form(client, "/compte/deconnexion", {})
+    response = client.post("/compte/connexion?next=//evil.example/x",
+                           data={"csrf_token": token, "email": account.email, "password": PASSWORD})
+    assert "evil.example" not in response.headers["Location"]
+
+
+def test_password_reset_by_mail_works_once(app, client, session, make):
+    account = make.user("etudiant", email="etu@exemple.fr")
+    session.commit()
+    html = post_form(client, "/compte/mot-de-passe-oublie", {"email": "etu@exemple.fr"},
+                     follow_redirects=True).get_data(as_text=True)
+    assert "Si un compte existe à cette adresse" in html
+    post_form(client, "/compte/mot-de-passe-oublie", {"email": "personne@exemple.fr"})  # same answer, no mail
+    mails = sent_mails(app)
+    assert [m["To"] for m in mails] == ["etu@exemple.fr"]
+    link = _link(mails[0])
+    response = post_form(client, link, {"password": "nouveau-mot-de-passe", "password_confirm": "nouveau-mot-de-passe"})
+    assert response.status_code == 302
+    login(client, account, "nouveau-mot-de-passe")
+    again = client.get(link)
+    assert again.status_code == 400 and "déjà servi" in again.get_data(as_text=True)
+
+
+def test_expired_and_forged_reset_links_are_refused(app, client, session, make):
+    account = make.user("etudiant")
+    session.commit()
+    old = reset_token(account, app.config["SECRET_KEY"], issued_at=int(time.time()) - 2 * 3600)
+    response = client.get(f"/compte/reinitialiser/{old}")
+    assert response.status_code == 400 and "Ce lien a expiré" in response.get_data(as_text=True)
+    forged = reset_token(account, "une-autre-cle")
+    assert "pas valide" in client.get(f"/compte/reinitialiser/{forged}").get_data(as_text=True)
+    fresh = reset_token(account, app.config["SECRET_KEY"])
+    assert client.get(f"/compte/reinitialiser/{fresh}").status_code == 200
+
+
+def test_changing_the_password_closes_other_sessions(app, client, session, make):
+    account = make.user("etudiant")
+    session.commit()
+    login(client, account)
+    elsewhere = app.test_client()
+    login(elsewhere, account)
+    response = post_form(client, "/compte/mot-de-passe", {"current_password": PASSWORD, "password": "encore-un-autre",
+                                                          "password_confirm": "encore-un-autre"})
+    assert response.status_code == 302
+    assert client.get("/compte/").status_code == 200  # this browser stays signed in
+    assert elsewhere.get("/compte/").status_code == 302  # the other one must sign in again
+    wrong = post_form(client, "/compte/mot-de-passe", {"current_password": "faux", "password": "abcdefghijkl",
+                                                       "password_confirm": "abcdefghijkl"})
+    assert "Mot de passe actuel incorrect" in wrong.get_data(as_text=True)
+
+
+def test_reset_requests_are_rate_limited(client):
+    for _ in range(3):
+        assert post_form(client, "/compte/mot-de-passe-oublie", {"email": "a@exemple.fr"}).status_code == 302
+    response = post_form(client, "/compte/mot-de-passe-oublie", {"email": "a@exemple.fr"})
+    assert response.status_code == 422 and "Trop de tentatives" in response.get_data(as_text=True)
+
+
+def test_create_admin_command(app, runner, session):
+    result = runner.invoke(args=["user", "create-admin", "--email", "Chef@Exemple.fr", "--name", "Cheffe",
+                                 "--password", "mot-de-passe-admin"])
+    assert result.exit_code == 0, result.output
+    account = session.exec(select(UserAccount).where(UserAccount.email == "chef@exemple.fr")).one()
+    assert account.role == "admin" and account.approved_at is not None
+    again = runner.invoke(args=["user", "create-admin", "--email", "chef@exemple.fr", "--name", "X",
+                                "--password", "mot-de-passe-admin"])
+    assert again.exit_code != 0 and "existe déjà" in again.output
+    short = runner.invoke(args=["user", "create-admin", "--email", "b@exemple.fr", "--name", "X", "--password", "court"])
+    assert short.exit_code != 0 and "10 caractères" in short.output
+
+
+def test_demo_accounts_are_listed_on_the_login_page_in_demo_mode(demo_app, demo_client):
+    html = demo_client.get("/compte/connexion").get_data(as_text=True)
+    assert "admin@demo.observatoire-isic.fr" in html and "demo-pro-2012" in html
+    demo_app.config["DEMO_MODE"] = False
+    assert "demo-pro-2012" not in demo_client.get("/compte/connexion").get_data(as_text=True)

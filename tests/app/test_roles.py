@@ -1,0 +1,170 @@
+"""The role matrix: every route of the app, the answer each role gets.
+
+A new route fails `test_every_route_has_a_decision` until someone writes down who may use it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import func, select
+
+from kb.forms.actions import action_form_values, form_pairs, parse_action_form
+from kb.models import ActionReport, FieldAction, Organisation
+from kb.services import accounts as account_services
+from kb.services import moderation
+from tests.conftest import csrf_token, login
+
+ROLES = ("anonyme", "etudiant", "professionnel", "formateur", "admin")
+EVERYONE = dict.fromkeys(ROLES, 200)
+SIGNED_IN = {"anonyme": 302, "etudiant": 200, "professionnel": 200, "formateur": 200, "admin": 200}
+CONTRIBUTORS = {"anonyme": 302, "etudiant": 403, "professionnel": 200, "formateur": 200, "admin": 200}
+MODERATORS = {"anonyme": 302, "etudiant": 403, "professionnel": 403, "formateur": 200, "admin": 200}
+ADMINS = {"anonyme": 302, "etudiant": 403, "professionnel": 403, "formateur": 403, "admin": 200}
+AUTHOR = CONTRIBUTORS  # the professional of the matrix wrote the actions it uses
+
+# endpoint -> (URL template, expected answer per role); {ids} come from the `world` fixture.
+EXPECTED = {
+    "main.home": ("/", EVERYONE),
+    "main.about": ("/a-propos", EVERYONE),
+    "main.privacy": ("/confidentialite", EVERYONE),
+    "actions.index": ("/actions/", EVERYONE),
+    "actions.detail": ("/actions/{published}", EVERYONE),
+    "actions.create": ("/actions/nouvelle", CONTRIBUTORS),
+    "actions.edit": ("/actions/{published}/modifier", AUTHOR),
+    "actions.delete": ("/actions/{published}/supprimer", MODERATORS),  # published: authors may not delete
+    "actions.history": ("/actions/{published}/historique", AUTHOR),
+    "actions.report": ("/actions/{published}/signaler", EVERYONE),
+    "api.actions": ("/api/actions", EVERYONE),
+    "api.action": ("/api/actions/{published}", EVERYONE),
+    "api.organisations": ("/api/organisations", EVERYONE),
+    "api.practitioners": ("/api/practitioners", {**SIGNED_IN, "anonyme": 401}),
+    "search.search_api": ("/api/search?q=cuisine", EVERYONE),
+    "search.search_page": ("/recherche?q=cuisine", EVERYONE),
+    "geo.communes": ("/api/communes?q=arl", EVERYONE),
+    "geo.map_page": ("/carte", EVERYONE),
+    "geo.popup": ("/carte/fiche/a{published}", EVERYONE),
+    "geo.peers": ("/pairs?commune=Arles", EVERYONE),
+    "practitioners.index": ("/intervenants/", SIGNED_IN),
+    "practitioners.detail": ("/intervenants/{peer}", SIGNED_IN),
+    "practitioners.create": ("/intervenants/nouveau", MODERATORS),
+    "practitioners.edit": ("/intervenants/{peer}/modifier", MODERATORS),
+    "practitioners.delete": ("/intervenants/{peer}/supprimer", MODERATORS),
+    "practitioners.contact": ("/intervenants/{peer}/contacter", CONTRIBUTORS),
+    "practitioners.anonymise": ("/intervenants/{peer}/anonymiser", ADMINS),
+    "organisations.index": ("/organisations/", EVERYONE),
+    "organisations.detail": ("/organisations/{org}", EVERYONE),
+    "organisations.create": ("/organisations/nouvelle", CONTRIBUTORS),
+    "organisations.edit": ("/organisations/{org}/modifier", MODERATORS),
+    "organisations.delete": ("/organisations/{org}/supprimer", MODERATORS),
+    "tools.index": ("/outils/", EVERYONE),
+    "tools.detail": ("/outils/{tool}", EVERYONE),
+    "territories.index": ("/territoires/", EVERYONE),
+    "territories.detail": ("/territoires/arles", EVERYONE),
+    "accounts.signup": ("/compte/inscription", EVERYONE),
+    "accounts.login": ("/compte/connexion", EVERYONE),
+    "accounts.logout": ("/compte/deconnexion", dict.fromkeys(ROLES, 405)),  # POST only
+    "accounts.forgot": ("/compte/mot-de-passe-oublie", EVERYONE),
+    "accounts.reset": ("/compte/reinitialiser/faux-jeton", dict.fromkeys(ROLES, 400)),
+    "accounts.home": ("/compte/", SIGNED_IN),
+    "accounts.change_password": ("/compte/mot-de-passe", SIGNED_IN),
+    "accounts.my_data": ("/compte/mes-donnees", SIGNED_IN),
+    "accounts.export": ("/compte/mes-donnees.json", SIGNED_IN),
+    "accounts.delete": ("/compte/supprimer", SIGNED_IN),
+    # Only a person whose account is linked to her practitioner profile has a consent page.
+    "accounts.consent": ("/compte/consentement", {**ADMINS, "professionnel": 200, "admin": 403}),
+    "admin.accounts": ("/admin/comptes", ADMINS),
+    "admin.account": ("/admin/comptes/{student_account}", ADMINS),
+    "moderation.queue": ("/moderation/", MODERATORS),
+    "moderation.submission": ("/moderation/actions/{submitted}", MODERATORS),
+    "moderation.revision": ("/moderation/versions/{revision}", MODERATORS),
+    "moderation.reported": ("/moderation/signalements/{published}", MODERATORS),
+    "static": ("/static/css/app.css", EVERYONE),
+}
+
+# Drafts and submissions: only their author and moderators open them.
+PRIVATE_PAGES = {
+    "/actions/{draft}": {"anonyme": 404, "etudiant": 404, "professionnel": 200, "formateur": 200, "admin": 200},
+    "/actions/{submitted}": {"anonyme": 404, "etudiant": 404, "professionnel": 200, "formateur": 200, "admin": 200},
+    "/api/actions/{draft}": dict.fromkeys(ROLES, 404),
+    "/carte/fiche/a{draft}": dict.fromkeys(ROLES, 404),
+}
+
+
+@pytest.fixture
+def world(app, session, make):
+    """One record of each kind, and an account per role; the professional wrote the actions."""
+    me = make.practitioner(first_name="Inès", last_name="Porteuse")
+    peer = make.practitioner(first_name="Paul", last_name="Pair", email="paul@example.org")
+    accounts = {role: make.user(role) for role in ROLES[1:]}
+    accounts["professionnel"].practitioner_id = me.id
+    pro = accounts["professionnel"].id
+    published = make.action(title="Atelier cuisine partagée", people=[(me, "porteur")], author_id=pro)
+    draft = make.action(title="Projet en brouillon", publication_status="brouillon", author_id=pro)
+    submitted = make.action(title="Action soumise", publication_status="en_attente", author_id=pro)
+    org, tool = make.organisation(), make.tool(actions=[published])
+    form = action_form_values(published)
+    form["summary"] = "Un nouveau résumé proposé par l'autrice de l'action."
+    moderation.edit(session, published, parse_action_form(form).data, form_pairs(form),
+                    account_services.viewer_of(accounts["professionnel"]), queue_url="")
+    revision = moderation.pending_revision(session, published)
+    session.add(ActionReport(action_id=published.id, reason="erronee", reporter_key="test"))
+    session.commit()
+    ids = {"published": published.id, "draft": draft.id, "submitted": submitted.id, "peer": peer.id, "org": org.id,
+           "tool": tool.id, "revision": revision.id, "student_account": accounts["etudiant"].id}
+    return ids, accounts
+
+
+def _client_for(app, role, accounts):
+    client = app.test_client()
+    if role != "anonyme":
+        login(client, accounts[role])
+    return client
+
+
+def test_every_route_has_a_decision(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - set(EXPECTED) == set(), "new route: add the answer of each role to EXPECTED"
+    assert set(EXPECTED) - endpoints == set(), "EXPECTED names a route that no longer exists"
+
+
+def test_each_role_gets_the_expected_answer_on_every_route(app, world):
+    ids, accounts = world
+    wrong = {}
+    for role in ROLES:
+        client = _client_for(app, role, accounts)
+        pages = {url: expected for url, expected in EXPECTED.values()} | PRIVATE_PAGES
+        for url, expected in pages.items():
+            with client.get(url.format(**ids)) as response:
+                status = response.status_code
+            if status != expected[role]:
+                wrong[(role, url)] = (status, expected[role])
+    assert wrong == {}
+
+
+def test_roles_that_may_not_post_change_nothing(app, session, world):
+    ids, accounts = world
+    count_actions = select(func.count()).select_from(FieldAction)
+    count_orgs = select(func.count()).select_from(Organisation)
+    before = (session.exec(count_actions).one(), session.exec(count_orgs).one())
+    forms = {
+        "/actions/nouvelle": CONTRIBUTORS, "/organisations/nouvelle": CONTRIBUTORS,
+        "/actions/{published}/supprimer": MODERATORS, "/organisations/{org}/supprimer": MODERATORS,
+        "/intervenants/{peer}/anonymiser": ADMINS, "/moderation/actions/{submitted}": MODERATORS,
+        "/admin/comptes/{student_account}": ADMINS,
+    }
+    wrong = {}
+    for role in ("anonyme", "etudiant", "professionnel"):
+        client = _client_for(app, role, accounts)
+        token = csrf_token(client, "/compte/connexion")  # a valid token: only the role is refused
+        for url, expected in forms.items():
+            if expected[role] == 200:
+                continue
+            status = client.post(url.format(**ids), data={"csrf_token": token, "title": "Intrusion",
+                                                           "decision": "publier", "role": "admin"}).status_code
+            if status != expected[role]:
+                wrong[(role, url)] = (status, expected[role])
+    assert wrong == {}
+    session.expire_all()
+    assert (session.exec(count_actions).one(), session.exec(count_orgs).one()) == before
+    assert session.get(FieldAction, ids["submitted"]).publication_status == "en_attente"
+    assert accounts["etudiant"].role == "etudiant"
