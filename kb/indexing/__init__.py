@@ -21,6 +21,7 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import delete, func
@@ -28,7 +29,7 @@ from sqlmodel import Session, select
 
 from kb.db import new_session
 from kb.indexing import capture
-from kb.indexing.documents import all_documents, count_documents, documents
+from kb.indexing.documents import MAPPING_VERSION, all_documents, count_documents, documents
 from kb.models import IndexChange
 from search_index import SearchIndex, SearchIndexError
 
@@ -97,7 +98,18 @@ def rebuild(app: Flask, progress: Callable[[int, int], None] | None = None) -> i
         if last is not None:
             session.exec(delete(IndexChange).where(IndexChange.id <= last))
         session.commit()
+    _mapping_file(app).write_text(str(MAPPING_VERSION))
     return count
+
+
+def _mapping_file(app: Flask) -> Path:
+    return Path(app.config["INDEX_DIR"]) / "kb_mapping_version"
+
+
+def mapping_is_current(app: Flask) -> bool:
+    """Whether the index was built with today's model -> document mapping (else documents may be stale)."""
+    path = _mapping_file(app)
+    return path.is_file() and path.read_text().strip() == str(MAPPING_VERSION)
 
 
 @dataclass
@@ -134,11 +146,15 @@ def check(app: Flask) -> CheckReport:
 
 
 def startup(app: Flask) -> None:
-    """Before serving: rebuild an empty or outdated index of a non-empty database, else drain."""
+    """Before serving: rebuild an empty or outdated index of a non-empty database, else drain.
+
+    Outdated also means built by an earlier mapping (MAPPING_VERSION): a change of who may see a
+    document changes every document of its kind, which a drain of the outbox would not cover.
+    """
     index = get_index(app)
     with new_session(app) as session:
         has_data = count_documents(session) > 0
-    if has_data and (index.outdated or index.doc_count() == 0):
+    if has_data and (index.outdated or index.doc_count() == 0 or not mapping_is_current(app)):
         rebuild(app)
     else:
         sync(app)

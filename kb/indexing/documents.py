@@ -18,6 +18,10 @@ from kb.models import Barrier, FieldAction, Organisation, Practitioner, Tool, ch
 from kb.models.action import ActionPractitioner
 from search_index import SearchDoc
 
+# Bump when a document's content or visibility rule changes: `serve` then rebuilds the index.
+# 2: practitioners are found by signed-in users only ("annuaire"); reported actions hide ("masquee").
+MAPPING_VERSION = 2
+
 KINDS = ("action", "practitioner", "organisation", "tool")
 KIND_LABELS = {"action": "Actions", "practitioner": "Intervenant·es", "organisation": "Organisations",
                "tool": "Outils"}
