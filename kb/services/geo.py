@@ -145,8 +145,11 @@ def nearby(places: list[Place], lat: float, lon: float, radius_km: float) -> lis
 def peer_practitioners(session: Session, viewer: Viewer, filters: ActionFilters) -> list[Place]:
     """Listed practitioners placed at their organisations (never a personal address).
 
-    With a mode, public or theme, only people involved in a visible action that has it.
+    With a mode, public or theme, only people involved in a visible action that has it. The
+    directory is for signed-in users: anonymous visitors get actions only.
     """
+    if not policy.can_see_directory(viewer):
+        return []
     orgs = {p.id: p for p in organisation_places(session)}
     stmt = (select(Practitioner, PractitionerOrganisation.organisation_id)
             .join(PractitionerOrganisation, PractitionerOrganisation.practitioner_id == Practitioner.id))

@@ -93,8 +93,9 @@ def test_organisations_layer_is_optional(client, make, session):
 
 
 @pytest.fixture
-def peers(make, session):
-    """Practitioners in organisations at known places around Arles and Marseille."""
+def peers(make, session, sign_in):
+    """Practitioners in organisations at known places around Arles and Marseille; a student looks for them."""
+    sign_in("etudiant")
     arles = make.organisation(name="Centre social Arles", commune_insee="13004", latitude=43.6766, longitude=4.6278)
     raphele = make.organisation(name="Maison de Raphèle", commune_insee="13004", latitude=43.6007, longitude=4.7380)
     marseille = make.organisation(name="Centre social Belsunce", commune_insee="13201",
@@ -179,3 +180,12 @@ def test_coordinates_outside_france_are_refused_in_the_forms(client, editor):
 def test_forms_offer_a_map_to_place_the_point_and_commune_suggestions(client, editor):
     page = client.get("/actions/nouvelle").get_data(as_text=True)
     assert 'id="picker"' in page and 'list="communes-list"' in page and "/api/communes" in page
+
+
+def test_anonymous_visitors_find_actions_but_not_people_among_peers(app, make, session):
+    org = make.organisation(name="Centre social Arles", commune_insee="13004", latitude=43.6766, longitude=4.6278)
+    make.practitioner(first_name="Alice", last_name="Proche", organisations=[org])
+    make.action(title="Jardin des Alyscamps", latitude=43.6740, longitude=4.6350)
+    session.commit()
+    html = app.test_client().get("/pairs?lieu=Arles&rayon=20").get_data(as_text=True)
+    assert "Jardin des Alyscamps" in html and "Alice Proche" not in html and "Connectez-vous" in html

@@ -88,3 +88,8 @@ def test_drafts_are_not_listed(app, make, session, client):
     assert "Action publiée visible" in html
     assert "Brouillon confidentiel" not in html
     assert client.get("/api/actions").get_json()["total"] == 1
+
+
+def test_navigation_marks_only_the_current_page(client):
+    assert 'href="/a-propos" aria-current="page"' not in client.get("/").get_data(as_text=True)
+    assert 'href="/a-propos" aria-current="page"' in client.get("/a-propos").get_data(as_text=True)

@@ -13,7 +13,16 @@ from tests.factories import PASSWORD
 READY = "[data-kb-ready='true']"
 
 
+def _sign_in(page, server, email: str, then: str) -> None:
+    page.goto(f"{server.url}/compte/connexion?next={then}")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("button:has-text('Se connecter')")
+    page.wait_for_url(f"**{then}")
+
+
 def _places(make):
+    make.user("etudiant", email="etudiant@exemple.fr")  # the directory, and so peers, needs an account
     arles = make.organisation(name="Centre social Arles", commune_insee="13004", latitude=43.6766, longitude=4.6278)
     raphele = make.organisation(name="Maison de Raphèle", commune_insee="13004", latitude=43.6007, longitude=4.7380)
     marseille = make.organisation(name="Centre social Belsunce", commune_insee="13201",
@@ -72,7 +81,7 @@ def test_zooming_keeps_the_view_in_the_url(serve, page):
 
 def test_peers_nearest_first_and_radius_filter(serve, page):
     server = serve(_places)
-    page.goto(f"{server.url}/pairs")
+    _sign_in(page, server, "etudiant@exemple.fr", "/pairs")
     page.fill("#lieu", "Arles")
     page.select_option("#rayon", "20")
     page.click("#peers-form button[type=submit]")
@@ -92,6 +101,7 @@ def test_peers_nearest_first_and_radius_filter(serve, page):
 
 def test_a_click_on_the_peers_map_searches_around_that_point(serve, page):
     server = serve(_places)
+    _sign_in(page, server, "etudiant@exemple.fr", "/pairs")
     page.goto(f"{server.url}/pairs?lat=43.2990&lon=5.3780&rayon=5")
     page.wait_for_selector(f"#pairs{READY}", timeout=15_000)
     assert "Chloé Loin" in page.locator("#peer-people").inner_text()
@@ -105,11 +115,7 @@ def test_a_click_on_the_peers_map_searches_around_that_point(serve, page):
 
 def test_clicking_the_form_map_fills_the_coordinates(serve, page):
     server = serve(lambda make: make.user("formateur", email="formatrice@exemple.fr"))
-    page.goto(f"{server.url}/actions/nouvelle")  # contributors only: the login form comes first
-    page.fill("#email", "formatrice@exemple.fr")
-    page.fill("#password", PASSWORD)
-    page.click("button:has-text('Se connecter')")
-    page.wait_for_url("**/actions/nouvelle")
+    _sign_in(page, server, "formatrice@exemple.fr", "/actions/nouvelle")  # contributors only
     page.wait_for_selector(f"#picker{READY}", timeout=15_000)
     page.locator("#picker").scroll_into_view_if_needed()
     box = page.locator("#picker").bounding_box()
