@@ -25,7 +25,7 @@ def _progress(step: str, done: int, total: int) -> None:
 _COUNT_LABELS = {
     "actions": "actions", "practitioners": "intervenant·es", "organisations": "organisations",
     "communes": "communes", "tools": "outils", "effects": "effets", "barriers": "freins", "levers": "leviers",
-    "accounts": "comptes de démonstration",
+    "accounts": "comptes de démonstration", "workshops": "groupes d'atelier",
 }
 
 

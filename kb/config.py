@@ -54,6 +54,8 @@ def load_settings(overrides: dict | None = None) -> dict:
         "PERMANENT_SESSION_LIFETIME": 14 * 24 * 3600,
         "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
         "DEMO_MODE": os.environ.get("KB_DEMO_MODE", "1") == "1",
+        "MORNING_HOURS": os.environ.get("KB_MORNING_HOURS", "09:00-12:30"),
+        "AFTERNOON_HOURS": os.environ.get("KB_AFTERNOON_HOURS", "13:30-17:00"),
         "RESET_TOKEN_MAX_AGE": int(os.environ.get("KB_RESET_TOKEN_MAX_AGE", "3600")),
         "MAIL_BACKEND": os.environ.get("KB_MAIL_BACKEND", "smtp" if os.environ.get("KB_SMTP_HOST") else "file"),
         "MAIL_DIR": os.environ.get("KB_MAIL_DIR", str(instance_dir / "mail")),

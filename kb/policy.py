@@ -147,6 +147,24 @@ def can_message(viewer: Viewer, practitioner: Practitioner) -> bool:
     return can_see_contact(viewer, practitioner) and bool(practitioner.email) and practitioner.id != viewer.practitioner_id
 
 
+# Workshops and the debate day
+
+
+def can_run_workshops(viewer: Viewer) -> bool:
+    """Trainers and admins build workshops and sessions, tag actions, record attendance and syntheses."""
+    return is_moderator(viewer)
+
+
+def can_see_attendance(viewer: Viewer) -> bool:
+    """Who attended which session is shown to trainers and admins (everyone else sees counts)."""
+    return is_moderator(viewer)
+
+
+def can_vote(viewer: Viewer) -> bool:
+    """Signed-in participants prioritise the debate day's themes."""
+    return viewer.signed_in
+
+
 # Search
 
 

@@ -26,12 +26,18 @@ from kb.models import (
     Organisation,
     Practitioner,
     PractitionerOrganisation,
+    Presentation,
+    PresentationPresenter,
     Tool,
     ToolAction,
+    Workshop,
+    WorkshopSession,
+    WorkshopTrainer,
 )
 from kb.models.base import utcnow
 
 Key = tuple[str, int]
+DOCUMENT_KINDS = ("action", "practitioner", "organisation", "tool", "session")
 _PENDING = "kb_index_deleted_keys"
 
 
@@ -53,6 +59,16 @@ def _direct_keys(obj: object) -> set[Key]:
         return {("organisation", obj.id)}
     if isinstance(obj, Tool):
         return {("tool", obj.id)}
+    if isinstance(obj, WorkshopSession):
+        return {("session", obj.id)}
+    if isinstance(obj, Presentation):
+        return {("session", obj.session_id), ("presentation", obj.id)}
+    if isinstance(obj, PresentationPresenter):
+        return {("presentation", obj.presentation_id)}
+    if isinstance(obj, Workshop):
+        return {("workshop", obj.id)}
+    if isinstance(obj, WorkshopTrainer):
+        return {("workshop", obj.workshop_id)}
     return set()
 
 
@@ -71,7 +87,14 @@ def _dependents(conn: Connection, keys: set[Key]) -> set[Key]:
     actions = _linked(conn, ActionPractitioner.action_id, ActionPractitioner.practitioner_id, people)
     actions |= _linked(conn, ActionPartner.action_id, ActionPartner.organisation_id, orgs)
     actions |= _linked(conn, ToolAction.action_id, ToolAction.tool_id, tools)
-    return {("action", i) for i in actions} | {("practitioner", i) for i in people}
+    # Sessions show the titles of the actions presented, the presenters' and the trainers' names.
+    presentations = {i for k, i in keys if k == "presentation"}
+    presentations |= _linked(conn, PresentationPresenter.presentation_id, PresentationPresenter.practitioner_id, people)
+    sessions = _linked(conn, Presentation.session_id, Presentation.id, presentations)
+    sessions |= _linked(conn, Presentation.session_id, Presentation.action_id,
+                        actions | {i for k, i in keys if k == "action"})
+    sessions |= _linked(conn, WorkshopSession.id, WorkshopSession.workshop_id, {i for k, i in keys if k == "workshop"})
+    return {("action", i) for i in actions} | {("practitioner", i) for i in people} | {("session", i) for i in sessions}
 
 
 def _keys(objects: Iterable[object]) -> set[Key]:
@@ -85,7 +108,8 @@ def _before_flush(session: OrmSession, flush_context, instances) -> None:
     deleted = _keys(session.deleted)
     if deleted:
         conn = session.connection()
-        session.info.setdefault(_PENDING, set()).update(deleted | _dependents(conn, deleted))
+        found = {k for k in deleted | _dependents(conn, deleted) if k[0] in DOCUMENT_KINDS}
+        session.info.setdefault(_PENDING, set()).update(found)
 
 
 def _after_flush(session: OrmSession, flush_context) -> None:
@@ -95,6 +119,9 @@ def _after_flush(session: OrmSession, flush_context) -> None:
         return
     conn = session.connection()
     keys |= changed | _dependents(conn, changed)
+    keys = {k for k in keys if k[0] in DOCUMENT_KINDS}  # links and groups only point at documents
+    if not keys:
+        return
     now = utcnow()
     conn.execute(IndexChange.__table__.insert(),
                  [{"doc_kind": kind, "object_id": object_id, "created_at": now} for kind, object_id in sorted(keys)])

@@ -14,17 +14,28 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from kb import policy
-from kb.models import Barrier, FieldAction, Organisation, Practitioner, Tool, choices
+from kb.models import (
+    Barrier,
+    FieldAction,
+    Organisation,
+    Practitioner,
+    Presentation,
+    Tool,
+    Workshop,
+    WorkshopSession,
+    choices,
+)
 from kb.models.action import ActionPractitioner
 from search_index import SearchDoc
 
 # Bump when a document's content or visibility rule changes: `serve` then rebuilds the index.
 # 2: practitioners are found by signed-in users only ("annuaire"); reported actions hide ("masquee").
-MAPPING_VERSION = 2
+# 3: workshop sessions and their syntheses.
+MAPPING_VERSION = 3
 
-KINDS = ("action", "practitioner", "organisation", "tool")
+KINDS = ("action", "practitioner", "organisation", "tool", "session")
 KIND_LABELS = {"action": "Actions", "practitioner": "Intervenant·es", "organisation": "Organisations",
-               "tool": "Outils"}
+               "tool": "Outils", "session": "Séances d'atelier"}
 BATCH = 200
 
 
@@ -134,6 +145,25 @@ def tool_doc(tool: Tool) -> SearchDoc:
     ))
 
 
+def session_doc(meeting: WorkshopSession) -> SearchDoc:
+    """The search document of a workshop session: its programme and what the group drew from it."""
+    workshop = meeting.workshop
+    half = choices.label(choices.HALF_DAYS, meeting.half_day).lower()
+    parts = []
+    for p in meeting.presentations:
+        parts += [f"Présentation : {p.action.title}", p.learnt, *(f"Question : {q}" for q in p.question_list)]
+    presenters = [person.full_name for p in meeting.presentations for person in p.presenters
+                  if policy.is_listed(policy.ANONYMOUS, person)]
+    return _stamped(SearchDoc(
+        doc_id=doc_id("session", meeting.id), kind="session",
+        title=f"{workshop.name} — séance du {meeting.day.strftime('%d/%m/%Y')} ({half})",
+        body="\n".join(part for part in [meeting.place, *parts] if part),
+        extra=" · ".join(dict.fromkeys(presenters + [t.display_name for t in workshop.trainers])),
+        territory=workshop.territory.slug if workshop.territory else None,
+        year=meeting.day.year, date=meeting.day,
+    ))
+
+
 _LOADERS = {
     "action": (FieldAction, action_doc, (
         selectinload(FieldAction.territory), selectinload(FieldAction.tags), selectinload(FieldAction.effects),
@@ -150,6 +180,12 @@ _LOADERS = {
         selectinload(Organisation.partner_of),
     )),
     "tool": (Tool, tool_doc, (selectinload(Tool.actions),)),
+    "session": (WorkshopSession, session_doc, (
+        selectinload(WorkshopSession.workshop).selectinload(Workshop.territory),
+        selectinload(WorkshopSession.workshop).selectinload(Workshop.trainers),
+        selectinload(WorkshopSession.presentations).selectinload(Presentation.action),
+        selectinload(WorkshopSession.presentations).selectinload(Presentation.presenters),
+    )),
 }
 
 

@@ -27,8 +27,32 @@ from kb.models.people import (
 )
 from kb.models.tag import ActionTag, Tag
 from kb.models.territory import Commune, Territory, TerritoryCommune
+from kb.models.workshop import (
+    Attendance,
+    DebateAttendee,
+    DebateDay,
+    DebateTheme,
+    DebateVote,
+    Enrolment,
+    Presentation,
+    PresentationPresenter,
+    Workshop,
+    WorkshopSession,
+    WorkshopTrainer,
+)
 
 __all__ = [
+    "Attendance",
+    "DebateAttendee",
+    "DebateDay",
+    "DebateTheme",
+    "DebateVote",
+    "Enrolment",
+    "Presentation",
+    "PresentationPresenter",
+    "Workshop",
+    "WorkshopSession",
+    "WorkshopTrainer",
     "ActionPartner",
     "ActionPractitioner",
     "ActionReport",

@@ -137,3 +137,14 @@ REVISION_STATUSES = {
     "approuvee": "Approuvée",
     "refusee": "Refusée",
 }
+
+HALF_DAYS = {
+    "am": "Matin",
+    "pm": "Après-midi",
+}
+
+SESSION_STATUSES = {
+    "prevue": "Prévue",
+    "tenue": "Tenue",
+    "annulee": "Annulée",
+}

@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
         accounts,
         actions,
         admin,
+        agenda,
         api,
         geo,
         main,
@@ -32,6 +33,7 @@ def init_app(app: Flask) -> None:
         search,
         territories,
         tools,
+        workshops,
     )
     from kb.views._forms import current_viewer
 
@@ -51,6 +53,12 @@ def init_app(app: Flask) -> None:
         """Small map of an action or organisation page (None when it has no position)."""
         place = geo_services.action_place(obj) if isinstance(obj, FieldAction) else geo_services.organisation_place(obj)
         return geo.small_map(place)
+
+    @app.template_global("actions_map")
+    def actions_map(actions, map_id: str = "actions-carte", label: str = "Carte des actions"):
+        """A map of a list of actions (those with a position), popups included."""
+        places = [p for p in (geo_services.action_place(a) for a in actions) if p is not None]
+        return geo.render_points(places, map_id=map_id, height="320px", label=label) if places else None
 
     @app.template_global("picker_map")
     def picker_map(values):
@@ -72,5 +80,5 @@ def init_app(app: Flask) -> None:
         return check(current_viewer(), obj) if obj is not None else check(current_viewer())
 
     for module in (main, actions, organisations, practitioners, territories, tools, search, geo, api, accounts,
-                   admin, moderation):
+                   admin, moderation, workshops, agenda):
         app.register_blueprint(module.bp)

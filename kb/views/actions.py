@@ -15,6 +15,7 @@ from kb.models import choices
 from kb.services import actions as services
 from kb.services import catalog, duplicates, moderation, privacy, reports
 from kb.services import search as search_services
+from kb.services import workshops as workshop_services
 from kb.views._forms import current_viewer, delete_cycle, form_cycle
 from search_index import SearchIndexError
 
@@ -45,7 +46,8 @@ def detail(action_id: int):
     if not policy.can_view_action(viewer, action):
         abort(404)
     pending = moderation.pending_revision(get_session(), action) if policy.can_edit_action(viewer, action) else None
-    return render_template("actions/detail.html", action=action, similar=similar_to(action), pending=pending)
+    return render_template("actions/detail.html", action=action, similar=similar_to(action), pending=pending,
+                           presentations=workshop_services.presentations_of(get_session(), action))
 
 
 def similar_to(action) -> list:

@@ -5,11 +5,23 @@ A new route fails `test_every_route_has_a_decision` until someone writes down wh
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlmodel import func, select
 
 from kb.forms.actions import action_form_values, form_pairs, parse_action_form
-from kb.models import ActionReport, FieldAction, Organisation
+from kb.models import (
+    ActionReport,
+    DebateDay,
+    DebateTheme,
+    Enrolment,
+    FieldAction,
+    Organisation,
+    Presentation,
+    Workshop,
+    WorkshopSession,
+)
 from kb.services import accounts as account_services
 from kb.services import moderation
 from tests.conftest import csrf_token, login
@@ -79,6 +91,34 @@ EXPECTED = {
     "moderation.revision": ("/moderation/versions/{revision}", MODERATORS),
     "moderation.reported": ("/moderation/signalements/{published}", MODERATORS),
     "static": ("/static/css/app.css", EVERYONE),
+    "workshops.index": ("/ateliers/", EVERYONE),
+    "workshops.detail": ("/ateliers/{workshop}", EVERYONE),
+    "workshops.create": ("/ateliers/nouveau", MODERATORS),
+    "workshops.edit": ("/ateliers/{workshop}/modifier", MODERATORS),
+    "workshops.delete": ("/ateliers/{workshop}/supprimer", MODERATORS),
+    "workshops.workshop_feed": ("/ateliers/{workshop}.ics", EVERYONE),
+    "workshops.create_session": ("/ateliers/{workshop}/seances/nouvelle", MODERATORS),
+    "workshops.session_page": ("/ateliers/seances/{session}", EVERYONE),
+    "workshops.edit_session": ("/ateliers/seances/{session}/modifier", MODERATORS),
+    "workshops.delete_session": ("/ateliers/seances/{session}/supprimer", MODERATORS),
+    "workshops.prepare": ("/ateliers/seances/{session}/preparer", MODERATORS),
+    "workshops.reorder": ("/ateliers/seances/{session}/presentations/{presentation}/monter",
+                          dict.fromkeys(ROLES, 405)),  # POST only
+    "workshops.synthesis": ("/ateliers/seances/{session}/presentations/{presentation}/synthese", MODERATORS),
+    "workshops.attendance": ("/ateliers/seances/{session}/presences", MODERATORS),
+    "workshops.programme": ("/ateliers/seances/{session}/programme", EVERYONE),
+    "workshops.sign_in_sheet": ("/ateliers/seances/{session}/emargement", MODERATORS),  # names of the enrolled
+    "workshops.tags": ("/ateliers/actions/{published}/etiquettes", MODERATORS),
+    "agenda.agenda": ("/agenda", EVERYONE),
+    "agenda.feed": ("/agenda.ics", EVERYONE),
+    "agenda.debates": ("/journees/", EVERYONE),
+    "agenda.debate": ("/journees/{debate}", EVERYONE),
+    "agenda.create_debate": ("/journees/nouvelle", MODERATORS),
+    "agenda.edit_debate": ("/journees/{debate}/modifier", MODERATORS),
+    "agenda.themes": ("/journees/{debate}/themes", MODERATORS),
+    "agenda.attendees": ("/journees/{debate}/participants", MODERATORS),
+    "agenda.delete_theme": ("/journees/themes/{theme}/supprimer", dict.fromkeys(ROLES, 405)),  # POST only
+    "agenda.vote": ("/journees/themes/{theme}/vote", dict.fromkeys(ROLES, 405)),  # POST only
 }
 
 # Drafts and submissions: only their author and moderators open them.
@@ -108,9 +148,24 @@ def world(app, session, make):
                     account_services.viewer_of(accounts["professionnel"]), queue_url="")
     revision = moderation.pending_revision(session, published)
     session.add(ActionReport(action_id=published.id, reason="erronee", reporter_key="test"))
+    workshop = Workshop(name="Groupe ISIC Arles", year=2026, enrolments=[Enrolment(practitioner_id=peer.id)])
+    session.add(workshop)
+    session.flush()
+    meeting = WorkshopSession(workshop_id=workshop.id, day=date(2026, 2, 13), half_day="am")
+    session.add(meeting)
+    session.flush()
+    presentation = Presentation(session_id=meeting.id, action_id=published.id, presenters=[me],
+                                questions="Quelle posture adopter ?")
+    debate = DebateDay(title="Journée débat", day=date(2026, 11, 27))
+    session.add_all([presentation, debate])
+    session.flush()
+    theme = DebateTheme(debate_day_id=debate.id, title="La posture", questions="Quelle posture adopter ?")
+    session.add(theme)
     session.commit()
     ids = {"published": published.id, "draft": draft.id, "submitted": submitted.id, "peer": peer.id, "org": org.id,
-           "tool": tool.id, "revision": revision.id, "student_account": accounts["etudiant"].id}
+           "tool": tool.id, "revision": revision.id, "student_account": accounts["etudiant"].id,
+           "workshop": workshop.id, "session": meeting.id, "presentation": presentation.id, "debate": debate.id,
+           "theme": theme.id}
     return ids, accounts
 
 
@@ -151,6 +206,10 @@ def test_roles_that_may_not_post_change_nothing(app, session, world):
         "/actions/{published}/supprimer": MODERATORS, "/organisations/{org}/supprimer": MODERATORS,
         "/intervenants/{peer}/anonymiser": ADMINS, "/moderation/actions/{submitted}": MODERATORS,
         "/admin/comptes/{student_account}": ADMINS,
+        "/ateliers/seances/{session}/presentations/{presentation}/retirer": MODERATORS,
+        "/ateliers/actions/{published}/etiquettes": MODERATORS, "/ateliers/{workshop}/supprimer": MODERATORS,
+        "/journees/themes/{theme}/supprimer": MODERATORS,
+        "/journees/themes/{theme}/vote": {**SIGNED_IN},
     }
     wrong = {}
     for role in ("anonyme", "etudiant", "professionnel"):
@@ -168,3 +227,5 @@ def test_roles_that_may_not_post_change_nothing(app, session, world):
     assert (session.exec(count_actions).one(), session.exec(count_orgs).one()) == before
     assert session.get(FieldAction, ids["submitted"]).publication_status == "en_attente"
     assert accounts["etudiant"].role == "etudiant"
+    assert session.get(Presentation, ids["presentation"]) is not None and session.get(Workshop, ids["workshop"])
+    assert session.get(DebateTheme, ids["theme"]) is not None

@@ -1,0 +1,185 @@
+"""Input models for workshops, sessions, presentations, syntheses, attendance, trainer tags and debate days."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from pydantic import field_validator
+from sqlmodel import Field, SQLModel
+
+from kb.forms.base import FormResult, blank_to_none, split_list, validate, validate_rows
+from kb.forms.fields import check_choice, parse_date
+from kb.models import choices
+
+
+def _ids(form: Mapping[str, Any], name: str) -> list[str]:
+    values = form.getlist(name) if hasattr(form, "getlist") else form.get(name) or []
+    return [v for v in ([values] if isinstance(values, str) else values) if str(v).strip()]
+
+
+class _Stripped(SQLModel):
+    @field_validator("*", mode="before")
+    @classmethod
+    def _strip(cls, v: Any) -> Any:
+        return v.strip() if isinstance(v, str) else v
+
+
+class EnrolmentRow(SQLModel):
+    """One enrolled practitioner."""
+
+    practitioner_id: int
+    experience: str = "debutant"
+
+    @field_validator("experience")
+    @classmethod
+    def _experience(cls, v: str) -> str:
+        return check_choice(v, choices.ISIC_EXPERIENCE)
+
+
+class WorkshopInput(_Stripped):
+    """A workshop group as typed in its form."""
+
+    name: str = Field(min_length=3, max_length=200)
+    year: int = Field(ge=2000, le=2100)
+    territory_id: int | None = None
+    description: str = Field(default="", max_length=10_000)
+    trainer_ids: list[int] = []
+    enrolments: list[EnrolmentRow] = []
+
+    _blank = field_validator("territory_id", mode="before")(classmethod(lambda cls, v: blank_to_none(v)))
+
+
+def parse_workshop_form(form: Mapping[str, Any]) -> FormResult[WorkshopInput]:
+    """Validate the workshop form, enrolment rows included."""
+    rows, errors = validate_rows(EnrolmentRow, form, "enrolments", ("practitioner_id", "experience"))
+    raw = {k: form.get(k, "") for k in ("name", "year", "territory_id", "description")}
+    raw.update(trainer_ids=_ids(form, "trainer_ids"), enrolments=[r.model_dump() for r in rows])
+    result = validate(WorkshopInput, raw)
+    result.errors.update(errors)
+    if result.errors:
+        return FormResult(errors=result.errors)
+    ids = [r.practitioner_id for r in result.data.enrolments]
+    if len(ids) != len(set(ids)):
+        return FormResult(errors={"enrolments": "Une même personne est inscrite deux fois."})
+    return result
+
+
+def workshop_form_values(workshop) -> dict:
+    """The form's initial values for an existing workshop."""
+    from werkzeug.datastructures import MultiDict
+
+    values = MultiDict({"name": workshop.name, "year": str(workshop.year),
+                        "territory_id": str(workshop.territory_id or ""), "description": workshop.description})
+    values.setlist("trainer_ids", [str(t.id) for t in workshop.trainers])
+    for i, e in enumerate(workshop.enrolments):
+        values[f"enrolments-{i}-practitioner_id"], values[f"enrolments-{i}-experience"] = str(e.practitioner_id), e.experience
+    return values
+
+
+class SessionInput(_Stripped):
+    """A half-day session: date, morning or afternoon, place, status."""
+
+    day: date
+    half_day: str
+    place: str = Field(default="", max_length=300)
+    status: str = "prevue"
+
+    _date = field_validator("day", mode="before")(classmethod(lambda cls, v: parse_date(v)))
+
+    @field_validator("half_day")
+    @classmethod
+    def _half(cls, v: str) -> str:
+        return check_choice(v, choices.HALF_DAYS)
+
+    @field_validator("status")
+    @classmethod
+    def _status(cls, v: str) -> str:
+        return check_choice(v, choices.SESSION_STATUSES)
+
+
+def parse_session_form(form: Mapping[str, Any]) -> FormResult[SessionInput]:
+    """Validate the session form."""
+    return validate(SessionInput, {k: form.get(k) for k in ("day", "half_day", "place", "status") if form.get(k)})
+
+
+class PresentationInput(SQLModel):
+    """An action added to a session's programme, with its presenters."""
+
+    action_id: int
+    presenter_ids: list[int] = []
+
+
+def parse_presentation_form(form: Mapping[str, Any]) -> FormResult[PresentationInput]:
+    """Validate the "add to the programme" form."""
+    result = validate(PresentationInput, {"action_id": form.get("action_id", ""),
+                                          "presenter_ids": _ids(form, "presenter_ids")})
+    if "action_id" in result.errors:
+        result.errors["action_id"] = "Choisissez une action à présenter."
+    return result
+
+
+class SynthesisInput(_Stripped):
+    """What the group drew from a presentation: what was learnt, questions raised (one per line)."""
+
+    learnt: str = Field(default="", max_length=20_000)
+    questions: str = Field(default="", max_length=10_000)
+
+
+def parse_synthesis_form(form: Mapping[str, Any]) -> FormResult[SynthesisInput]:
+    """Validate the synthesis form."""
+    return validate(SynthesisInput, {"learnt": form.get("learnt", ""), "questions": form.get("questions", "")})
+
+
+def parse_ids(form: Mapping[str, Any], name: str) -> FormResult[list[int]]:
+    """The ids ticked in a list of checkboxes called ``name``."""
+    try:
+        return FormResult(data=sorted({int(v) for v in _ids(form, name)}))
+    except ValueError:
+        return FormResult(errors={name: "Valeur non reconnue."})
+
+
+def parse_attendance_form(form: Mapping[str, Any]) -> FormResult[list[int]]:
+    """The enrolled practitioners ticked as present."""
+    return parse_ids(form, "present")
+
+
+def parse_tags_form(form: Mapping[str, Any]) -> FormResult[list[str]]:
+    """Workshop tags typed by a trainer, comma-separated."""
+    names = split_list(form.get("tags", ""))
+    too_long = [n for n in names if len(n) > 100]
+    if too_long:
+        return FormResult(errors={"tags": "Une étiquette compte au plus 100 caractères."})
+    return FormResult(data=names)
+
+
+class DebateDayInput(_Stripped):
+    """A debate day as typed in its form."""
+
+    title: str = Field(min_length=3, max_length=200)
+    day: date
+    place: str = Field(default="", max_length=300)
+    programme: str = Field(default="", max_length=20_000)
+
+    _date = field_validator("day", mode="before")(classmethod(lambda cls, v: parse_date(v)))
+
+
+def parse_debate_form(form: Mapping[str, Any]) -> FormResult[DebateDayInput]:
+    """Validate the debate day form."""
+    return validate(DebateDayInput, {k: form.get(k, "") for k in ("title", "day", "place", "programme")})
+
+
+class ThemeInput(_Stripped):
+    """A theme and the questions a trainer grouped under it."""
+
+    title: str = Field(min_length=3, max_length=200)
+    questions: list[str] = Field(min_length=1)
+
+
+def parse_theme_form(form: Mapping[str, Any]) -> FormResult[ThemeInput]:
+    """Validate the theme form; at least one question must be chosen."""
+    result = validate(ThemeInput, {"title": form.get("title", ""), "questions": _ids(form, "questions")})
+    if "questions" in result.errors:
+        result.errors["questions"] = "Cochez au moins une question à regrouper sous ce thème."
+    return result

@@ -1,0 +1,149 @@
+"""The agenda (upcoming sessions and debate days, iCalendar feed) and the debate day with its themes."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from werkzeug.datastructures import MultiDict
+
+from kb import calendar, policy
+from kb.auth import require
+from kb.db import commit, get_session
+from kb.errors import DomainError
+from kb.forms.workshops import parse_debate_form, parse_ids, parse_theme_form
+from kb.models import DebateDay, DebateTheme, WorkshopSession
+from kb.models.base import utcnow
+from kb.services import debates as services
+from kb.services import workshops as workshop_services
+from kb.views._forms import current_viewer, form_cycle
+from kb.views.workshops import hours
+
+bp = Blueprint("agenda", __name__)
+
+
+def _debate(debate_id: int) -> DebateDay:
+    debate = get_session().get(DebateDay, debate_id)
+    if debate is None:
+        abort(404)
+    return debate
+
+
+def _url(obj) -> str:
+    if isinstance(obj, WorkshopSession):
+        return url_for("workshops.session_page", session_id=obj.id, _external=True)
+    return url_for("agenda.debate", debate_id=obj.id, _external=True)
+
+
+@bp.route("/agenda")
+def agenda():
+    """Agenda : prochaines séances d'atelier et journées débat."""
+    session, today = get_session(), calendar.today()
+    debates = [d for d in services.list_debates(session) if d.day >= today]
+    return render_template("agenda/agenda.html", sessions=workshop_services.upcoming_sessions(session, today),
+                           debates=sorted(debates, key=lambda d: d.day), hours=hours())
+
+
+@bp.route("/agenda.ics")
+def feed():
+    """Tout l'agenda au format iCalendar (Europe/Paris)."""
+    session = get_session()
+    body = calendar.feed("Observatoire ISIC", workshop_services.sessions_for_calendar(session),
+                         services.list_debates(session), hours(), _url, stamp=utcnow())
+    return Response(body, mimetype="text/calendar",
+                    headers={"Content-Disposition": 'inline; filename="agenda-observatoire-isic.ics"'})
+
+
+@bp.route("/journees/")
+def debates():
+    """Les journées débat/rencontre."""
+    return render_template("agenda/debates.html", debates=services.list_debates(get_session()))
+
+
+@bp.route("/journees/<int:debate_id>")
+def debate(debate_id: int):
+    """Une journée débat : programme et thèmes issus des groupes, classés par les votes."""
+    session, viewer, found = get_session(), current_viewer(), _debate(debate_id)
+    return render_template("agenda/debate.html", debate=found, themes=services.ranked_themes(found),
+                           my_votes=services.votes_of(session, found, viewer.user_id), max_votes=services.MAX_VOTES)
+
+
+@bp.route("/journees/nouvelle", methods=["GET", "POST"])
+def create_debate():
+    """Programmer une journée débat."""
+    require(policy.can_run_workshops(current_viewer()))
+    session = get_session()
+    return form_cycle(parse=parse_debate_form, save=lambda data: services.save_debate(session, data),
+                      template="agenda/debate_form.html", initial=MultiDict(),
+                      success=lambda d: url_for(".debate", debate_id=d.id), message="La journée est programmée.",
+                      debate=None)
+
+
+@bp.route("/journees/<int:debate_id>/modifier", methods=["GET", "POST"])
+def edit_debate(debate_id: int):
+    """Modifier une journée débat (date, lieu, programme)."""
+    require(policy.can_run_workshops(current_viewer()))
+    session, found = get_session(), _debate(debate_id)
+    initial = MultiDict({"title": found.title, "day": found.day.isoformat(), "place": found.place,
+                         "programme": found.programme})
+    return form_cycle(parse=parse_debate_form, save=lambda data: services.save_debate(session, data, found),
+                      template="agenda/debate_form.html", initial=initial,
+                      success=lambda d: url_for(".debate", debate_id=d.id), message="La journée est modifiée.",
+                      debate=found)
+
+
+@bp.route("/journees/<int:debate_id>/themes", methods=["GET", "POST"])
+def themes(debate_id: int):
+    """Regrouper en thèmes les questions soulevées dans les séances de l'année."""
+    require(policy.can_run_workshops(current_viewer()))
+    session, found = get_session(), _debate(debate_id)
+    return form_cycle(parse=parse_theme_form, save=lambda data: services.add_theme(session, found, data),
+                      template="agenda/themes.html", initial=MultiDict(),
+                      success=lambda _t: url_for(".themes", debate_id=found.id), message="Le thème est créé.",
+                      debate=found, questions=services.gathered_questions(session, found))
+
+
+@bp.route("/journees/themes/<int:theme_id>/supprimer", methods=["POST"])
+def delete_theme(theme_id: int):
+    """Défaire un thème (ses questions redeviennent libres)."""
+    require(policy.can_run_workshops(current_viewer()))
+    session = get_session()
+    theme = session.get(DebateTheme, theme_id)
+    if theme is None:
+        abort(404)
+    debate_id = theme.debate_day_id
+    services.delete_theme(session, theme)
+    commit()
+    flash("Le thème est supprimé.", "success")
+    return redirect(url_for(".themes", debate_id=debate_id))
+
+
+@bp.route("/journees/themes/<int:theme_id>/vote", methods=["POST"])
+def vote(theme_id: int):
+    """Voter pour un thème (ou retirer sa voix)."""
+    viewer = current_viewer()
+    require(policy.can_vote(viewer))
+    session = get_session()
+    theme = session.get(DebateTheme, theme_id)
+    if theme is None:
+        abort(404)
+    try:
+        voted = services.toggle_vote(session, theme, viewer.user_id)
+        commit()
+    except DomainError as exc:
+        session.rollback()
+        flash(exc.message, "error")
+    else:
+        flash("Votre voix est comptée." if voted else "Votre voix est retirée.", "success")
+    return redirect(url_for(".debate", debate_id=theme.debate_day_id) + "#themes")
+
+
+@bp.route("/journees/<int:debate_id>/participants", methods=["GET", "POST"])
+def attendees(debate_id: int):
+    """Inscrire les participant·es de la journée."""
+    require(policy.can_run_workshops(current_viewer()))
+    session, found = get_session(), _debate(debate_id)
+    initial = MultiDict([("attendees", str(p.id)) for p in found.attendees])
+    return form_cycle(parse=lambda form: parse_ids(form, "attendees"), save=lambda ids: services.set_attendees(session, found, ids),
+                      template="agenda/attendees.html", initial=initial,
+                      success=lambda _r: url_for(".debate", debate_id=found.id),
+                      message="Les participant·es sont enregistré·es.", debate=found,
+                      people=workshop_services.practitioners(session))
