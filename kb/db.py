@@ -65,6 +65,12 @@ def commit() -> None:
         hook(app)
 
 
+def _fresh_session() -> None:
+    # g lives as long as the app context; a context kept open across requests (tests, the CLI)
+    # must not hand one request's session, and its cached objects, to the next.
+    _close_session(None)
+
+
 def _close_session(_exc: BaseException | None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
@@ -110,4 +116,5 @@ def init_app(app: Flask) -> None:
     """Attach an engine to the app, close sessions after each request, register `db` commands."""
     app.extensions["kb_engine"] = make_engine(app.config["DATABASE_URL"])
     app.teardown_appcontext(_close_session)
+    app.before_request(_fresh_session)
     app.cli.add_command(db_cli)

@@ -1,0 +1,235 @@
+"""Workshops: sessions on half-days, preparing a session from tagged actions, attendance, syntheses,
+back-links from actions, printable pages, the agenda and its iCalendar feeds, the debate day."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from icalendar import Calendar
+from sqlmodel import select
+
+from kb.models import DebateDay, DebateTheme, Enrolment, Presentation, Workshop, WorkshopSession
+from tests.conftest import login, post_form
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture
+def group(session, make):
+    """A 2026 group in Arles with two enrolled practitioners and one published action tagged for workshops."""
+    alice = make.practitioner(first_name="Alice", last_name="Arnaud", isic_experience="experimente")
+    bruno = make.practitioner(first_name="Bruno", last_name="Blanc", isic_experience="debutant")
+    action = make.action(title="Jardin partagé de Barriol", people=[(alice, "porteur")])
+    workshop = Workshop(name="Groupe ISIC Arles 2026", year=2026, territory_id=make.territory("arles").id,
+                        enrolments=[Enrolment(practitioner_id=alice.id, experience="experimente"),
+                                    Enrolment(practitioner_id=bruno.id)])
+    session.add(workshop)
+    session.commit()
+    return workshop, action, alice, bruno
+
+
+def _session_id(response) -> int:
+    return int(re.search(r"/ateliers/seances/(\d+)", response.headers["Location"]).group(1))
+
+
+def test_a_group_cannot_meet_twice_on_the_same_half_day(client, session, editor, group):
+    workshop, *_ = group
+    url = f"/ateliers/{workshop.id}/seances/nouvelle"
+    first = post_form(client, url, {"day": "2026-02-13", "half_day": "am", "place": "Antenne d'Arles"})
+    assert first.status_code == 302
+    clash = post_form(client, url, {"day": "13/02/2026", "half_day": "am", "place": "Ailleurs"})
+    html = clash.get_data(as_text=True)
+    assert clash.status_code == 422 and "Le groupe a déjà une séance le 13/02/2026 matin" in html
+    assert 'value="Ailleurs"' in html  # the typed values stay
+    assert post_form(client, url, {"day": "2026-02-13", "half_day": "pm"}).status_code == 302  # afternoon is free
+    missing = post_form(client, url, {"day": "", "half_day": "soir"})
+    assert missing.status_code == 422 and "Choisissez une valeur de la liste" in missing.get_data(as_text=True)
+    days = session.exec(select(WorkshopSession.half_day).where(WorkshopSession.workshop_id == workshop.id)).all()
+    assert sorted(days) == ["am", "pm"]
+
+
+def test_a_trainer_prepares_a_session_from_tagged_actions(app, client, session, make, editor, group):
+    workshop, action, alice, bruno = group
+    other = make.action(title="Repair café des Alyscamps")
+    session.commit()
+    assert post_form(client, f"/ateliers/actions/{action.id}/etiquettes",
+                     {"tags": "Groupe ISIC 2026, Posture professionnelle"}).status_code == 302
+    post_form(client, f"/ateliers/actions/{other.id}/etiquettes", {"tags": "Évaluation"})
+    session.refresh(action)
+    assert [t.name for t in action.tags_of("atelier")] == ["Groupe ISIC 2026", "Posture professionnelle"]
+    assert action.tags_of("theme") == []  # trainers' tags stay apart from the author's themes
+    meeting_id = _session_id(post_form(client, f"/ateliers/{workshop.id}/seances/nouvelle",
+                                       {"day": "2026-03-26", "half_day": "pm"}))
+    page = client.get(f"/ateliers/seances/{meeting_id}/preparer?etiquette=groupe-isic-2026").get_data(as_text=True)
+    assert "Jardin partagé de Barriol" in page and "Repair café" not in page
+    page = client.get(f"/ateliers/seances/{meeting_id}/preparer?q=repair").get_data(as_text=True)
+    assert "Repair café des Alyscamps" in page and 'id="candidats"' in page  # searchable, with the map
+    no_one = post_form(client, f"/ateliers/seances/{meeting_id}/preparer", {"action_id": str(action.id)})
+    assert no_one.status_code == 422 and "Indiquez qui présente" in no_one.get_data(as_text=True)
+    url = f"/ateliers/seances/{meeting_id}/preparer"
+    post_form(client, url, {"action_id": str(action.id), "presenter_ids": [str(alice.id), str(bruno.id)]})
+    post_form(client, url, {"action_id": str(other.id), "presenter_ids": str(bruno.id)})
+    twice = post_form(client, url, {"action_id": str(other.id), "presenter_ids": str(bruno.id)})
+    assert "déjà au programme" in twice.get_data(as_text=True)
+    meeting = session.get(WorkshopSession, meeting_id)
+    assert [p.action.title for p in meeting.presentations] == ["Jardin partagé de Barriol", "Repair café des Alyscamps"]
+    second = meeting.presentations[1]
+    post_form(client, f"/ateliers/seances/{meeting_id}/presentations/{second.id}/monter", {})
+    session.expire_all()
+    titles = [p.action.title for p in session.get(WorkshopSession, meeting_id).presentations]
+    assert titles == ["Repair café des Alyscamps", "Jardin partagé de Barriol"]
+    programme = client.get(f"/ateliers/seances/{meeting_id}/programme").get_data(as_text=True)
+    assert programme.index("Repair café") < programme.index("Jardin partagé") and "Alice Arnaud, Bruno Blanc" in programme
+    post_form(client, f"/ateliers/seances/{meeting_id}/presentations/{second.id}/retirer", {})
+    session.expire_all()
+    assert [p.action_id for p in session.get(WorkshopSession, meeting_id).presentations] == [action.id]
+
+
+def test_attendance_is_recorded_and_counted(client, session, editor, group):
+    workshop, action, alice, bruno = group
+    ids = []
+    for day in ("2026-02-13", "2026-03-26"):
+        ids.append(_session_id(post_form(client, f"/ateliers/{workshop.id}/seances/nouvelle",
+                                         {"day": day, "half_day": "am"})))
+    post_form(client, f"/ateliers/seances/{ids[0]}/presences", {"present": [str(alice.id), str(bruno.id)]})
+    response = post_form(client, f"/ateliers/seances/{ids[1]}/presences", {"present": str(alice.id)},
+                         follow_redirects=True)
+    assert "Présences enregistrées : 1 présent·e." in response.get_data(as_text=True)
+    stranger = post_form(client, f"/ateliers/seances/{ids[1]}/presences", {"present": "999999"})
+    assert stranger.status_code == 422 and "Seules les personnes inscrites" in stranger.get_data(as_text=True)
+    page = client.get(f"/ateliers/{workshop.id}").get_data(as_text=True)
+    rows = dict(re.findall(r"<tr><td>([^<]+)</td><td>[^<]+</td><td>(\d+ / \d+)</td></tr>", page))
+    assert rows == {"Alice Arnaud": "2 / 2", "Bruno Blanc": "1 / 2"}
+    assert "1 présent·e sur 2 inscrit·es" in client.get(f"/ateliers/seances/{ids[1]}").get_data(as_text=True)
+    sheet = client.get(f"/ateliers/seances/{ids[0]}/emargement").get_data(as_text=True)
+    assert "ARNAUD Alice" in sheet and "BLANC Bruno" in sheet and "Signature" in sheet
+
+
+def test_the_action_page_links_back_to_its_presentations_and_their_syntheses(app, client, session, editor, group):
+    workshop, action, alice, _ = group
+    meeting_id = _session_id(post_form(client, f"/ateliers/{workshop.id}/seances/nouvelle",
+                                       {"day": "2026-05-21", "half_day": "am"}))
+    post_form(client, f"/ateliers/seances/{meeting_id}/preparer", {"action_id": str(action.id),
+                                                                   "presenter_ids": str(alice.id)})
+    presentation = session.exec(select(Presentation)).one()
+    post_form(client, f"/ateliers/seances/{meeting_id}/presentations/{presentation.id}/synthese",
+              {"learnt": "Le temps long est une condition.", "questions": "Comment passer le relais ?\n- Qui évalue ?"})
+    page = app.test_client().get(f"/actions/{action.id}").get_data(as_text=True)
+    assert f'href="/ateliers/seances/{meeting_id}"' in page and "Groupe ISIC Arles 2026" in page
+    assert "Le temps long est une condition." in page and "<li>Qui évalue ?</li>" in page
+    found = app.test_client().get("/recherche?q=relais").get_data(as_text=True)
+    assert f'href="/ateliers/seances/{meeting_id}"' in found  # the search covers sessions and syntheses
+
+
+def test_agenda_and_icalendar_feeds_in_paris_time(app, client, session, group):
+    workshop, *_ = group
+    soon = date.today() + timedelta(days=10)
+    summer, winter = date(soon.year + 1, 7, 2), date(soon.year + 1, 1, 8)
+    for day, half in ((soon, "am"), (summer, "pm"), (winter, "am"), (date(2012, 2, 24), "am")):
+        session.add(WorkshopSession(workshop_id=workshop.id, day=day, half_day=half, place="Antenne d'Arles"))
+    session.add(DebateDay(title="Journée débat/rencontre", day=soon + timedelta(days=3), place="Avignon"))
+    session.commit()
+    agenda = client.get("/agenda").get_data(as_text=True)
+    assert "Groupe ISIC Arles 2026" in agenda and "Journée débat/rencontre" in agenda
+    assert "24 février 2012" not in agenda  # only what is coming
+    feed = client.get("/agenda.ics")
+    assert feed.mimetype == "text/calendar"
+    cal = Calendar.from_ical(feed.get_data())
+    events = {e.decoded("dtstart"): e for e in cal.walk("VEVENT")}
+    start = datetime(summer.year, 7, 2, 13, 30, tzinfo=PARIS)
+    assert start in events and events[start].decoded("dtend") == datetime(summer.year, 7, 2, 17, 0, tzinfo=PARIS)
+    assert start.utcoffset() == timedelta(hours=2)  # summer time
+    morning = datetime(winter.year, 1, 8, 9, 0, tzinfo=PARIS)
+    assert morning in events and morning.utcoffset() == timedelta(hours=1)
+    assert str(events[start]["summary"]) == "Atelier de mutualisation : Groupe ISIC Arles 2026"
+    assert str(events[start]["location"]) == "Antenne d'Arles"
+    assert any(str(e["summary"]) == "Journée débat/rencontre" for e in cal.walk("VEVENT"))
+    assert [tz["tzid"] for tz in cal.walk("VTIMEZONE")] == ["Europe/Paris"]
+    group_feed = Calendar.from_ical(client.get(f"/ateliers/{workshop.id}.ics").get_data())
+    assert len(group_feed.walk("VEVENT")) == 4
+
+
+def test_configured_hours_are_used(app, client, session, group):
+    workshop, *_ = group
+    app.config["MORNING_HOURS"] = "08:45-12:15"
+    session.add(WorkshopSession(workshop_id=workshop.id, day=date(2030, 3, 1), half_day="am"))
+    session.commit()
+    event = Calendar.from_ical(client.get("/agenda.ics").get_data()).walk("VEVENT")[0]
+    assert event.decoded("dtstart") == datetime(2030, 3, 1, 8, 45, tzinfo=PARIS)
+    assert "08:45-12:15" in client.get("/agenda").get_data(as_text=True)
+
+
+def test_debate_themes_come_from_the_sessions_questions_and_are_voted(app, client, session, make, editor, group):
+    workshop, action, alice, _ = group
+    meeting = WorkshopSession(workshop_id=workshop.id, day=date(2026, 10, 9), half_day="am")
+    session.add(meeting)
+    session.flush()
+    session.add(Presentation(session_id=meeting.id, action_id=action.id, presenters=[alice],
+                             questions="Comment garder sa posture ?\nQui décide dans le groupe ?\nQuels indicateurs ?"))
+    later = WorkshopSession(workshop_id=workshop.id, day=date(2026, 12, 11), half_day="pm")
+    session.add(later)
+    session.flush()
+    session.add(Presentation(session_id=later.id, action_id=action.id, presenters=[alice],
+                             questions="Question après la journée ?"))
+    debate = DebateDay(title="Journée débat 2026", day=date(2026, 11, 27))
+    session.add(debate)
+    session.commit()
+    page = client.get(f"/journees/{debate.id}/themes").get_data(as_text=True)
+    assert "Comment garder sa posture ?" in page and "Quels indicateurs ?" in page
+    assert "Question après la journée ?" not in page  # raised after the debate day
+    empty = post_form(client, f"/journees/{debate.id}/themes", {"title": "La posture"})
+    assert empty.status_code == 422 and "Cochez au moins une question" in empty.get_data(as_text=True)
+    post_form(client, f"/journees/{debate.id}/themes", {"title": "La posture professionnelle",
+                                                        "questions": ["Comment garder sa posture ?",
+                                                                      "Qui décide dans le groupe ?"]})
+    post_form(client, f"/journees/{debate.id}/themes", {"title": "Évaluer", "questions": "Quels indicateurs ?"})
+    forged = post_form(client, f"/journees/{debate.id}/themes", {"title": "Inventé", "questions": "Autre chose ?"})
+    assert "n'existe plus dans les synthèses" in forged.get_data(as_text=True).replace("&#39;", "'")
+    themes = {t.title: t for t in session.exec(select(DebateTheme))}
+    assert themes["La posture professionnelle"].questions.splitlines() == ["Comment garder sa posture ?",
+                                                                            "Qui décide dans le groupe ?"]
+    voters = [make.user("etudiant") for _ in range(2)]
+    session.commit()
+    for voter in voters:
+        participant = app.test_client()
+        login(participant, voter)
+        post_form(participant, f"/journees/themes/{themes['Évaluer'].id}/vote", {})
+    post_form(participant, f"/journees/themes/{themes['La posture professionnelle'].id}/vote", {})
+    page = app.test_client().get(f"/journees/{debate.id}").get_data(as_text=True)
+    assert page.index("Évaluer") < page.index("La posture professionnelle")  # most wanted first
+    assert "2 voix" in page and "1 voix" in page
+    post_form(participant, f"/journees/themes/{themes['Évaluer'].id}/vote", {})  # a second click takes it back
+    assert "1 voix" in app.test_client().get(f"/journees/{debate.id}").get_data(as_text=True)
+
+
+def test_three_votes_per_participant(app, session, make, group):
+    debate = DebateDay(title="Journée", day=date(2026, 11, 27))
+    session.add(debate)
+    session.flush()
+    themes = [DebateTheme(debate_day_id=debate.id, title=f"Thème {i}", questions="Q ?") for i in range(4)]
+    session.add_all(themes)
+    voter = make.user("etudiant")
+    session.commit()
+    client = app.test_client()
+    login(client, voter)
+    for theme in themes[:3]:
+        post_form(client, f"/journees/themes/{theme.id}/vote", {})
+    html = post_form(client, f"/journees/themes/{themes[3].id}/vote", {}, follow_redirects=True).get_data(as_text=True)
+    assert "Vous avez déjà donné vos 3 voix" in html
+    assert sum(len(t.votes) for t in session.exec(select(DebateTheme)).all()) == 3
+
+
+def test_demo_has_the_2012_calendar_and_a_current_year_group(demo_client):
+    page = demo_client.get("/ateliers/").get_data(as_text=True)
+    assert "Groupe ISIC 2012 — Marseille" in page and f"Groupe ISIC {date.today().year}" in page
+    link = re.search(r'href="(/ateliers/\d+)">Groupe ISIC 2012', page).group(1)
+    detail = demo_client.get(link).get_data(as_text=True)
+    for day in ("24 février 2012", "22 mars 2012", "10 mai 2012", "18 juin 2012", "18 septembre 2012",
+                "19 octobre 2012"):
+        assert day in detail
+    assert "24 février 2012</a>, matin" in detail.replace("</a>\n", "</a>") or "24 février 2012, matin" in detail
+    debates = demo_client.get("/journees/").get_data(as_text=True)
+    assert "Journée débat/rencontre 2012" in debates and "novembre 2012" in debates
