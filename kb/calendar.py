@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
-from kb.models import DebateDay, WorkshopSession, choices
+from kb.models import DebateDay, SeminarDay, WorkshopSession, choices
 
 PARIS = ZoneInfo("Europe/Paris")
 DEBATE_HOURS = (time(9, 0), time(17, 0))
@@ -38,7 +38,7 @@ def _calendar(name: str) -> Calendar:
 
 
 def feed(name: str, sessions: list[WorkshopSession], debates: list[DebateDay], hours: dict[str, str],
-         url_of, stamp: datetime) -> bytes:
+         url_of, stamp: datetime, seminar_days: list[SeminarDay] = ()) -> bytes:
     """An .ics file of the given sessions and debate days; ``url_of(obj)`` gives each page's address."""
     cal = _calendar(name)
     for meeting in sessions:
@@ -65,6 +65,17 @@ def feed(name: str, sessions: list[WorkshopSession], debates: list[DebateDay], h
         if debate.place:
             event.add("location", debate.place)
         event.add("url", url_of(debate))
+        cal.add_component(event)
+    for day in seminar_days:
+        event = Event()
+        event.add("uid", f"seminaire-{day.id}@observatoire-isic")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", datetime.combine(day.day, DEBATE_HOURS[0], PARIS))
+        event.add("dtend", datetime.combine(day.day, DEBATE_HOURS[1], PARIS))
+        event.add("summary", f"{day.seminar.title} — session {day.option}")
+        if day.seminar.place:
+            event.add("location", day.seminar.place)
+        event.add("url", url_of(day.seminar))
         cal.add_component(event)
     cal.add_missing_timezones()
     return cal.to_ical()

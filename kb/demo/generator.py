@@ -99,10 +99,12 @@ def generate(session: Session, *, seed: int = 2012, progress: Progress | None = 
         accounts = add_demo_accounts(session, actions, [p.row for p in people])
         report("Comptes de démonstration", accounts, accounts)
 
-    from kb.demo.workshops import add_demo_workshops
+    from kb.demo.workshops import add_demo_seminars, add_demo_workshops
 
     workshops = add_demo_workshops(session, rng, units, [p.row for p in people], actions)
     report("Ateliers de mutualisation", workshops, workshops)
+    seminars = add_demo_seminars(session, units)
+    report("Séminaires", seminars, seminars)
 
     used_communes = {a.commune_insee for a in actions} | {o.commune_insee for _, o in orgs}
     return {
@@ -116,5 +118,6 @@ def generate(session: Session, *, seed: int = 2012, progress: Progress | None = 
         "levers": sum(len(a.levers) for a in actions),
         "accounts": accounts,
         "workshops": workshops,
+        "seminars": seminars,
     }
 

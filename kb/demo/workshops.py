@@ -16,6 +16,8 @@ from kb.models import (
     FieldAction,
     Practitioner,
     Presentation,
+    Seminar,
+    SeminarDay,
     Territory,
     UserAccount,
     Workshop,
@@ -143,3 +145,26 @@ def add_demo_workshops(session: Session, rng: random.Random, units: list[Territo
                 session.add(DebateVote(theme_id=theme.id, account_id=voter.id))
     session.flush()
     return 2
+
+
+def add_demo_seminars(session: Session, units: list[Territory], today: date | None = None) -> int:
+    """The seed's 2012 seminar (two alternative sessions) and one for the current year."""
+    year = (today or date.today()).year
+    marseille = next(u for u in units if u.slug == "marseille")
+    place = f"{marseille.unit_label}, {marseille.address}, {marseille.city}"
+    text = ("Un séminaire pour une meilleure approche théorique et méthodologique de l'ISIC : outiller les "
+            "professionnel·les qui déploient ou aimeraient déployer ces compétences. Trois journées au choix "
+            "entre deux sessions ; 250 euros par stagiaire (DIF).")
+    seminars = [
+        Seminar(title="Séminaire ISIC 2012", year=2012, place=place, description=text, days=[
+            SeminarDay(option=1, day=date(2012, 4, 6)), SeminarDay(option=1, day=date(2012, 5, 11)),
+            SeminarDay(option=1, day=date(2012, 6, 7)), SeminarDay(option=2, day=date(2012, 10, 5)),
+            SeminarDay(option=2, day=date(2012, 10, 12)), SeminarDay(option=2, day=date(2012, 10, 19))]),
+        Seminar(title=f"Séminaire ISIC {year}", year=year, place=place, description=text, days=[
+            SeminarDay(option=1, day=date(year, 4, 10)), SeminarDay(option=1, day=date(year, 5, 15)),
+            SeminarDay(option=1, day=date(year, 6, 12)), SeminarDay(option=2, day=date(year, 12, 4)),
+            SeminarDay(option=2, day=date(year, 12, 11)), SeminarDay(option=2, day=date(year, 12, 18))]),
+    ]
+    session.add_all(seminars)
+    session.flush()
+    return len(seminars)

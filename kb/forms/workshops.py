@@ -183,3 +183,45 @@ def parse_theme_form(form: Mapping[str, Any]) -> FormResult[ThemeInput]:
     if "questions" in result.errors:
         result.errors["questions"] = "Cochez au moins une question à regrouper sous ce thème."
     return result
+
+
+SEMINAR_DAY_FIELDS = tuple(f"option{o}_day{n}" for o in (1, 2) for n in (1, 2, 3))
+
+
+class SeminarInput(_Stripped):
+    """The seminar: two alternative sessions of three dates each, and its price."""
+
+    title: str = Field(min_length=3, max_length=200)
+    year: int = Field(ge=2000, le=2100)
+    price_eur: int = Field(default=250, ge=0, le=10_000)
+    place: str = Field(default="", max_length=300)
+    description: str = Field(default="", max_length=10_000)
+    option1_day1: date
+    option1_day2: date
+    option1_day3: date
+    option2_day1: date | None = None
+    option2_day2: date | None = None
+    option2_day3: date | None = None
+
+    _dates = field_validator(*SEMINAR_DAY_FIELDS, mode="before")(classmethod(lambda cls, v: parse_date(v)))
+
+    def options(self) -> dict[int, list[date]]:
+        """The dates of each session that has them."""
+        found = {o: [getattr(self, f"option{o}_day{n}") for n in (1, 2, 3)] for o in (1, 2)}
+        return {o: days for o, days in found.items() if all(days)}
+
+
+def parse_seminar_form(form: Mapping[str, Any]) -> FormResult[SeminarInput]:
+    """Validate the seminar form: the first session needs its three dates, the second all or none."""
+    raw = {k: form.get(k) for k in ("title", "year", "price_eur", "place", "description", *SEMINAR_DAY_FIELDS)
+           if form.get(k)}
+    result = validate(SeminarInput, raw)
+    if result.ok:
+        second = [getattr(result.data, f"option2_day{n}") for n in (1, 2, 3)]
+        if any(second) and not all(second):
+            return FormResult(errors={"option2_day1": "Donnez les trois dates de la seconde session, ou aucune."})
+        for option, days in result.data.options().items():
+            if len(set(days)) != 3 or any(d.year != result.data.year for d in days):
+                return FormResult(errors={f"option{option}_day1": f"Les trois dates de la session {option} doivent "
+                                                                  "être différentes et dans l'année du séminaire."})
+    return result

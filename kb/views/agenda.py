@@ -9,10 +9,17 @@ from kb import calendar, policy
 from kb.auth import require
 from kb.db import commit, get_session
 from kb.errors import DomainError
-from kb.forms.workshops import parse_debate_form, parse_ids, parse_theme_form
-from kb.models import DebateDay, DebateTheme, WorkshopSession
+from kb.forms.workshops import (
+    SEMINAR_DAY_FIELDS,
+    parse_debate_form,
+    parse_ids,
+    parse_seminar_form,
+    parse_theme_form,
+)
+from kb.models import DebateDay, DebateTheme, Seminar, WorkshopSession
 from kb.models.base import utcnow
 from kb.services import debates as services
+from kb.services import seminars as seminar_services
 from kb.services import workshops as workshop_services
 from kb.views._forms import current_viewer, form_cycle
 from kb.views.workshops import hours
@@ -30,6 +37,8 @@ def _debate(debate_id: int) -> DebateDay:
 def _url(obj) -> str:
     if isinstance(obj, WorkshopSession):
         return url_for("workshops.session_page", session_id=obj.id, _external=True)
+    if isinstance(obj, Seminar):
+        return url_for("agenda.seminar", seminar_id=obj.id, _external=True)
     return url_for("agenda.debate", debate_id=obj.id, _external=True)
 
 
@@ -39,7 +48,8 @@ def agenda():
     session, today = get_session(), calendar.today()
     debates = [d for d in services.list_debates(session) if d.day >= today]
     return render_template("agenda/agenda.html", sessions=workshop_services.upcoming_sessions(session, today),
-                           debates=sorted(debates, key=lambda d: d.day), hours=hours())
+                           debates=sorted(debates, key=lambda d: d.day), hours=hours(),
+                           seminar_days=seminar_services.upcoming_days(session, today))
 
 
 @bp.route("/agenda.ics")
@@ -47,7 +57,8 @@ def feed():
     """Tout l'agenda au format iCalendar (Europe/Paris)."""
     session = get_session()
     body = calendar.feed("Observatoire ISIC", workshop_services.sessions_for_calendar(session),
-                         services.list_debates(session), hours(), _url, stamp=utcnow())
+                         services.list_debates(session), hours(), _url, stamp=utcnow(),
+                         seminar_days=seminar_services.all_days(session))
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition": 'inline; filename="agenda-observatoire-isic.ics"'})
 
@@ -147,3 +158,53 @@ def attendees(debate_id: int):
                       success=lambda _r: url_for(".debate", debate_id=found.id),
                       message="Les participant·es sont enregistré·es.", debate=found,
                       people=workshop_services.practitioners(session))
+
+
+@bp.route("/seminaire/")
+def seminars():
+    """Le séminaire de formation de 3 jours : deux sessions au choix."""
+    return render_template("agenda/seminars.html", seminars=seminar_services.list_seminars(get_session()))
+
+
+@bp.route("/seminaire/<int:seminar_id>")
+def seminar(seminar_id: int):
+    """Un séminaire : ses deux sessions, son prix, son lieu."""
+    found = get_session().get(Seminar, seminar_id)
+    if found is None:
+        abort(404)
+    return render_template("agenda/seminar.html", seminar=found)
+
+
+def _seminar_values(found: Seminar) -> MultiDict:
+    values = MultiDict({"title": found.title, "year": str(found.year), "price_eur": str(found.price_eur),
+                        "place": found.place, "description": found.description})
+    for option in (1, 2):
+        for n, day in enumerate(found.option_days(option), 1):
+            values[f"option{option}_day{n}"] = day.isoformat()
+    return values
+
+
+@bp.route("/seminaire/nouveau", methods=["GET", "POST"])
+def create_seminar():
+    """Programmer un séminaire (deux sessions de trois jours au choix)."""
+    require(policy.can_run_workshops(current_viewer()))
+    session = get_session()
+    return form_cycle(parse=parse_seminar_form, save=lambda data: seminar_services.save_seminar(session, data),
+                      template="agenda/seminar_form.html",
+                      initial=MultiDict({"price_eur": "250", "year": str(calendar.today().year)}),
+                      success=lambda s: url_for(".seminar", seminar_id=s.id), message="Le séminaire est programmé.",
+                      seminar=None, day_fields=SEMINAR_DAY_FIELDS)
+
+
+@bp.route("/seminaire/<int:seminar_id>/modifier", methods=["GET", "POST"])
+def edit_seminar(seminar_id: int):
+    """Modifier les dates, le lieu ou le prix d'un séminaire."""
+    require(policy.can_run_workshops(current_viewer()))
+    session = get_session()
+    found = session.get(Seminar, seminar_id)
+    if found is None:
+        abort(404)
+    return form_cycle(parse=parse_seminar_form, save=lambda data: seminar_services.save_seminar(session, data, found),
+                      template="agenda/seminar_form.html", initial=_seminar_values(found),
+                      success=lambda s: url_for(".seminar", seminar_id=s.id), message="Le séminaire est modifié.",
+                      seminar=found, day_fields=SEMINAR_DAY_FIELDS)

@@ -19,6 +19,8 @@ from kb.models import (
     FieldAction,
     Organisation,
     Presentation,
+    Seminar,
+    SeminarDay,
     Workshop,
     WorkshopSession,
 )
@@ -119,6 +121,10 @@ EXPECTED = {
     "agenda.attendees": ("/journees/{debate}/participants", MODERATORS),
     "agenda.delete_theme": ("/journees/themes/{theme}/supprimer", dict.fromkeys(ROLES, 405)),  # POST only
     "agenda.vote": ("/journees/themes/{theme}/vote", dict.fromkeys(ROLES, 405)),  # POST only
+    "agenda.seminars": ("/seminaire/", EVERYONE),
+    "agenda.seminar": ("/seminaire/{seminar}", EVERYONE),
+    "agenda.create_seminar": ("/seminaire/nouveau", MODERATORS),
+    "agenda.edit_seminar": ("/seminaire/{seminar}/modifier", MODERATORS),
 }
 
 # Drafts and submissions: only their author and moderators open them.
@@ -160,12 +166,13 @@ def world(app, session, make):
     session.add_all([presentation, debate])
     session.flush()
     theme = DebateTheme(debate_day_id=debate.id, title="La posture", questions="Quelle posture adopter ?")
-    session.add(theme)
+    seminar = Seminar(title="Séminaire", year=2026, days=[SeminarDay(option=1, day=date(2026, 4, 10))])
+    session.add_all([theme, seminar])
     session.commit()
     ids = {"published": published.id, "draft": draft.id, "submitted": submitted.id, "peer": peer.id, "org": org.id,
            "tool": tool.id, "revision": revision.id, "student_account": accounts["etudiant"].id,
            "workshop": workshop.id, "session": meeting.id, "presentation": presentation.id, "debate": debate.id,
-           "theme": theme.id}
+           "theme": theme.id, "seminar": seminar.id}
     return ids, accounts
 
 

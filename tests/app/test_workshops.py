@@ -233,3 +233,33 @@ def test_demo_has_the_2012_calendar_and_a_current_year_group(demo_client):
     assert "24 février 2012</a>, matin" in detail.replace("</a>\n", "</a>") or "24 février 2012, matin" in detail
     debates = demo_client.get("/journees/").get_data(as_text=True)
     assert "Journée débat/rencontre 2012" in debates and "novembre 2012" in debates
+
+
+def test_seminar_sessions_are_planned_and_shown_in_the_agenda_and_feed(client, session, editor):
+    year = date.today().year + 1
+    form = {"title": f"Séminaire ISIC {year}", "year": str(year), "price_eur": "250", "place": "Unité de Marseille",
+            "option1_day1": f"{year}-04-10", "option1_day2": f"{year}-05-15", "option1_day3": f"{year}-06-12",
+            "option2_day1": f"{year}-10-02"}
+    partial = post_form(client, "/seminaire/nouveau", form)
+    assert partial.status_code == 422 and "trois dates de la seconde session" in partial.get_data(as_text=True)
+    assert f'value="{year}-10-02"' in partial.get_data(as_text=True)
+    wrong_year = post_form(client, "/seminaire/nouveau", {**form, "option2_day1": "", "option1_day3": "2001-06-12"})
+    assert "dans l&#39;année du séminaire" in wrong_year.get_data(as_text=True)
+    form.update(option2_day2=f"{year}-10-09", option2_day3=f"{year}-10-16")
+    response = post_form(client, "/seminaire/nouveau", form)
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "250 € par stagiaire" in page and "Session 1" in page and "Session 2" in page and "<strong>ou</strong>" in page
+    agenda = client.get("/agenda").get_data(as_text=True)
+    assert f"10 avril {year}" in agenda and "session 2" in agenda
+    events = Calendar.from_ical(client.get("/agenda.ics").get_data()).walk("VEVENT")
+    starts = {e.decoded("dtstart") for e in events if "Séminaire" in str(e["summary"])}
+    assert datetime(year, 10, 16, 9, 0, tzinfo=PARIS) in starts and len(starts) == 6
+
+
+def test_demo_has_the_seed_seminar_calendar(demo_client):
+    page = demo_client.get("/seminaire/").get_data(as_text=True)
+    link = re.search(r'href="(/seminaire/\d+)">Séminaire ISIC 2012', page).group(1)
+    seminar = demo_client.get(link).get_data(as_text=True)
+    for day in ("6 avril 2012", "11 mai 2012", "7 juin 2012", "5 octobre 2012", "12 octobre 2012", "19 octobre 2012"):
+        assert day in seminar

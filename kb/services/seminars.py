@@ -1,0 +1,36 @@
+"""The 3-day seminar's calendar: two alternative sessions, shown in the agenda and its feeds."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, select
+
+from kb.forms.workshops import SeminarInput
+from kb.models import Seminar, SeminarDay
+
+
+def list_seminars(session: Session) -> list[Seminar]:
+    """Seminars, most recent year first."""
+    return list(session.exec(select(Seminar).order_by(Seminar.year.desc(), Seminar.id.desc())))
+
+
+def save_seminar(session: Session, data: SeminarInput, seminar: Seminar | None = None) -> Seminar:
+    """Create or change a seminar and the dates of its sessions."""
+    seminar = seminar or Seminar(title=data.title, year=data.year)
+    seminar.title, seminar.year, seminar.price_eur = data.title, data.year, data.price_eur
+    seminar.place, seminar.description = data.place, data.description
+    seminar.days = [SeminarDay(option=option, day=day) for option, days in data.options().items() for day in days]
+    session.add(seminar)
+    session.flush()
+    return seminar
+
+
+def upcoming_days(session: Session, today: date) -> list[SeminarDay]:
+    """Seminar days from today on, soonest first."""
+    return list(session.exec(select(SeminarDay).where(SeminarDay.day >= today).order_by(SeminarDay.day)))
+
+
+def all_days(session: Session) -> list[SeminarDay]:
+    """Every seminar day (for the iCalendar feed)."""
+    return list(session.exec(select(SeminarDay).order_by(SeminarDay.day)))
