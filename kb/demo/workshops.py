@@ -70,7 +70,7 @@ THEMES = (
 def _group(session: Session, rng: random.Random, name: str, year: int, unit: Territory, days, people, actions,
            trainers, today: date, tag: str) -> Workshop:
     workshop = Workshop(name=name, year=year, territory_id=unit.id, trainers=trainers,
-                        description=f"Groupe de {len(people)} professionnel·les de l'{unit.unit_label.lower()} : "
+                        description=f"Groupe de {len(people)} professionnel·les ({unit.unit_label}) : "
                                     "six demi-journées pour analyser ensemble des actions collectives présentées "
                                     "par l'un·e d'entre eux ou par une équipe.")
     workshop.enrolments = [Enrolment(practitioner_id=p.id, experience=p.isic_experience) for p in people]
