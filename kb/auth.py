@@ -37,7 +37,7 @@ def _load(user_id: str) -> SignedIn | None:
     from kb.services.accounts import fingerprint
 
     number, _, stamp = user_id.partition(":")
-    account = get_session().get(UserAccount, int(number)) if number.isdigit() else None
+    account = get_session().get(UserAccount, int(number)) if number.isdecimal() else None
     if account is None or stamp != fingerprint(account):
         return None  # deleted, or the password changed since this session began
     return SignedIn(account)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event
 
 from kb.models import DebateDay, SeminarDay, WorkshopSession, choices
+from kb.policy import is_public
 
 PARIS = ZoneInfo("Europe/Paris")
 DEBATE_HOURS = (time(9, 0), time(17, 0))
@@ -50,7 +51,7 @@ def feed(name: str, sessions: list[WorkshopSession], debates: list[DebateDay], h
         event.add("dtend", end)
         event.add("summary", f"Atelier de mutualisation : {meeting.workshop.name}")
         event.add("description", f"{choices.HALF_DAYS[meeting.half_day]} — "
-                                 + ", ".join(p.action.title for p in meeting.presentations))
+                                 + ", ".join(p.action.title for p in meeting.presentations if is_public(p.action)))
         if meeting.place:
             event.add("location", meeting.place)
         event.add("url", url_of(meeting))

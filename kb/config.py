@@ -53,6 +53,7 @@ def load_settings(overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SECURE": os.environ.get("KB_SECURE_COOKIES", "0") == "1",
         "PERMANENT_SESSION_LIFETIME": 14 * 24 * 3600,
         "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
+        "PROXY_HOPS": int(os.environ.get("KB_PROXY_HOPS", "0")),
         "DEMO_MODE": os.environ.get("KB_DEMO_MODE", "1") == "1",
         "MORNING_HOURS": os.environ.get("KB_MORNING_HOURS", "09:00-12:30"),
         "AFTERNOON_HOURS": os.environ.get("KB_AFTERNOON_HOURS", "13:30-17:00"),

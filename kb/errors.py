@@ -46,7 +46,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = error.code or 500
-        return _render(code, MESSAGES.get(code, error.description or MESSAGES[500]))
+        custom = error.description and error.description != type(error).description  # abort(400, "…") in French
+        return _render(code, error.description if custom else MESSAGES.get(code, error.description or MESSAGES[500]))
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

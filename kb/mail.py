@@ -56,8 +56,9 @@ def _message(app: Flask, mail: Mail) -> EmailMessage:
 
 def deliver(app: Flask, mail: Mail) -> None:
     """Send one message with the configured backend; failures are logged, not raised."""
-    backend, msg = app.config["MAIL_BACKEND"], _message(app, mail)
+    backend = app.config["MAIL_BACKEND"]
     try:
+        msg = _message(app, mail)  # refuses header injection (a line break in a subject) with ValueError
         if backend == "smtp":
             with smtplib.SMTP(app.config["SMTP_HOST"], app.config["SMTP_PORT"], timeout=20) as smtp:
                 if app.config["SMTP_STARTTLS"]:
@@ -71,7 +72,7 @@ def deliver(app: Flask, mail: Mail) -> None:
             (folder / f"{uuid.uuid4().hex}.eml").write_bytes(bytes(msg))
         else:
             log.info("Mail to %s: %s\n%s", mail.to, mail.subject, mail.body)
-    except (OSError, smtplib.SMTPException):
+    except (OSError, ValueError, smtplib.SMTPException):
         log.exception("Could not send mail %r to %s", mail.subject, mail.to)
 
 

@@ -60,7 +60,7 @@ def row_count(values, prefix: str, blanks: int = 2) -> int:
     highest = -1
     for key in values:
         parts = key.split("-")
-        if len(parts) == 3 and parts[0] == prefix and parts[1].isdigit():
+        if len(parts) == 3 and parts[0] == prefix and parts[1].isdecimal() and len(parts[1]) < 4:
             highest = max(highest, int(parts[1]))
     return highest + 1 + blanks
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 
 def tiles_origin(url: str | None) -> str | None:
@@ -43,6 +44,21 @@ def init_app(app: Flask) -> None:
     """Add the headers to every response and expose the nonce to templates."""
     tiles = tiles_origin(app.config.get("TILES_URL"))
     app.add_template_global(csp_nonce, "csp_nonce")
+
+    @app.before_request
+    def _no_nul_bytes() -> None:
+        # Nobody types a NUL character; PostgreSQL refuses it in text, so it would otherwise fail deep inside.
+        # The search reads any query itself (control characters fall back to plain terms) and never sends
+        # it to the database; everywhere else a NUL is refused with a clear message.
+        searching = request.endpoint in ("search.search_page", "search.search_api")
+        values = [request.path, *([] if searching else request.args.values()), *request.form.values()]
+        if any("\x00" in value for value in values):
+            abort(400, "La requête contient un caractère invalide (NUL). Retirez-le et réessayez.")
+
+    if app.config.get("PROXY_HOPS"):
+        # Behind a reverse proxy, the client's address (rate limits, reports) is in X-Forwarded-For.
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     @app.after_request
     def _security_headers(response: Response) -> Response:

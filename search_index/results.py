@@ -146,7 +146,7 @@ def to_hit(stored: dict, score: float | None, terms: set[str]) -> Hit:
         territory=stored.get("territory"),
         commune=stored.get("commune"),
         mode=stored.get("mode"),
-        year=int(year) if year and year.isdigit() else None,
+        year=int(year) if year and year.isdecimal() else None,
         status=stored.get("status"),
         publics=list(stored.get("publics") or []),
         themes=list(stored.get("themes") or []),

@@ -8,8 +8,8 @@ from werkzeug.datastructures import MultiDict
 from kb.forms.actions import action_form_values, form_pairs, parse_action_form
 from kb.models import ActionReport, FieldAction, Practitioner
 from kb.services import accounts, moderation
+from kb.services.accounts import DEMO_DOMAIN
 
-DEMO_DOMAIN = "demo.observatoire-isic.fr"
 # (e-mail, display name, role, password, approved)
 DEMO_ACCOUNTS = (
     (f"admin@{DEMO_DOMAIN}", "Équipe de l'observatoire", "admin", "demo-admin-2012", True),

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
-from kb.forms.base import FormResult, blank_to_none, validate
+from kb.forms.base import FormResult, RecordId, blank_to_none, validate
 from kb.forms.fields import check_choice, check_email
 from kb.models import choices
 
@@ -123,7 +123,7 @@ class AccountAdminInput(SQLModel):
 
     role: str
     approved: bool = False
-    practitioner_id: int | None = None
+    practitioner_id: RecordId | None = None
 
     _blank = field_validator("practitioner_id", mode="before")(classmethod(lambda cls, v: blank_to_none(v)))
 
@@ -165,6 +165,13 @@ class MessageInput(_Stripped):
 
     subject: str = Field(min_length=3, max_length=150)
     body: str = Field(min_length=20, max_length=5000)
+
+    @field_validator("subject")
+    @classmethod
+    def _one_line(cls, v: str) -> str:
+        if any(ord(c) < 32 for c in v):
+            raise ValueError("L'objet tient sur une ligne, sans caractère de contrôle.")
+        return v
 
 
 def parse_message(form: Mapping[str, Any]) -> FormResult[MessageInput]:

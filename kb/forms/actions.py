@@ -10,7 +10,7 @@ from pydantic import field_validator, model_validator
 from sqlmodel import Field, SQLModel
 from werkzeug.datastructures import MultiDict
 
-from kb.forms.base import FormResult, blank_to_none, split_list, validate, validate_rows
+from kb.forms.base import FormResult, RecordId, blank_to_none, split_list, validate, validate_rows
 from kb.forms.fields import check_choice, check_coordinates, coordinate, parse_date
 from kb.models import choices
 
@@ -18,7 +18,7 @@ from kb.models import choices
 class PersonRow(SQLModel):
     """A practitioner's part in the action."""
 
-    practitioner_id: int
+    practitioner_id: RecordId
     role: str = "porteur"
 
     @field_validator("role")
@@ -71,7 +71,7 @@ class ActionInput(SQLModel):
     summary: str = Field(min_length=10, max_length=3000)
     writeup: str = Field(default="", max_length=200_000)
     mode: str
-    territory_id: int | None = None
+    territory_id: RecordId | None = None
     commune: str | None = Field(default=None, max_length=120)
     address: str = Field(default="", max_length=300)
     latitude: float | None = None
@@ -83,8 +83,8 @@ class ActionInput(SQLModel):
     publication_status: str = "publiee"
     publics: list[str] = []
     themes: list[str] = []
-    partner_ids: list[int] = []
-    tool_ids: list[int] = []
+    partner_ids: list[RecordId] = []
+    tool_ids: list[RecordId] = []
     people: list[PersonRow] = []
     effects: list[EffectRow] = []
     barriers: list[BarrierRow] = []

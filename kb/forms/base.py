@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, ValidationError
 
 M = TypeVar("M", bound=BaseModel)
+# Ids are 32-bit integers in every supported database: larger numbers cannot name a record.
+MAX_ID = 2_147_483_647
+
+
+def _record_id(value: int) -> int:
+    if not 1 <= value <= MAX_ID:
+        raise ValueError("Choisissez une valeur de la liste.")
+    return value
+
+
+RecordId = Annotated[int, AfterValidator(_record_id)]
 
 PYDANTIC_MESSAGES = {
     "missing": "Ce champ est obligatoire.",

@@ -41,7 +41,7 @@ def parse_date(value: Any) -> Any:
 
 def check_email(value: str) -> str:
     """An e-mail address, or empty."""
-    if value and not EMAIL.match(value):
+    if value and (not EMAIL.match(value) or not value.isprintable()):
         raise ValueError("Adresse électronique invalide (exemple : prenom.nom@exemple.fr).")
     return value
 

@@ -42,7 +42,7 @@ def _text(args: Mapping[str, Any], name: str, limit: int = 100) -> str | None:
 
 def _page(args: Mapping[str, Any], errors: dict[str, str]) -> int:
     raw = (args.get("page") or "1").strip()
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+    if not raw.isdecimal() or not 1 <= int(raw) <= MAX_PAGE:
         errors["page"] = "Le numéro de page doit être un entier positif."
         return 1
     return int(raw)
@@ -62,7 +62,7 @@ def parse_action_filters(args: Mapping[str, Any]) -> tuple[ActionFilters, dict[s
     year_raw = _text(args, "year")
     year = None
     if year_raw:
-        if year_raw.isdigit() and 1900 <= int(year_raw) <= 2100:
+        if year_raw.isdecimal() and 1900 <= int(year_raw) <= 2100:
             year = int(year_raw)
         else:
             errors["year"] = "L'année doit être un nombre entre 1900 et 2100."

@@ -58,7 +58,7 @@ def parse_map_view(args: Mapping[str, Any]) -> tuple[MapView, dict[str, str]]:
     errors: dict[str, str] = {}
     center = _point(args, errors, "centre")
     zoom_raw = (args.get("z") or "").strip()
-    zoom = int(zoom_raw) if zoom_raw.isdigit() and 3 <= int(zoom_raw) <= 19 else None
+    zoom = int(zoom_raw) if zoom_raw.isdecimal() and 3 <= int(zoom_raw) <= 19 else None
     if zoom_raw and zoom is None:
         errors["z"] = "Le niveau de zoom doit être un entier entre 3 et 19."
     q = " ".join((args.get("q") or "").split())[:300] or None
@@ -70,11 +70,11 @@ def parse_peer_search(args: Mapping[str, Any]) -> tuple[PeerSearch, dict[str, st
     """Read /pairs' starting point and radius."""
     errors: dict[str, str] = {}
     raw_radius = (args.get("rayon") or "10").strip()
-    radius = int(raw_radius) if raw_radius.isdigit() and int(raw_radius) in RADII else 10
+    radius = int(raw_radius) if raw_radius.isdecimal() and int(raw_radius) in RADII else 10
     if str(radius) != raw_radius:
         errors["rayon"] = "Choisissez un rayon de 5, 10, 20 ou 50 km."
     raw_org = (args.get("organisation") or "").strip()
-    org_id = int(raw_org) if raw_org.isdigit() else None
+    org_id = int(raw_org) if raw_org.isdecimal() and len(raw_org) <= 9 else None
     if raw_org and org_id is None:
         errors["organisation"] = "Organisation inconnue."
     place = (args.get("lieu") or "").strip()[:120] or None

@@ -9,7 +9,7 @@ from pydantic import field_validator, model_validator
 from sqlmodel import Field, SQLModel
 from werkzeug.datastructures import MultiDict
 
-from kb.forms.base import FormResult, blank_to_none, validate
+from kb.forms.base import FormResult, RecordId, blank_to_none, validate
 from kb.forms.fields import check_choice, check_coordinates, check_email, check_phone, check_url, coordinate
 from kb.models import choices
 
@@ -30,7 +30,7 @@ class OrganisationInput(_Stripped):
     address: str = Field(default="", max_length=300)
     postal_code: str = Field(default="", max_length=10)
     commune: str | None = Field(default=None, max_length=120)
-    territory_id: int | None = None
+    territory_id: RecordId | None = None
     phone: str = Field(default="", max_length=30)
     fax: str = Field(default="", max_length=30)
     email: str = Field(default="", max_length=120)
@@ -49,7 +49,7 @@ class OrganisationInput(_Stripped):
     @field_validator("postal_code")
     @classmethod
     def _postal(cls, v: str) -> str:
-        if v and not (len(v) == 5 and v.isdigit()):
+        if v and not (len(v) == 5 and v.isascii() and v.isdigit()):
             raise ValueError("Le code postal compte 5 chiffres (exemple : 13200).")
         return v
 
@@ -70,7 +70,7 @@ class PractitionerInput(_Stripped):
     last_name: str = Field(min_length=1, max_length=80)
     function: str
     actor_category: str
-    territory_id: int | None = None
+    territory_id: RecordId | None = None
     isic_experience: str = "debutant"
     skills_knowledge: str = Field(default="", max_length=5000)
     skills_know_how: str = Field(default="", max_length=5000)
@@ -79,7 +79,7 @@ class PractitionerInput(_Stripped):
     phone: str = Field(default="", max_length=30)
     consent_listed: bool = False
     consent_contact: bool = False
-    organisation_ids: list[int] = []
+    organisation_ids: list[RecordId] = []
 
     _blank = field_validator("territory_id", mode="before")(classmethod(lambda cls, v: blank_to_none(v)))
     _email = field_validator("email")(classmethod(lambda cls, v: check_email(v)))

@@ -69,7 +69,7 @@ def parse_search_args(args: Mapping[str, Any]) -> tuple[SearchForm, dict[str, st
         sort = "relevance"
     raw_page = (args.get("page") or "1").strip()
     page = 1
-    if raw_page.isdigit() and 1 <= int(raw_page) <= MAX_PAGE:
+    if raw_page.isdecimal() and 1 <= int(raw_page) <= MAX_PAGE:
         page = int(raw_page)
     else:
         errors["page"] = f"Le numéro de page doit être un entier entre 1 et {MAX_PAGE}."

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
-from kb.forms.base import FormResult, blank_to_none, split_list, validate, validate_rows
+from kb.forms.base import MAX_ID, FormResult, RecordId, blank_to_none, split_list, validate, validate_rows
 from kb.forms.fields import check_choice, parse_date
 from kb.models import choices
 
@@ -29,7 +29,7 @@ class _Stripped(SQLModel):
 class EnrolmentRow(SQLModel):
     """One enrolled practitioner."""
 
-    practitioner_id: int
+    practitioner_id: RecordId
     experience: str = "debutant"
 
     @field_validator("experience")
@@ -43,9 +43,9 @@ class WorkshopInput(_Stripped):
 
     name: str = Field(min_length=3, max_length=200)
     year: int = Field(ge=2000, le=2100)
-    territory_id: int | None = None
+    territory_id: RecordId | None = None
     description: str = Field(default="", max_length=10_000)
-    trainer_ids: list[int] = []
+    trainer_ids: list[RecordId] = []
     enrolments: list[EnrolmentRow] = []
 
     _blank = field_validator("territory_id", mode="before")(classmethod(lambda cls, v: blank_to_none(v)))
@@ -107,8 +107,8 @@ def parse_session_form(form: Mapping[str, Any]) -> FormResult[SessionInput]:
 class PresentationInput(SQLModel):
     """An action added to a session's programme, with its presenters."""
 
-    action_id: int
-    presenter_ids: list[int] = []
+    action_id: RecordId
+    presenter_ids: list[RecordId] = []
 
 
 def parse_presentation_form(form: Mapping[str, Any]) -> FormResult[PresentationInput]:
@@ -135,7 +135,10 @@ def parse_synthesis_form(form: Mapping[str, Any]) -> FormResult[SynthesisInput]:
 def parse_ids(form: Mapping[str, Any], name: str) -> FormResult[list[int]]:
     """The ids ticked in a list of checkboxes called ``name``."""
     try:
-        return FormResult(data=sorted({int(v) for v in _ids(form, name)}))
+        ids = sorted({int(v) for v in _ids(form, name)})
+        if any(not 1 <= i <= MAX_ID for i in ids):
+            raise ValueError
+        return FormResult(data=ids)
     except ValueError:
         return FormResult(errors={name: "Valeur non reconnue."})
 

@@ -47,7 +47,7 @@ def doc_id(kind: str, object_id: int) -> str:
 def split_doc_id(value: str) -> tuple[str, int] | None:
     """(kind, id) of an index key, or None when it is not one of ours."""
     kind, _, number = value.partition(":")
-    return (kind, int(number)) if kind in KINDS and number.isdigit() else None
+    return (kind, int(number)) if kind in KINDS and number.isdecimal() else None
 
 
 _MARKUP = [
@@ -150,9 +150,10 @@ def session_doc(meeting: WorkshopSession) -> SearchDoc:
     workshop = meeting.workshop
     half = choices.label(choices.HALF_DAYS, meeting.half_day).lower()
     parts = []
-    for p in meeting.presentations:
+    shown = [p for p in meeting.presentations if policy.is_public(p.action)]
+    for p in shown:
         parts += [f"Présentation : {p.action.title}", p.learnt, *(f"Question : {q}" for q in p.question_list)]
-    presenters = [person.full_name for p in meeting.presentations for person in p.presenters
+    presenters = [person.full_name for p in shown for person in p.presenters
                   if policy.is_listed(policy.ANONYMOUS, person)]
     return _stamped(SearchDoc(
         doc_id=doc_id("session", meeting.id), kind="session",

@@ -25,6 +25,9 @@ class ActionRevision(SQLModel, table=True):
     status: str = Field(max_length=20, index=True)
     proposed: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     changes: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # The published version a pending edit was made from (field -> text): approving it over a newer
+    # version would silently undo the changes made since.
+    base: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))
     comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     reviewer_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
     reviewed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))

@@ -23,6 +23,7 @@ HASHER = PasswordHasher()
 # Verifying against this keeps the time of a login for an unknown address close to a real one.
 _DUMMY_HASH = HASHER.hash("observatoire-isic-dummy-password")
 RESET_SALT = "password-reset"
+DEMO_DOMAIN = "demo.observatoire-isic.fr"
 
 
 def hash_password(password: str) -> str:
@@ -101,9 +102,14 @@ def create_account(session: Session, email: str, display_name: str, password: st
     return account
 
 
-def authenticate(session: Session, email: str, password: str, ip_key: str) -> UserAccount:
-    """The account for these credentials; failures are counted per address and per client."""
+def authenticate(session: Session, email: str, password: str, ip_key: str, demo_mode: bool = False) -> UserAccount:
+    """The account for these credentials; failures are counted per address and per client.
+
+    Demo accounts (their passwords are public) only sign in when the instance runs in demo mode.
+    """
     email_key = email.strip().lower()
+    if not demo_mode and email_key.endswith(f"@{DEMO_DOMAIN}"):
+        raise DomainError("Les comptes de démonstration sont désactivés sur cette instance.", field="email")
     ratelimit.check(session, "login-email", email_key, field="email")
     ratelimit.check(session, "login-ip", ip_key, field="email")
     account = by_email(session, email_key)
@@ -175,8 +181,9 @@ def administer(session: Session, account: UserAccount, data: AccountAdminInput, 
     if account.id == actor.user_id and data.role != "admin":
         raise DomainError("Vous ne pouvez pas retirer votre propre rôle d'administrateur·rice.", field="role")
     if data.practitioner_id is not None:
-        if session.get(Practitioner, data.practitioner_id) is None:
-            raise DomainError("Cette fiche d'intervenant·e n'existe pas.", field="practitioner_id")
+        person = session.get(Practitioner, data.practitioner_id)
+        if person is None or person.anonymised_at is not None:
+            raise DomainError("Cette fiche d'intervenant·e n'existe pas (ou plus).", field="practitioner_id")
         taken = session.exec(select(UserAccount).where(UserAccount.practitioner_id == data.practitioner_id,
                                                        UserAccount.id != account.id)).first()
         if taken is not None:

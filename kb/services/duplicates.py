@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from kb.errors import DomainError
 from kb.forms.actions import ActionInput
 from kb.models import FieldAction
+from kb.policy import public_actions_clause
 from kb.services.places import resolve_commune
 from maps.geo import haversine_km
 from maps.names import fold_words
@@ -40,8 +41,9 @@ def similar_actions(session: Session, data: ActionInput, exclude_id: int | None 
     lon = data.longitude if data.longitude is not None else commune.longitude if commune else None
     found = []
     # Columns only: titles are compared in Python, whole actions are loaded for the few that match.
+    # Published actions only: the warning must not reveal the titles of others' drafts or hidden actions.
     rows = session.exec(select(FieldAction.id, FieldAction.title, FieldAction.commune_insee, FieldAction.latitude,
-                               FieldAction.longitude).where(FieldAction.publication_status != "brouillon"))
+                               FieldAction.longitude).where(public_actions_clause()))
     for action_id, title, insee, a_lat, a_lon in rows:
         if action_id == exclude_id or not close_titles(data.title, title):
             continue

@@ -37,9 +37,14 @@ def tell(session: Session, to: list[UserAccount], subject: str, body: str) -> No
         mail.queue(session, mail.Mail(to=account.email, subject=subject, body=body))
 
 
-def _author(session: Session, action: FieldAction) -> list[UserAccount]:
-    account = session.get(UserAccount, action.author_id) if action.author_id else None
+def _account(session: Session, account_id: int | None) -> list[UserAccount]:
+    account = session.get(UserAccount, account_id) if account_id is not None else None
     return [account] if account is not None else []
+
+
+def author_accounts(session: Session, action: FieldAction) -> list[UserAccount]:
+    """The author of an action (none when the account was deleted or the action imported)."""
+    return _account(session, action.author_id)
 
 
 def _check_publication(data: ActionInput, actor: Viewer) -> None:
@@ -48,8 +53,9 @@ def _check_publication(data: ActionInput, actor: Viewer) -> None:
                           "ou « en attente de validation ».", field="publication_status")
 
 
-def _record(session: Session, action: FieldAction, kind: str, before: dict, actor: Viewer, comment: str = "",
+def record(session: Session, action: FieldAction, kind: str, before: dict, actor: Viewer, comment: str = "",
             status: str = "appliquee") -> ActionRevision:
+    """Add a version to an action's history: what changed since ``before``, by whom, with a comment."""
     revision = ActionRevision(action_id=action.id, author_id=actor.user_id, kind=kind, status=status,
                               changes=changes(before, canonical(session, current_input(action))), comment=comment)
     session.add(revision)
@@ -62,7 +68,7 @@ def create(session: Session, data: ActionInput, actor: Viewer, queue_url: str) -
     _check_publication(data, actor)
     action = action_services.create_action(session, data, actor)
     action.author_id = actor.user_id
-    _record(session, action, "creation", {}, actor)
+    record(session, action, "creation", {}, actor)
     if action.publication_status == "en_attente":
         tell(session, moderators(session), "Nouvelle action à valider",
               f"« {action.title} » attend votre validation : {queue_url}\n")
@@ -83,7 +89,7 @@ def edit(session: Session, action: FieldAction, data: ActionInput, submitted: li
         _check_publication(data, actor)
         was_pending = action.publication_status == "en_attente"
         action_services.update_action(session, action, data, actor)
-        _record(session, action, "modification", before, actor)
+        record(session, action, "modification", before, actor)
         if action.publication_status == "en_attente" and not was_pending:
             tell(session, moderators(session), "Nouvelle action à valider",
                   f"« {action.title} » attend votre validation : {queue_url}\n")
@@ -96,6 +102,7 @@ def edit(session: Session, action: FieldAction, data: ActionInput, submitted: li
     revision = pending_revision(session, action) or ActionRevision(action_id=action.id, kind="proposition",
                                                                    status="en_attente")
     revision.author_id, revision.proposed, revision.changes, revision.created_at = actor.user_id, proposed, diff, utcnow()
+    revision.base = before
     session.add(revision)
     session.flush()
     tell(session, moderators(session), "Modification à valider",
@@ -111,15 +118,29 @@ def approve_revision(session: Session, revision: ActionRevision, actor: Viewer, 
         first = next(iter(result.errors.values()))
         raise DomainError(f"La version proposée n'est plus valide ({first}) : refusez-la avec un commentaire.")
     before = canonical(session, current_input(action))
+    moved = changed_since(session, revision, before)
+    if moved:
+        raise DomainError(f"L'action a été modifiée depuis cette proposition ({', '.join(moved)}) : l'accepter "
+                          "effacerait ces changements. Refusez-la en demandant à l'auteur·rice de reprendre sa "
+                          "modification sur la version actuelle.")
     data = result.data.model_copy(update={"publication_status": action.publication_status})
     action_services.update_action(session, action, data, actor)
     revision.changes = changes(before, canonical(session, current_input(action)))
     revision.status, revision.reviewer_id, revision.reviewed_at, revision.comment = (
         "approuvee", actor.user_id, utcnow(), comment)
-    tell(session, [a for a in [session.get(UserAccount, revision.author_id)] if a], "Modification validée",
+    tell(session, _account(session, revision.author_id), "Modification validée",
           f"Votre modification de « {action.title} » est publiée." + (f"\n\nCommentaire : {comment}" if comment else ""))
     session.flush()
     return action
+
+
+def changed_since(session: Session, revision: ActionRevision, current: dict[str, str] | None = None) -> list[str]:
+    """Labels of the fields the published action changed since a pending edit was proposed."""
+    if not revision.base:
+        return []
+    if current is None:
+        current = canonical(session, current_input(session.get(FieldAction, revision.action_id)))
+    return [c["label"] for c in changes(revision.base, current) if c["field"] != "publication_status"]
 
 
 def reject_revision(session: Session, revision: ActionRevision, actor: Viewer, comment: str) -> None:
@@ -129,7 +150,7 @@ def reject_revision(session: Session, revision: ActionRevision, actor: Viewer, c
     action = session.get(FieldAction, revision.action_id)
     revision.status, revision.reviewer_id, revision.reviewed_at, revision.comment = (
         "refusee", actor.user_id, utcnow(), comment.strip())
-    tell(session, [a for a in [session.get(UserAccount, revision.author_id)] if a], "Modification refusée",
+    tell(session, _account(session, revision.author_id), "Modification refusée",
           f"Votre modification de « {action.title} » n'a pas été retenue.\n\nCommentaire : {comment.strip()}")
     session.flush()
 
@@ -143,10 +164,10 @@ def decide_action(session: Session, action: FieldAction, approve: bool, actor: V
     before = canonical(session, current_input(action))
     action.publication_status = "publiee" if approve else "brouillon"
     session.flush()
-    _record(session, action, "moderation", before, actor, comment=comment.strip(),
+    record(session, action, "moderation", before, actor, comment=comment.strip(),
             status="approuvee" if approve else "refusee")
     verdict = "est publiée" if approve else "vous est renvoyée en brouillon"
-    tell(session, _author(session, action), f"Votre action {'est publiée' if approve else 'à reprendre'}",
+    tell(session, author_accounts(session, action), f"Votre action {'est publiée' if approve else 'à reprendre'}",
           f"« {action.title} » {verdict}." + (f"\n\nCommentaire : {comment.strip()}" if comment.strip() else ""))
 
 

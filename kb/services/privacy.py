@@ -3,6 +3,7 @@ warnings when a write-up seems to identify the people supported."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 
@@ -15,10 +16,16 @@ from kb.forms.accounts import ConsentInput, MessageInput
 from kb.models import (
     ActionReport,
     ActionRevision,
+    Attendance,
     ConsentRecord,
+    DebateTheme,
+    DebateVote,
+    Enrolment,
     FieldAction,
     Practitioner,
     UserAccount,
+    Workshop,
+    WorkshopTrainer,
     choices,
 )
 from kb.models.base import utcnow
@@ -26,7 +33,8 @@ from kb.policy import Viewer, can_message
 from kb.services import ratelimit
 from kb.services.accounts import check_password
 
-_NAME = r"[A-ZÀÂÉÈÊÎÏÔÛÇ][a-zà-öø-ÿ]+(?:-[A-ZÀÂÉÈÊÎÏÔÛÇ][a-zà-öø-ÿ]+)?"
+# Every repetition is bounded: unbounded ones made "a.a.a.…" take quadratic time (48 s for 200 kB).
+_NAME = r"[A-ZÀÂÉÈÊÎÏÔÛÇ][a-zà-öø-ÿ]{1,30}(?:-[A-ZÀÂÉÈÊÎÏÔÛÇ][a-zà-öø-ÿ]{1,30})?"
 _NOT_NAMES = {"Depuis", "Pendant", "Après", "Avant", "Environ", "Enfants", "Jeunes", "Adultes", "Moins", "Plus",
               "Entre", "Dès", "Vers", "Ils", "Elles", "Tous", "Toutes", "Certains", "Certaines", "Soit"}
 PATTERNS = (
@@ -36,7 +44,7 @@ PATTERNS = (
         r"\b\d{1,4}\s*(?:bis|ter)?,?\s+(?:rue|avenue|av\.|boulevard|bd|chemin|impasse|allée|place|cours|traverse"
         r"|quai|route|résidence|bâtiment|bât\.)\s+[\w'’ -]{2,40}", re.IGNORECASE)),
     ("un numéro de téléphone", re.compile(r"\b0[1-9](?:[ .-]?\d{2}){4}\b")),
-    ("une adresse électronique", re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")),
+    ("une adresse électronique", re.compile(r"\b[\w.+-]{1,64}@[\w-]{1,63}\.[\w.-]{2,63}\b")),
 )
 
 
@@ -112,11 +120,34 @@ def export_account(session: Session, account: UserAccount) -> dict:
                       "champs": [c["label"] for c in r.changes]} for r in revisions],
         "signalements": [{"action": r.action_id, "motif": r.reason, "commentaire": r.comment,
                           "date": r.created_at.isoformat()} for r in reports],
+        "votes_journee_debat": [{"theme": session.get(DebateTheme, v.theme_id).title}
+                                for v in session.exec(select(DebateVote).where(DebateVote.account_id == account.id))],
+        "ateliers_animes": [w.name for w in session.exec(select(Workshop).join(
+            WorkshopTrainer, WorkshopTrainer.workshop_id == Workshop.id).where(WorkshopTrainer.account_id == account.id))],
+        "ateliers_suivis": [] if person is None else [
+            {"atelier": session.get(Workshop, e.workshop_id).name, "experience": e.experience,
+             "presences": [a.session_id for a in session.exec(select(Attendance).where(
+                 Attendance.practitioner_id == person.id, Attendance.present.is_(True)))]}
+            for e in session.exec(select(Enrolment).where(Enrolment.practitioner_id == person.id))],
     }
+
+
+def _scrub_history(session: Session, name: str, replacement: str) -> None:
+    """Replace a name in the version history (its texts were written when the person was named)."""
+    for revision in session.exec(select(ActionRevision)):
+        if name not in json.dumps([revision.changes, revision.base], ensure_ascii=False):
+            continue
+        revision.changes = [{k: v.replace(name, replacement) if isinstance(v, str) else v for k, v in c.items()}
+                            for c in revision.changes]
+        revision.base = {k: v.replace(name, replacement) if isinstance(v, str) else v
+                         for k, v in revision.base.items()}
+        session.add(revision)
 
 
 def anonymise_practitioner(session: Session, practitioner: Practitioner) -> None:
     """Remove a practitioner's identity and contact details; her part in actions stays, unnamed."""
+    if practitioner.full_name.strip():
+        _scrub_history(session, practitioner.full_name, "Intervenant·e anonymisé·e")
     practitioner.first_name, practitioner.last_name = "Intervenant·e", f"anonymisé·e n° {practitioner.id}"
     practitioner.email = practitioner.phone = ""
     practitioner.skills_knowledge = practitioner.skills_know_how = practitioner.skills_interpersonal = ""
@@ -135,6 +166,14 @@ def delete_account(session: Session, account: UserAccount, password: str, anonym
     """Erase an account after checking the password; its actions stay, attributed to an anonymous author."""
     if not check_password(account, password):
         raise DomainError("Mot de passe incorrect.", field="password")
+    erase_account(session, account, anonymise_profile)
+
+
+def erase_account(session: Session, account: UserAccount, anonymise_profile: bool = False) -> None:
+    """Delete an account (by its owner, or by an admin); its actions stay, attributed to an anonymous author."""
+    admins = session.exec(select(UserAccount).where(UserAccount.role == "admin", UserAccount.id != account.id)).all()
+    if account.role == "admin" and not admins:
+        raise DomainError("C'est le dernier compte administrateur : nommez d'abord un·e autre administrateur·rice.")
     person = session.get(Practitioner, account.practitioner_id) if account.practitioner_id else None
     session.exec(update(FieldAction).where(FieldAction.author_id == account.id).values(author_id=None))
     session.exec(update(ActionRevision).where(ActionRevision.author_id == account.id).values(author_id=None))

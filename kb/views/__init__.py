@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
+
+from kb.forms.base import MAX_ID
 
 
 def coordinate_or_none(raw) -> float | None:
@@ -14,8 +17,17 @@ def coordinate_or_none(raw) -> float | None:
     return value if -90 <= value <= 180 else None
 
 
+class RecordIdConverter(IntegerConverter):
+    """``<int:…>`` in URLs: a larger number than an id can hold is a 404, not a database error."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
     """Register every blueprint."""
+    app.url_map.converters["int"] = RecordIdConverter
     from kb import policy
     from kb.models import FieldAction
     from kb.services import geo as geo_services
@@ -72,6 +84,11 @@ def init_app(app: Flask) -> None:
         return policy.can_see_directory(current_viewer())
 
     app.add_template_global(policy.is_public, "public_action")
+
+    @app.template_test("shown_presentation")
+    def shown_presentation(presentation) -> bool:
+        """A presentation whose action this viewer may see (an action unpublished later stays hidden)."""
+        return policy.is_public(presentation.action) or policy.can_run_workshops(current_viewer())
 
     @app.template_global("may")
     def may(rule: str, obj=None) -> bool:

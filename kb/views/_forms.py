@@ -49,10 +49,14 @@ def form_cycle(*, parse: Callable[[Any], FormResult], save: Callable[[Any], Any]
 
 def delete_cycle(*, obj: Any, delete: Callable[[Any], None], template: str, success: str, message: str,
                  **context: Any):
-    """GET asks for confirmation; POST deletes, commits and redirects."""
+    """GET asks for confirmation; POST deletes, commits and redirects, or explains why it cannot."""
     if request.method == "POST":
-        delete(obj)
-        commit()
+        try:
+            delete(obj)
+            commit()
+        except DomainError as exc:
+            get_session().rollback()
+            return render_template(template, obj=obj, error=exc.message, **context), 422
         flash(message, "success")
         return redirect(success)
     return render_template(template, obj=obj, **context)

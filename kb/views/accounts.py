@@ -65,7 +65,8 @@ def login():
         errors = result.errors
         if result.ok:
             try:
-                account = services.authenticate(session, result.data.email, result.data.password, client_key())
+                account = services.authenticate(session, result.data.email, result.data.password, client_key(),
+                                                demo_mode=current_app.config["DEMO_MODE"])
             except RateLimited as exc:
                 session.rollback()
                 errors, status = {exc.field or "__all__": exc.message}, 429

@@ -92,7 +92,7 @@ def popup(key: str):
     """Fiche courte d'une action ou d'une organisation, chargée à l'ouverture d'une infobulle."""
     session = get_session()
     kind, number = key[:1], key[1:]
-    if not number.isdigit():
+    if not number.isdecimal() or len(number) > 9:
         abort(404)
     if kind == "a":
         action = action_services.get_action(session, int(number))

@@ -79,7 +79,8 @@ def revision(revision_id: int):
         return "La modification est refusée ; son auteur·rice est prévenu·e."
 
     diffs = {c["field"]: line_diff(c["before"], c["after"]) for c in found.changes if c["field"] in LONG_FIELDS}
-    return _decide(run, "moderation/revision.html", revision=found, action=action, diffs=diffs)
+    return _decide(run, "moderation/revision.html", revision=found, action=action, diffs=diffs,
+                   moved=services.changed_since(session, found))
 
 
 @bp.route("/signalements/<int:action_id>", methods=["GET", "POST"])
@@ -94,7 +95,7 @@ def reported(action_id: int):
         keep = values.get("decision") == "garder"
         if values.get("decision") not in ("garder", "depublier"):
             raise DomainError("Choisissez une décision.", field="decision")
-        reports.resolve(session, action, keep, viewer)
+        reports.resolve(session, action, keep, viewer, values.get("comment", ""))
         return "L'action est de nouveau en ligne." if keep else "L'action est dépubliée (brouillon)."
 
     return _decide(run, "moderation/reported.html", action=action, open_reports=reports.open_reports(session, action))

@@ -28,7 +28,7 @@ def detail(slug: str):
     if territory is None:
         abort(404)
     page_arg = request.args.get("page", "1")
-    page = int(page_arg) if page_arg.isdigit() and 0 < int(page_arg) < 10_000 else 1
+    page = int(page_arg) if page_arg.isdecimal() and 0 < int(page_arg) < 10_000 else 1
     return render_template(
         "territories/detail.html", territory=territory,
         actions=action_services.list_actions(session, ActionFilters(territory=slug, page=page), viewer),

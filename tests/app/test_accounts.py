@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import UTC, datetime
 
 from sqlmodel import select
 
@@ -174,3 +175,20 @@ def test_demo_accounts_are_listed_on_the_login_page_in_demo_mode(demo_app, demo_
     assert "admin@demo.observatoire-isic.fr" in html and "demo-pro-2012" in html
     demo_app.config["DEMO_MODE"] = False
     assert "demo-pro-2012" not in demo_client.get("/compte/connexion").get_data(as_text=True)
+
+
+def test_demo_accounts_cannot_sign_in_outside_demo_mode(demo_app, demo_client):
+    demo_app.config["DEMO_MODE"] = False
+    response = post_form(demo_client, "/compte/connexion", {"email": "admin@demo.observatoire-isic.fr",
+                                                             "password": "demo-admin-2012"})
+    assert response.status_code == 422 and "comptes de démonstration sont désactivés" in response.get_data(as_text=True)
+
+
+def test_an_anonymised_profile_cannot_be_linked_to_an_account(app, client, session, make, sign_in):
+    gone = make.practitioner(first_name="Ancienne", anonymised_at=datetime.now(UTC))
+    student = make.user("etudiant")
+    session.commit()
+    sign_in("admin")
+    response = post_form(client, f"/admin/comptes/{student.id}", {"role": "etudiant", "approved": "on",
+                                                                   "practitioner_id": str(gone.id)})
+    assert response.status_code == 422 and "n&#39;existe pas (ou plus)" in response.get_data(as_text=True)

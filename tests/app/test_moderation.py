@@ -8,7 +8,7 @@ from sqlmodel import func, select
 
 from kb.forms.actions import action_form_values
 from kb.mail import sent_mails
-from kb.models import ActionRevision, FieldAction
+from kb.models import ActionReport, ActionRevision, FieldAction
 from tests.conftest import login, post_form
 
 FORM = {"title": "Jardin partagé des Tamaris", "summary": "Un jardin cultivé par les habitant·es du quartier.",
@@ -162,3 +162,66 @@ def test_authors_delete_their_drafts_but_not_their_published_actions(client, ses
     assert client.get(f"/actions/{published.id}/supprimer").status_code == 403
     assert client.get(f"/actions/{someone_else.id}/modifier").status_code == 403
     assert client.get(f"/actions/{someone_else.id}").status_code == 404
+
+
+def test_a_pending_edit_cannot_undo_changes_made_since(app, client, session, make):
+    trainer, pro = make.user("formateur"), make.user("professionnel")
+    action = make.action(title="Atelier couture", author_id=pro.id)
+    session.commit()
+    login(client, pro)
+    values = dict(action_form_values(action).lists())
+    values["summary"] = "Un résumé revu par l'autrice de l'action."
+    post_form(client, f"/actions/{action.id}/modifier", values)
+    revision = session.exec(select(ActionRevision).where(ActionRevision.status == "en_attente")).one()
+    moderator = app.test_client()
+    login(moderator, trainer)
+    direct = dict(action_form_values(action).lists())
+    direct["title"] = "Atelier couture solidaire"
+    assert post_form(moderator, f"/actions/{action.id}/modifier", direct).status_code == 302
+    page = moderator.get(f"/moderation/versions/{revision.id}").get_data(as_text=True)
+    assert "modifiée depuis cette proposition (Titre)" in page.replace("&#39;", "'")
+    refused = post_form(moderator, f"/moderation/versions/{revision.id}", {"decision": "accepter"})
+    assert refused.status_code == 422
+    session.refresh(action)
+    assert action.title == "Atelier couture solidaire"  # the trainer's change survives
+
+
+def test_accounts_opened_the_same_day_cannot_hide_an_action(app, session, make):
+    action = make.action(title="Repair café")
+    newcomers = [make.user("etudiant") for _ in range(3)]
+    session.commit()
+    for account in newcomers:
+        troll = app.test_client()
+        login(troll, account)
+        assert post_form(troll, f"/actions/{action.id}/signaler", {"reason": "inappropriee"}).status_code == 302
+    assert app.test_client().get(f"/actions/{action.id}").status_code == 200  # recorded, not hidden
+    assert len(session.exec(select(ActionReport)).all()) == 3
+
+
+def test_the_decision_on_reports_is_in_the_history_and_told_to_the_author(app, session, make):
+    trainer, pro = make.user("formateur"), make.user("professionnel", email="autrice@exemple.fr")
+    action = make.action(title="Café des parents", author_id=pro.id)
+    session.commit()
+    for i in range(3):
+        visitor = app.test_client()
+        visitor.environ_base["REMOTE_ADDR"] = f"198.51.100.{i}"
+        post_form(visitor, f"/actions/{action.id}/signaler", {"reason": "n_existe_plus"})
+    assert sent_mails(app)[-1]["To"] == "autrice@exemple.fr"  # hidden: the author knows why
+    moderator = app.test_client()
+    login(moderator, trainer)
+    post_form(moderator, f"/moderation/signalements/{action.id}", {"decision": "depublier", "comment": "Action close."})
+    session.refresh(action)
+    assert action.publication_status == "brouillon"
+    assert "action dépubliée" in sent_mails(app)[-1].get_content()
+    author = app.test_client()
+    login(author, pro)
+    history = author.get(f"/actions/{action.id}/historique").get_data(as_text=True)
+    assert "Signalements examinés (L&#39;action n&#39;existe plus) : action dépubliée. Action close." in history
+
+
+def test_the_similar_action_warning_never_shows_unpublished_titles(client, session, make, editor):
+    make.action(title="Jardin partagé secret", publication_status="en_attente")
+    session.commit()
+    html = post_form(client, "/actions/nouvelle", {**FORM, "publication_status": "publiee",
+                                                   "title": "Jardin partagé secret"}).get_data(as_text=True)
+    assert "Une action proche existe déjà" not in html

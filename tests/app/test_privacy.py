@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 from sqlmodel import select
 
+from kb.forms.actions import action_form_values
 from kb.mail import sent_mails
-from kb.models import ActionRevision, ConsentRecord, FieldAction, Practitioner, UserAccount
+from kb.models import (
+    ActionReport,
+    ActionRevision,
+    Attendance,
+    ConsentRecord,
+    DebateDay,
+    DebateTheme,
+    DebateVote,
+    Enrolment,
+    FieldAction,
+    Practitioner,
+    Presentation,
+    UserAccount,
+    Workshop,
+    WorkshopSession,
+)
 from kb.services.privacy import identification_warnings
 from tests.conftest import login, post_form
 
@@ -134,3 +151,100 @@ def test_user_text_is_escaped_on_pages_popups_and_exports(app, client, session, 
     # JSON carries the text as typed; it is never rendered as HTML by a browser.
     assert api.mimetype == "application/json" and api.headers["X-Content-Type-Options"] == "nosniff"
     assert api.get_json()["titre"] == f"Titre {XSS}"
+
+
+def test_anonymising_also_removes_the_name_from_the_version_history(app, client, session, make, sign_in):
+    person = make.practitioner(first_name="Bruno", last_name="Identifiable")
+    action = make.action(title="Atelier mosaïque")
+    session.commit()
+    sign_in("admin")
+    values = dict(action_form_values(action).lists())
+    values.update({"people-0-practitioner_id": str(person.id), "people-0-role": "porteur"})
+    post_form(client, f"/actions/{action.id}/modifier", values)
+    assert "Bruno Identifiable" in client.get(f"/actions/{action.id}/historique").get_data(as_text=True)
+    post_form(client, f"/intervenants/{person.id}/anonymiser", {})
+    history = client.get(f"/actions/{action.id}/historique").get_data(as_text=True)
+    assert "Identifiable" not in history and "Intervenant·e anonymisé·e" in history
+
+
+def test_the_export_covers_workshops_and_votes(client, session, make, sign_in):
+    person = make.practitioner(first_name="Agathe", last_name="Roux")
+    account = sign_in("professionnel", practitioner=person)
+    action = make.action()
+    workshop = Workshop(name="Groupe ISIC Arles", year=2026, enrolments=[Enrolment(practitioner_id=person.id)])
+    session.add(workshop)
+    session.flush()
+    meeting = WorkshopSession(workshop_id=workshop.id, day=date(2026, 2, 13), half_day="am",
+                              attendance=[Attendance(practitioner_id=person.id, present=True)])
+    debate = DebateDay(title="Journée", day=date(2026, 11, 27))
+    session.add_all([meeting, debate, Presentation(session=meeting, action_id=action.id)])
+    session.flush()
+    theme = DebateTheme(debate_day_id=debate.id, title="La posture", questions="Q ?")
+    session.add(theme)
+    session.flush()
+    session.add(DebateVote(theme_id=theme.id, account_id=account.id))
+    session.commit()
+    data = client.get("/compte/mes-donnees.json").get_json()
+    assert data["votes_journee_debat"] == [{"theme": "La posture"}]
+    assert data["ateliers_suivis"] == [{"atelier": "Groupe ISIC Arles", "experience": "debutant",
+                                        "presences": [meeting.id]}]
+
+
+def test_the_last_admin_cannot_leave_and_admins_delete_accounts(client, session, make, sign_in):
+    other = make.user("etudiant", name="Compte à supprimer")
+    action = make.action(author_id=other.id)
+    session.commit()
+    admin = sign_in("admin")
+    refused = post_form(client, "/compte/supprimer", {"password": "mot-de-passe-des-tests"})
+    assert refused.status_code == 422 and "dernier compte administrateur" in refused.get_data(as_text=True)
+    other_id = other.id
+    assert post_form(client, f"/admin/comptes/{other_id}/supprimer", {}).status_code == 302
+    session.expire_all()
+    assert session.get(UserAccount, other_id) is None and session.get(FieldAction, action.id).author_id is None
+    assert session.get(UserAccount, admin.id) is not None
+
+
+@pytest.mark.parametrize("url", ["/actions/99999999999999999999999", "/api/actions/99999999999999999999999",
+                                 "/moderation/versions/99999999999999999999", "/carte/fiche/a²",
+                                 "/admin/comptes/99999999999999999999"])
+def test_huge_or_odd_ids_in_urls_are_not_found(client, sign_in, url):
+    sign_in("admin")
+    assert client.get(url).status_code == 404
+
+
+def test_huge_ids_and_control_characters_in_forms_are_explained(app, client, session, make, sign_in):
+    person = make.practitioner(email="hugo@example.org")
+    session.commit()
+    sign_in("admin")
+    form = {"title": "Titre correct", "summary": "Un résumé suffisamment long.", "mode": "groupe", "status": "en_cours",
+            "partner_ids": "99999999999999999999", "people-0-practitioner_id": "99999999999999999999",
+            "territory_id": "99999999999999999999"}
+    response = post_form(client, "/actions/nouvelle", form)
+    assert response.status_code == 422 and "Choisissez une valeur de la liste" in response.get_data(as_text=True)
+    message = {"subject": "Bonjour\r\nBcc: victime@example.org", "body": "Un message assez long pour passer."}
+    relay = post_form(client, f"/intervenants/{person.id}/contacter", message)
+    assert relay.status_code == 422 and "tient sur une ligne" in relay.get_data(as_text=True)
+    nul = post_form(client, "/actions/nouvelle", {**form, "title": "Titre\x00"})
+    assert nul.status_code == 400 and "caractère invalide (NUL)" in nul.get_data(as_text=True)
+    assert client.get("/actions/?commune=%00").status_code == 400
+
+
+def test_a_pathological_write_up_is_scanned_quickly():
+    # Unbounded repetitions made this input take 48 s; bounded ones make it linear.
+    assert identification_warnings("a." * 100_000) == []
+
+
+def test_client_addresses_come_from_the_proxy_when_configured(app, session, make):
+    from kb import create_app
+
+    action = make.action()
+    session.commit()
+    proxied = create_app({k: app.config[k] for k in ("TESTING", "DATABASE_URL", "INDEX_DIR", "SECRET_KEY",
+                                                      "SERVER_NAME")} | {"INSTANCE_DIR": app.config["INSTANCE_DIR"],
+                                                                         "PROXY_HOPS": 1})
+    for address in ("203.0.113.1", "203.0.113.2"):
+        visitor = proxied.test_client()
+        visitor.environ_base["HTTP_X_FORWARDED_FOR"] = address
+        assert post_form(visitor, f"/actions/{action.id}/signaler", {"reason": "erronee"}).status_code == 302
+    assert len({r.reporter_key for r in session.exec(select(ActionReport))}) == 2
+    proxied.extensions["kb_engine"].dispose()

@@ -263,3 +263,16 @@ def test_demo_has_the_seed_seminar_calendar(demo_client):
     seminar = demo_client.get(link).get_data(as_text=True)
     for day in ("6 avril 2012", "11 mai 2012", "7 juin 2012", "5 octobre 2012", "12 octobre 2012", "19 octobre 2012"):
         assert day in seminar
+
+
+def test_an_action_unpublished_after_its_presentation_is_not_shown_to_the_public(app, client, session, group):
+    workshop, action, alice, _ = group
+    meeting = WorkshopSession(workshop_id=workshop.id, day=date(2026, 2, 13), half_day="am")
+    session.add(meeting)
+    session.flush()
+    session.add(Presentation(session_id=meeting.id, action_id=action.id, presenters=[alice]))
+    action.publication_status = "brouillon"
+    session.commit()
+    for url in (f"/ateliers/seances/{meeting.id}", f"/ateliers/seances/{meeting.id}/programme",
+                f"/ateliers/{workshop.id}"):
+        assert "Jardin partagé de Barriol" not in client.get(url).get_data(as_text=True), url
