@@ -20,6 +20,7 @@ French as people type it:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -319,6 +320,67 @@ def stem_spans(text: str) -> Iterator[tuple[int, int, tuple[str, ...]]]:
         stems = (cache.get(match.group()) or _analyze_raw(match.group()))[1]
         if stems:
             yield match.start(), match.end(), stems
+
+
+_COMBINING_RE = re.compile("[\u0300-\u036f]")
+_WORD_CHAR_RE = re.compile(rf"{_WORD[:-1]}")
+
+
+def _letter_classes() -> dict[str, str]:
+    """Folded letter -> regex class of the lower-case letters that fold to it ("e" -> "[eéèêë…]")."""
+    variants: dict[str, set[str]] = {}
+    for code, value in FOLD_TABLE.items():
+        char = chr(code)
+        if value and char == char.lower():
+            variants.setdefault(value[0].lower(), set()).add(char)
+    variants.setdefault("i", set()).update("yÿ")  # snowball may turn a "y" into "i" ("loyers" -> "loi")
+    return {letter: "[" + re.escape(letter + "".join(sorted(chars))) + "]" for letter, chars in variants.items()}
+
+
+_LETTER_CLASSES = _letter_classes()
+
+
+@functools.lru_cache(maxsize=256)
+def _candidates_re(terms: frozenset[str]) -> re.Pattern:
+    """Where the words of these stems may be, in lower-cased text: their first letters, accents allowed."""
+    prefixes = set()
+    for term in terms:
+        # Snowball rewrites at most the last three letters of a stem (logie -> log, ence -> ent, enn -> en).
+        prefix = term[: max(3, len(term) - 3)]
+        prefixes |= {prefix, prefix.replace("oe", "o").replace("ae", "a")}  # œ and æ are one letter
+    patterns = ["".join(_LETTER_CLASSES.get(c, re.escape(c)) for c in p) for p in sorted(prefixes, key=len, reverse=True)]
+    return re.compile("|".join(patterns))
+
+
+def matching_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
+    """(start, end) of the words of ``text`` whose stems are among ``terms`` (what highlights mark).
+
+    Equal to filtering ``stem_spans`` but several times faster on a write-up: only the words that
+    contain a stem's first letters (found by one regex, accented letters allowed) are analysed.
+    Stemming only rewrites endings, so a matching word always holds its stem but for its last three letters.
+    """
+    prepared = _prepare(text)
+    folded = prepared.lower()
+    if len(folded) != len(prepared) or _COMBINING_RE.search(prepared):
+        return [(a, b) for a, b, stems in stem_spans(text) if not terms.isdisjoint(stems)]
+    candidates = _candidates_re(frozenset(terms))
+    cache, spans, seen = _RAW_CACHE, [], set()
+    is_word = _WORD_CHAR_RE.match
+    for found in candidates.finditer(folded):
+        start = found.start()
+        while start > 0 and (is_word(prepared, start - 1) or (
+                prepared[start - 1] in INCLUSIVE_DOTS and start > 1 and is_word(prepared, start - 2))):
+            start -= 1
+        if start in seen:
+            continue
+        seen.add(start)
+        token = TOKEN_RE.match(prepared, start)
+        if token is None:
+            continue
+        stems = (cache.get(token.group()) or _analyze_raw(token.group()))[1]
+        if not terms.isdisjoint(stems):
+            spans.append((token.start(), token.end()))
+    return sorted(spans)
 
 
 def analyze(text: str) -> list[str]:

@@ -10,7 +10,7 @@ import datetime as dt
 import html
 from dataclasses import dataclass, field
 
-from search_index.analysis import stem_spans
+from search_index.analysis import matching_spans
 
 FRAGMENT_CHARS = 220
 CONTEXT_CHARS = 60
@@ -121,7 +121,7 @@ def highlight(text: str, terms: set[str], top: int = 2) -> str:
     """Best fragments of a text with the words of the given stems in <mark>; else an excerpt."""
     if not text:
         return ""
-    spans = [(a, b) for a, b, stems in stem_spans(text) if not terms.isdisjoint(stems)] if terms else []
+    spans = matching_spans(text, terms) if terms else []
     if not spans:
         return excerpt(text)
     windows = _windows(text, spans, top)

@@ -77,6 +77,14 @@ def match_set(searcher: Searcher, query: wq.Query) -> set[int]:
     return set(searcher.docs_for_query(query))
 
 
+def bag_of_words(query: wq.Query) -> wq.Query:
+    """The query with its phrases as plain ANDs of their words, for ranking documents already known to
+    hold the phrases: whoosh would otherwise check every phrase's positions a second time."""
+    if isinstance(query, wq.Phrase):
+        return wq.And([wq.Term(query.fieldname, word) for word in query.words], boost=query.boost)
+    return query.apply(bag_of_words)
+
+
 def _page(results, page: int, per_page: int, scored: bool, terms: set[str]) -> list[Hit]:
     start = (page - 1) * per_page
     return [to_hit(hit.fields(), hit.score if scored else 0.0, terms)
@@ -123,7 +131,7 @@ def run(searcher: Searcher, parsed: ParsedQuery, scope: set[int], sort: str | No
     strict = groups[0] if len(groups) == 1 else wq.And(groups)
     docs = scope & match_set(searcher, strict)
     if docs:
-        results = searcher.search(strict, filter=docs, limit=page * per_page, sortedby=sortedby)
+        results = searcher.search(bag_of_words(strict), filter=docs, limit=page * per_page, sortedby=sortedby)
         return Outcome(docs=docs, hits=_page(results, page, per_page, not sortedby, terms))
     outcome = Outcome()
     per_group = [scope & set(searcher.docs_for_query(g)) for g in groups]
