@@ -19,10 +19,12 @@ MESSAGES = {
 class DomainError(Exception):
     """A rule of the domain was broken; `message` is French and shown to the user."""
 
-    def __init__(self, message: str, field: str | None = None):
+    def __init__(self, message: str, field: str | None = None, keep: bool = False):
         super().__init__(message)
         self.message = message
         self.field = field
+        # True when what was flushed before the error must be committed anyway (a failed attempt counted).
+        self.keep = keep
 
 
 def _wants_json() -> bool:

@@ -72,9 +72,9 @@ def register(session: Session, data: SignupInput, ip_key: str, admin_url: str) -
     """Create an account; professionals and trainers wait for approval and admins are told."""
     ratelimit.check(session, "signup-ip", ip_key, field="email")
     ratelimit.hit(session, "signup-ip", ip_key)
-    if by_email(session, data.email) is not None:
+    if by_email(session, data.email) is not None:  # keep=True: the attempt stays counted
         raise DomainError("Un compte existe déjà avec cette adresse. Connectez-vous ou réinitialisez le mot de passe.",
-                          field="email")
+                          field="email", keep=True)
     account = UserAccount(email=data.email, display_name=data.display_name, role=data.role,
                           password_hash=hash_password(data.password),
                           approved_at=None if data.role in ("professionnel", "formateur") else utcnow())
@@ -168,6 +168,14 @@ def request_reset(session: Session, email: str, ip_key: str, link: Callable[[str
         body=f"Bonjour {account.display_name},\n\nPour choisir un nouveau mot de passe, ouvrez ce lien "
              f"(valable {minutes} minutes, une seule fois) :\n{link(reset_token(account, secret))}\n\n"
              "Si vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change pas.\n"))
+
+
+def confirm_password(session: Session, account: UserAccount, password: str, field: str = "password") -> None:
+    """Check a password typed again to confirm a sensitive change; wrong ones are counted and limited."""
+    ratelimit.check(session, "password-check", f"u:{account.id}", field=field)
+    if not check_password(account, password):
+        ratelimit.hit(session, "password-check", f"u:{account.id}")
+        raise DomainError("Mot de passe incorrect.", field=field, keep=True)  # the failure stays counted
 
 
 def set_password(session: Session, account: UserAccount, password: str) -> None:

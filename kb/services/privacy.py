@@ -31,7 +31,7 @@ from kb.models import (
 from kb.models.base import utcnow
 from kb.policy import Viewer, can_message
 from kb.services import ratelimit
-from kb.services.accounts import check_password
+from kb.services.accounts import confirm_password
 
 # Every repetition is bounded: unbounded ones made "a.a.a.…" take quadratic time (48 s for 200 kB).
 _NAME = r"[A-ZÀÂÉÈÊÎÏÔÛÇ][a-zà-öø-ÿ]{1,30}(?:-[A-ZÀÂÉÈÊÎÏÔÛÇ][a-zà-öø-ÿ]{1,30})?"
@@ -164,8 +164,7 @@ def anonymise_practitioner(session: Session, practitioner: Practitioner) -> None
 
 def delete_account(session: Session, account: UserAccount, password: str, anonymise_profile: bool) -> None:
     """Erase an account after checking the password; its actions stay, attributed to an anonymous author."""
-    if not check_password(account, password):
-        raise DomainError("Mot de passe incorrect.", field="password")
+    confirm_password(session, account, password)
     erase_account(session, account, anonymise_profile)
 
 

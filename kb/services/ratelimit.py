@@ -21,6 +21,7 @@ LIMITS = {
     "signup-ip": (10, timedelta(hours=1)),
     "report": (10, timedelta(hours=1)),
     "message": (5, timedelta(days=1)),
+    "password-check": (5, timedelta(minutes=15)),
 }
 
 

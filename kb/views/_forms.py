@@ -36,7 +36,7 @@ def form_cycle(*, parse: Callable[[Any], FormResult], save: Callable[[Any], Any]
                 saved = save(result.data)
                 commit()
             except DomainError as exc:
-                get_session().rollback()
+                commit() if exc.keep else get_session().rollback()
                 errors = {exc.field or "__all__": exc.message}
             else:
                 flash(message(saved) if callable(message) else message, "success")

@@ -148,8 +148,7 @@ def change_password():
     account, session = _signed_in(), get_session()
 
     def save(data):
-        if not services.check_password(account, request.form.get("current_password", "")):
-            raise DomainError("Mot de passe actuel incorrect.", field="current_password")
+        services.confirm_password(session, account, request.form.get("current_password", ""), "current_password")
         services.set_password(session, account, data.password)
         return account
 

@@ -147,7 +147,7 @@ def test_changing_the_password_closes_other_sessions(app, client, session, make)
     assert elsewhere.get("/compte/").status_code == 302  # the other one must sign in again
     wrong = post_form(client, "/compte/mot-de-passe", {"current_password": "faux", "password": "abcdefghijkl",
                                                        "password_confirm": "abcdefghijkl"})
-    assert "Mot de passe actuel incorrect" in wrong.get_data(as_text=True)
+    assert "Mot de passe incorrect" in wrong.get_data(as_text=True)
 
 
 def test_reset_requests_are_rate_limited(client):
@@ -192,3 +192,19 @@ def test_an_anonymised_profile_cannot_be_linked_to_an_account(app, client, sessi
     response = post_form(client, f"/admin/comptes/{student.id}", {"role": "etudiant", "approved": "on",
                                                                    "practitioner_id": str(gone.id)})
     assert response.status_code == 422 and "n&#39;existe pas (ou plus)" in response.get_data(as_text=True)
+
+
+def test_refused_sign_ups_and_wrong_confirmation_passwords_are_counted(client, session, make, sign_in):
+    make.user("etudiant", email="deja@exemple.fr")
+    session.commit()
+    for _ in range(10):
+        post_form(client, "/compte/inscription", {**SIGNUP, "email": "deja@exemple.fr"})
+    limited = post_form(client, "/compte/inscription", {**SIGNUP, "email": "nouvelle@exemple.fr"})
+    assert "Trop de tentatives" in limited.get_data(as_text=True)
+    sign_in("etudiant")
+    for _ in range(5):
+        wrong = post_form(client, "/compte/supprimer", {"password": "au-hasard"})
+        assert "Mot de passe incorrect" in wrong.get_data(as_text=True)
+    blocked = post_form(client, "/compte/supprimer", {"password": PASSWORD})
+    assert blocked.status_code == 422 and "Trop de tentatives" in blocked.get_data(as_text=True)
+    assert client.get("/compte/").status_code == 200  # the account is still there
