@@ -38,46 +38,37 @@ def _calendar(name: str) -> Calendar:
     return cal
 
 
+def _event(uid: str, stamp: datetime, start: datetime, end: datetime, summary: str, location: str, url: str,
+           description: str = "") -> Event:
+    event = Event()
+    for name, value in (("uid", f"{uid}@observatoire-isic"), ("dtstamp", stamp), ("dtstart", start), ("dtend", end),
+                        ("summary", summary), ("description", description), ("location", location), ("url", url)):
+        if value:
+            event.add(name, value)
+    return event
+
+
+def _all_day(day: date) -> tuple[datetime, datetime]:
+    return datetime.combine(day, DEBATE_HOURS[0], PARIS), datetime.combine(day, DEBATE_HOURS[1], PARIS)
+
+
 def feed(name: str, sessions: list[WorkshopSession], debates: list[DebateDay], hours: dict[str, str],
          url_of, stamp: datetime, seminar_days: list[SeminarDay] = ()) -> bytes:
-    """An .ics file of the given sessions and debate days; ``url_of(obj)`` gives each page's address."""
+    """An .ics file of sessions, debate days and seminar days; ``url_of(obj)`` gives each page's address."""
     cal = _calendar(name)
     for meeting in sessions:
-        start, end = session_times(meeting, hours)
-        event = Event()
-        event.add("uid", f"seance-{meeting.id}@observatoire-isic")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", start)
-        event.add("dtend", end)
-        event.add("summary", f"Atelier de mutualisation : {meeting.workshop.name}")
-        event.add("description", f"{choices.HALF_DAYS[meeting.half_day]} — "
-                                 + ", ".join(p.action.title for p in meeting.presentations if is_public(p.action)))
-        if meeting.place:
-            event.add("location", meeting.place)
-        event.add("url", url_of(meeting))
-        cal.add_component(event)
+        programme = ", ".join(p.action.title for p in meeting.presentations if is_public(p.action))
+        cal.add_component(_event(
+            f"seance-{meeting.id}", stamp, *session_times(meeting, hours),
+            f"Atelier de mutualisation : {meeting.workshop.name}", meeting.place, url_of(meeting),
+            f"{choices.HALF_DAYS[meeting.half_day]} — {programme}"))
     for debate in debates:
-        event = Event()
-        event.add("uid", f"journee-{debate.id}@observatoire-isic")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", datetime.combine(debate.day, DEBATE_HOURS[0], PARIS))
-        event.add("dtend", datetime.combine(debate.day, DEBATE_HOURS[1], PARIS))
-        event.add("summary", debate.title)
-        if debate.place:
-            event.add("location", debate.place)
-        event.add("url", url_of(debate))
-        cal.add_component(event)
+        cal.add_component(_event(f"journee-{debate.id}", stamp, *_all_day(debate.day), debate.title, debate.place,
+                                 url_of(debate)))
     for day in seminar_days:
-        event = Event()
-        event.add("uid", f"seminaire-{day.id}@observatoire-isic")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", datetime.combine(day.day, DEBATE_HOURS[0], PARIS))
-        event.add("dtend", datetime.combine(day.day, DEBATE_HOURS[1], PARIS))
-        event.add("summary", f"{day.seminar.title} — session {day.option}")
-        if day.seminar.place:
-            event.add("location", day.seminar.place)
-        event.add("url", url_of(day.seminar))
-        cal.add_component(event)
+        cal.add_component(_event(f"seminaire-{day.id}", stamp, *_all_day(day.day),
+                                 f"{day.seminar.title} — session {day.option}", day.seminar.place,
+                                 url_of(day.seminar)))
     cal.add_missing_timezones()
     return cal.to_ical()
 

@@ -20,11 +20,6 @@ DEMO_ACCOUNTS = (
 )
 
 
-def is_demo_account(email: str) -> bool:
-    """Accounts the login page may list in demo mode."""
-    return email.endswith(f"@{DEMO_DOMAIN}")
-
-
 def add_demo_accounts(session: Session, actions: list[FieldAction], people: list[Practitioner]) -> int:
     """Create the demo accounts; the professional is linked to a listed practitioner and authors her actions.
 

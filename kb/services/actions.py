@@ -26,7 +26,7 @@ from kb.models import (
     Tool,
 )
 from kb.policy import Viewer, visible_actions_clause
-from kb.services import Page
+from kb.services import Page, records_by_ids
 from kb.services.places import resolve_commune
 from kb.services.tags import get_or_create_tags, tags_in_use
 
@@ -103,10 +103,7 @@ def get_action(session: Session, action_id: int) -> FieldAction | None:
 
 
 def _by_ids(session: Session, model, ids: list[int], field: str, what: str) -> list:
-    found = list(session.exec(select(model).where(model.id.in_(ids)))) if ids else []
-    if len(found) != len(set(ids)):
-        raise DomainError(f"{what} choisi·e n'existe plus. Rechargez la page.", field=field)
-    return found
+    return records_by_ids(session, model, ids, field, f"{what} choisi·e n'existe plus. Rechargez la page.")
 
 
 def _apply(session: Session, action: FieldAction, data: ActionInput) -> None:

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from kb.errors import DomainError
 from kb.forms.workshops import DebateDayInput, ThemeInput
 from kb.models import DebateDay, DebateTheme, DebateVote, Practitioner, Presentation, WorkshopSession
+from kb.services import records_by_ids
 
 MAX_VOTES = 3
 
@@ -101,9 +102,7 @@ def ranked_themes(debate: DebateDay) -> list[tuple[DebateTheme, int]]:
 
 def set_attendees(session: Session, debate: DebateDay, ids: list[int]) -> None:
     """Record who attends the debate day."""
-    people = list(session.exec(select(Practitioner).where(Practitioner.id.in_(ids)))) if ids else []
-    if len(people) != len(set(ids)):
-        raise DomainError("Une personne choisie n'existe plus. Rechargez la page.", field="attendees")
-    debate.attendees = people
+    debate.attendees = records_by_ids(session, Practitioner, ids, "attendees",
+                                      "Une personne choisie n'existe plus. Rechargez la page.")
     session.add(debate)
     session.flush()

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from kb import mail, policy
 from kb.errors import DomainError
 from kb.forms.actions import ActionInput, parse_action_pairs
-from kb.models import ActionReport, ActionRevision, FieldAction, UserAccount, choices
+from kb.models import ActionReport, ActionRevision, FieldAction, UserAccount
 from kb.models.base import utcnow
 from kb.policy import Viewer
 from kb.services import actions as action_services
@@ -196,7 +196,3 @@ def queue(session: Session) -> dict:
     return {"submitted": list(submitted), "revisions": [(r, session.get(FieldAction, r.action_id)) for r in revisions],
             "reported": [(a, n) for a, n in reported]}
 
-
-def revision_kind_label(kind: str) -> str:
-    """French label of a version's kind."""
-    return choices.REVISION_KINDS.get(kind, kind)

@@ -12,7 +12,7 @@ from kb.forms.people import OrganisationInput, PractitionerInput
 from kb.models import ConsentRecord, Organisation, Practitioner, Territory
 from kb.models.base import utcnow
 from kb.policy import Viewer
-from kb.services import Page
+from kb.services import Page, records_by_ids
 from kb.services.places import resolve_commune
 
 
@@ -99,10 +99,8 @@ def save_practitioner(session: Session, data: PractitionerInput, actor: Viewer,
                       person: Practitioner | None = None) -> Practitioner:
     """Create a practitioner, or change `person`; consent changes are dated."""
     _check_territory(session, data.territory_id)
-    organisations = list(session.exec(select(Organisation).where(Organisation.id.in_(data.organisation_ids)))) \
-        if data.organisation_ids else []
-    if len(organisations) != len(set(data.organisation_ids)):
-        raise DomainError("Une organisation choisie n'existe plus. Rechargez la page.", field="organisation_ids")
+    organisations = records_by_ids(session, Organisation, data.organisation_ids, "organisation_ids",
+                                   "Une organisation choisie n'existe plus. Rechargez la page.")
     person = person or Practitioner(first_name=data.first_name, last_name=data.last_name,
                                     function=data.function, actor_category=data.actor_category)
     created = person.id is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from kb.errors import DomainError
@@ -60,9 +60,3 @@ def clear(session: Session, bucket: str, key: str) -> None:
     """Forget ``key``'s events in a bucket (after a successful login)."""
     session.exec(delete(RateEvent).where(RateEvent.bucket == bucket, RateEvent.key == key))
 
-
-def count(session: Session, bucket: str, key: str) -> int:
-    """Events of ``key`` in the current window (for the account pages and tests)."""
-    _limit, window = LIMITS[bucket]
-    return session.exec(select(func.count()).select_from(RateEvent).where(
-        RateEvent.bucket == bucket, RateEvent.key == key, RateEvent.created_at >= utcnow() - window)).one()

@@ -24,6 +24,7 @@ from kb.models import (
     choices,
 )
 from kb.policy import MODERATORS, Viewer, is_public, public_actions_clause
+from kb.services import records_by_ids
 from kb.services.tags import get_or_create_tags
 
 
@@ -49,14 +50,12 @@ def save_workshop(session: Session, data: WorkshopInput, actor: Viewer, workshop
     """Create or change a workshop group with its trainers and enrolled practitioners."""
     if data.territory_id is not None and session.get(Territory, data.territory_id) is None:
         raise DomainError("Cette unité n'existe pas.", field="territory_id")
-    chosen = list(session.exec(select(UserAccount).where(UserAccount.id.in_(data.trainer_ids)))) \
-        if data.trainer_ids else []
-    if len(chosen) != len(set(data.trainer_ids)) or any(a.role not in MODERATORS for a in chosen):
+    chosen = records_by_ids(session, UserAccount, data.trainer_ids, "trainer_ids",
+                            "Choisissez des formateur·rices dans la liste.")
+    if any(a.role not in MODERATORS for a in chosen):
         raise DomainError("Choisissez des formateur·rices dans la liste.", field="trainer_ids")
-    ids = [row.practitioner_id for row in data.enrolments]
-    found = {p.id for p in session.exec(select(Practitioner).where(Practitioner.id.in_(ids)))} if ids else set()
-    if found != set(ids):
-        raise DomainError("Une personne inscrite n'existe plus. Rechargez la page.", field="enrolments")
+    records_by_ids(session, Practitioner, [row.practitioner_id for row in data.enrolments], "enrolments",
+                   "Une personne inscrite n'existe plus. Rechargez la page.")
     workshop = workshop or Workshop(name=data.name, year=data.year)
     workshop.name, workshop.year, workshop.territory_id = data.name, data.year, data.territory_id
     workshop.description = data.description
@@ -109,10 +108,8 @@ def add_presentation(session: Session, meeting: WorkshopSession, data: Presentat
         raise DomainError("Seule une action publiée peut être présentée.", field="action_id")
     if any(p.action_id == action.id for p in meeting.presentations):
         raise DomainError("Cette action est déjà au programme de la séance.", field="action_id")
-    presenters = list(session.exec(select(Practitioner).where(Practitioner.id.in_(data.presenter_ids)))) \
-        if data.presenter_ids else []
-    if len(presenters) != len(set(data.presenter_ids)):
-        raise DomainError("Un·e intervenant·e choisi·e n'existe plus.", field="presenter_ids")
+    presenters = records_by_ids(session, Practitioner, data.presenter_ids, "presenter_ids",
+                                "Un·e intervenant·e choisi·e n'existe plus.")
     if not presenters:
         raise DomainError("Indiquez qui présente l'action (une personne ou une équipe).", field="presenter_ids")
     position = max((p.position for p in meeting.presentations), default=0) + 1
