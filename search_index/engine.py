@@ -16,10 +16,12 @@ import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import numpy as np
 from whoosh import index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import CLEAR
 
+from search_index.postings import DocArrays, SegmentCache
 from search_index.query import parse, plain_words, sanitize
 from search_index.results import Hit, SearchQuery, SearchResults, to_hit
 from search_index.schema import (
@@ -96,11 +98,13 @@ class IndexOutdated(SearchIndexError):
 class SearchIndex:
     """The search index of one directory: writes, rebuilds, searches and similar documents."""
 
-    def __init__(self, path: str | os.PathLike, lock_timeout: float = 10.0, rebuild_mb: int = 512) -> None:
+    def __init__(self, path: str | os.PathLike, lock_timeout: float = 10.0, rebuild_mb: int = 512,
+                 cache_items: int = 4_000_000) -> None:
         """Open the index in ``path``, creating the directory and an empty index if missing.
 
         ``rebuild_mb`` bounds the postings a rebuild sorts in memory: 512 MB sorts 10k documents
         of 600 words in one run (about 25 s); 128 MB spills to disk and takes about 40 s.
+        ``cache_items`` bounds the decoded postings kept in memory (16 bytes each).
         """
         self.path = Path(path)
         self.lock_timeout = lock_timeout
@@ -114,8 +118,8 @@ class SearchIndex:
         self._lock = threading.RLock()
         self._searcher = None
         self._generation = -1
-        self._sets: dict[str, dict[str, frozenset[int]]] = {}
-        self._live: frozenset[int] = frozenset()
+        self._arrays: DocArrays | None = None
+        self.cache = SegmentCache(cache_items)
 
     def _create_once(self) -> None:
         # Two workers starting together must not both create: the second would wipe the first's TOC.
@@ -205,15 +209,14 @@ class SearchIndex:
         with self._lock:
             reader = self._fresh().reader()
             ids, stamps = reader.column_reader("doc_id"), reader.column_reader("stamp")
-            vocabulary = self._value_sets("kind").get(VOCABULARY_KIND, frozenset())
-            return {ids[n]: stamps[n] for n in reader.all_doc_ids() if n not in vocabulary}
+            docs = self._arrays.live & ~self._arrays.any_of("kind", [VOCABULARY_KIND])
+            return {ids[n]: stamps[n] for n in np.flatnonzero(docs).tolist()}
 
     def doc_count(self) -> int:
         """Number of documents in the index."""
         with self._lock:
-            searcher = self._fresh()
-            vocabulary = self._value_sets("kind").get(VOCABULARY_KIND, frozenset())
-            return searcher.doc_count() - len(self._live & vocabulary)
+            self._fresh()
+            return int(np.count_nonzero(self._arrays.live & ~self._arrays.any_of("kind", [VOCABULARY_KIND])))
 
     def close(self) -> None:
         """Release the searcher; the object opens a new one if used again."""
@@ -221,6 +224,7 @@ class SearchIndex:
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher = None
+                self._arrays = None
 
     def __enter__(self) -> SearchIndex:
         return self
@@ -241,40 +245,24 @@ class SearchIndex:
         old, self._searcher, self._generation = self._searcher, _reading(self._ix.searcher), generation
         if old is not None:
             old.close()
-        self._sets, self._live = {}, frozenset(self._searcher.reader().all_doc_ids())
+        self._arrays = DocArrays(self._searcher, self.cache)
         return self._searcher
 
-    def _value_sets(self, name: str) -> dict[str, frozenset[int]]:
-        """Facet value -> document numbers, read once per searcher from the postings."""
-        if name not in self._sets:
-            reader = self._searcher.reader()
-            values: dict[str, frozenset[int]] = {}
-            for btext in reader.lexicon(name):
-                values[btext.decode("utf-8")] = frozenset(reader.postings(name, btext).all_ids())
-            self._sets[name] = values
-        return self._sets[name]
-
-    def _scope(self, filters: dict[str, list[str]] | None, visibilities: Iterable[str]) -> set[int]:
-        """Live documents the user may see that pass the filters (OR in a field, AND across)."""
-        scope = set(self._live)
+    def _scope(self, filters: dict[str, list[str]] | None, visibilities: Iterable[str]) -> np.ndarray:
+        """Mask of the live documents the user may see that pass the filters (OR in a field, AND across)."""
+        scope = self._arrays.live.copy()
         for name, accepted in [("visibility", _choices(visibilities)), *(filters or {}).items()]:
             accepted = _choices(accepted)
             if name not in FILTER_FIELDS or (not accepted and name != "visibility"):
                 continue  # unknown fields and empty choices constrain nothing
-            sets = self._value_sets(name)
-            allowed: set[int] = set()
-            for value in accepted:
-                allowed |= sets.get(value, frozenset())
-            scope &= allowed
+            scope &= self._arrays.any_of(name, accepted)
         return scope
 
-    def _facets(self, docs: set[int]) -> dict[str, list[tuple[str, int]]]:
-        """Counts of each facet value over ``docs``, most frequent first."""
-        facets = {}
-        for name in FACET_FIELDS:
-            counts = ((value, len(ids & docs)) for value, ids in self._value_sets(name).items())
-            facets[name] = sorted(((v, n) for v, n in counts if n), key=lambda vn: (-vn[1], vn[0]))
-        return facets
+    def _facets(self, docs: np.ndarray | None) -> dict[str, list[tuple[str, int]]]:
+        """Counts of each facet value over the ``docs`` mask, most frequent first."""
+        if docs is None:
+            return {name: [] for name in FACET_FIELDS}
+        return {name: self._arrays.counts(name, docs) for name in FACET_FIELDS}
 
     def search(self, q: SearchQuery) -> SearchResults:
         """Run a search; any text is accepted and read as plain words if its syntax is odd."""
@@ -282,18 +270,18 @@ class SearchIndex:
         per_page = min(max(1, _number(q.per_page, 20)), MAX_PER_PAGE)
         text = q.text if isinstance(q.text, str) else ""
         with self._lock:
-            searcher = self._fresh()
+            self._fresh()
             scope = self._scope(q.filters, q.visibilities)
             sort = q.sort if q.sort in SORTS else None
             try:
                 parsed = parse(text)
-                outcome = self._run(searcher, text, parsed, scope, sort, page, per_page)
+                outcome = self._run(text, parsed, scope, sort, page, per_page)
             except Exception:
                 log.exception("search failed on %r; retrying with plain words", text[:200])
                 parsed = plain_words(text)
-                outcome = self._run(searcher, text, parsed, scope, sort, page, per_page)
+                outcome = self._run(text, parsed, scope, sort, page, per_page)
             return SearchResults(
-                hits=outcome.hits, total=len(outcome.docs), page=page, per_page=per_page,
+                hits=outcome.hits, total=outcome.total, page=page, per_page=per_page,
                 facets=self._facets(outcome.docs), suggestion=outcome.suggestion,
                 approximate=outcome.approximate, unmatched_terms=outcome.unmatched, query_text=parsed.text(),
             )
@@ -306,19 +294,19 @@ class SearchIndex:
             scope = self._scope(q.filters, q.visibilities)
             try:
                 parsed = parse(text)
-                outcome = self._run(searcher, text, parsed, scope, None, 1, 1)
+                outcome = self._run(text, parsed, scope, None, 1, 1)
             except Exception:
                 log.exception("search failed on %r; retrying with plain words", text[:200])
                 parsed = plain_words(text)
-                outcome = self._run(searcher, text, parsed, scope, None, 1, 1)
+                outcome = self._run(text, parsed, scope, None, 1, 1)
             ids = searcher.reader().column_reader("doc_id")
-            return sorted(ids[n] for n in outcome.docs), outcome.approximate
+            found = np.flatnonzero(outcome.docs).tolist() if outcome.docs is not None else []
+            return sorted(ids[n] for n in found), outcome.approximate
 
-    @staticmethod
-    def _run(searcher, text: str, parsed, scope, sort, page, per_page) -> Outcome:
+    def _run(self, text: str, parsed, scope, sort, page, per_page) -> Outcome:
         if sanitize(text) and not parsed.groups and not parsed.excluded:
             return Outcome()  # only stop words, operators or symbols: nothing to look for
-        return run(searcher, parsed, scope, sort, page, per_page)
+        return run(self._arrays, parsed, scope, sort, page, per_page)
 
     def more_like_this(self, doc_id: str, limit: int = 5, visibilities: Iterable[str] = ("public",),
                        kinds: Iterable[str] | None = None) -> list[Hit]:
@@ -335,8 +323,9 @@ class SearchIndex:
                 return []
             filters = {"kind": _choices(kinds)}
             scope = self._scope(filters, visibilities)
-            scope.discard(docnum)
-            if not scope:
+            scope[docnum] = False
+            if not scope.any():
                 return []
-            results = searcher.more_like(docnum, "body", text=text, top=limit, numterms=12, filter=scope)
+            results = searcher.more_like(docnum, "body", text=text, top=limit, numterms=12,
+                                         filter=set(np.flatnonzero(scope).tolist()))
             return [to_hit(hit.fields(), hit.score, set()) for hit in results]

@@ -9,33 +9,34 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.reading import IndexReader
-from whoosh.searching import Searcher
-from whoosh.sorting import FieldFacet
 
 from search_index.analysis import fold, stem
+from search_index.postings import DocArrays, query_terms, top
 from search_index.query import Clause, ParsedQuery, compile_clause, group_query, parse
 from search_index.results import Hit, to_hit
 
-SORTS = {
-    "date": [FieldFacet("day", reverse=True), FieldFacet("sort_title")],
-    "title": [FieldFacet("sort_title"), FieldFacet("doc_id")],
-}
+SORTS = ("date", "title")
 
 
 @dataclass
 class Outcome:
-    """What a search found, before facets are counted."""
+    """What a search found, before facets are counted: ``docs`` is a mask over document numbers."""
 
-    docs: set[int] = field(default_factory=set)
+    docs: np.ndarray | None = None
     hits: list[Hit] = field(default_factory=list)
     approximate: bool = False
     unmatched: list[str] = field(default_factory=list)
     suggestion: str | None = None
+
+    @property
+    def total(self) -> int:
+        """Number of matching documents."""
+        return int(np.count_nonzero(self.docs)) if self.docs is not None else 0
 
 
 def _compile(parsed: ParsedQuery, reader: IndexReader) -> tuple[list[wq.Query], wq.Query | None, set[str]]:
@@ -49,119 +50,85 @@ def _compile(parsed: ParsedQuery, reader: IndexReader) -> tuple[list[wq.Query], 
     return groups, (wq.Or(excluded) if excluded else None), terms
 
 
-def match_set(searcher: Searcher, query: wq.Query) -> set[int]:
-    """Documents matching a query, without scoring.
+def _hits(arrays: DocArrays, ranked, scores: np.ndarray | None, terms: set[str]) -> list[Hit]:
+    return [to_hit(arrays.searcher.stored_fields(int(d)), float(scores[d]) if scores is not None else 0.0, terms)
+            for d in ranked]
 
-    Terms read their postings directly and OR/AND become set operations: whoosh's union
-    matcher steps through ids one Python call at a time, which cost more than the ranking
-    itself for a common word. Phrases and other queries keep whoosh's own matcher.
+
+def _sorted(arrays: DocArrays, docs: np.ndarray, sort: str, page: int, per_page: int, terms: set[str]) -> list[Hit]:
+    """A page of documents newest first (undated last), or by title; ties by title, then number.
+
+    Dates come from a numeric column read as one array; titles are read for the page's dates only
+    (whoosh's sorting collector cost about five times more: 580 ms to browse 100k documents).
     """
-    if isinstance(query, wq.Term):
-        reader = searcher.reader()
-        if (query.fieldname, query.text) not in reader:
-            return set()
-        return set(reader.postings(query.fieldname, query.text).all_ids())
-    if isinstance(query, wq.Or):
-        found: set[int] = set()
-        for sub in query.subqueries:
-            found |= match_set(searcher, sub)
-        return found
-    if isinstance(query, wq.And) and query.subqueries:
-        subs = iter(query.subqueries)
-        found = match_set(searcher, next(subs))
-        for sub in subs:
-            if not found:
-                break
-            found &= match_set(searcher, sub)
-        return found
-    return set(searcher.docs_for_query(query))
-
-
-def bag_of_words(query: wq.Query) -> wq.Query:
-    """The query with its phrases as plain ANDs of their words, for ranking documents already known to
-    hold the phrases: whoosh would otherwise check every phrase's positions a second time."""
-    if isinstance(query, wq.Phrase):
-        return wq.And([wq.Term(query.fieldname, word) for word in query.words], boost=query.boost)
-    return query.apply(bag_of_words)
-
-
-def _page(results, page: int, per_page: int, scored: bool, terms: set[str]) -> list[Hit]:
-    start = (page - 1) * per_page
-    return [to_hit(hit.fields(), hit.score if scored else 0.0, terms)
-            for hit in results[start : start + per_page]]
-
-
-def _browse(searcher: Searcher, scope: set[int], sort: str | None, page: int, per_page: int) -> Outcome:
-    """Every document of the scope, newest (or by title) first.
-
-    Read from the sort columns directly: browsing is the search page's landing view, and whoosh's
-    sorting collector costs about five times more (580 ms on 100k documents).
-    """
-    reader, wanted = searcher.reader(), page * per_page
-    titles = reader.column_reader("sort_title", translate=False)
+    wanted = page * per_page
+    titles = arrays.reader.column_reader("sort_title", translate=False)
+    candidates = np.flatnonzero(docs)
     if sort == "title":
-        ranked = heapq.nsmallest(wanted, scope, key=lambda d: (titles[d], d))
+        ranked = heapq.nsmallest(wanted, candidates.tolist(), key=lambda d: (titles[d], d))
     else:
-        day = reader.column_reader("day", translate=False)
-        days = {d: day[d] for d in scope}
-        cutoff = min(heapq.nlargest(wanted, days.values()))  # titles are read for this page's days only
-        ranked = sorted((d for d, n in days.items() if n >= cutoff), key=lambda d: (-days[d], titles[d], d))
-    hits = [to_hit(searcher.stored_fields(d), 0.0, set()) for d in ranked[(page - 1) * per_page : wanted]]
-    return Outcome(docs=set(scope), hits=hits)
+        days = arrays.numbers("day")[candidates]
+        if candidates.size > wanted:
+            keep = days >= np.partition(days, candidates.size - wanted)[candidates.size - wanted]
+            candidates, days = candidates[keep], days[keep]
+        by_day = dict(zip(candidates.tolist(), days.tolist(), strict=True))
+        ranked = sorted(by_day, key=lambda d: (-by_day[d], titles[d], d))
+    return _hits(arrays, ranked[(page - 1) * per_page : wanted], None, terms)
 
 
-def run(searcher: Searcher, parsed: ParsedQuery, scope: set[int], sort: str | None, page: int,
+def run(arrays: DocArrays, parsed: ParsedQuery, scope: np.ndarray, sort: str | None, page: int,
         per_page: int) -> Outcome:
     """Search ``parsed`` among the documents of ``scope``; ``sort`` None means by relevance."""
-    sortedby = SORTS.get(sort) if sort else None
-    if not scope:
-        return Outcome()  # whoosh reads an empty filter as "no filter": never pass one
+    if not scope.any():
+        return Outcome()
     if not parsed.groups and not parsed.excluded:
-        return _browse(searcher, scope, sort, page, per_page)
-    reader = searcher.reader()
-    groups, excluded, terms = _compile(parsed, reader)
+        return Outcome(docs=scope, hits=_sorted(arrays, scope, sort or "date", page, per_page, set()))
+    groups, excluded, terms = _compile(parsed, arrays.reader)
     if excluded is not None:
-        scope = scope - set(searcher.docs_for_query(excluded))
-        if not scope:
+        scope = scope & ~arrays.match(excluded)
+        if not scope.any():
             return Outcome()
-    if not groups:
-        return _browse(searcher, scope, sort, page, per_page)  # "-jeunes" alone: all but those
-    # The whole matching set (for the total and the facets) comes from an unscored pass; only the
-    # requested page is ranked: scoring every match cost 3/4 of a common word's search at 10k.
-    strict = groups[0] if len(groups) == 1 else wq.And(groups)
-    docs = scope & match_set(searcher, strict)
-    if docs:
-        results = searcher.search(bag_of_words(strict), filter=docs, limit=page * per_page, sortedby=sortedby)
-        return Outcome(docs=docs, hits=_page(results, page, per_page, not sortedby, terms))
+    if not groups:  # "-jeunes" alone: all but those
+        return Outcome(docs=scope, hits=_sorted(arrays, scope, sort or "date", page, per_page, set()))
+    per_group = [scope & arrays.match(g) for g in groups]
+    docs = np.logical_and.reduce(per_group)
+    if docs.any():
+        if sort:
+            return Outcome(docs=docs, hits=_sorted(arrays, docs, sort, page, per_page, terms))
+        # Phrases rank as their words: the matching set already holds only documents with the phrase.
+        scores = arrays.scores(query_terms(wq.And(groups)))
+        ranked = top(docs, scores, page * per_page)[(page - 1) * per_page :]
+        return Outcome(docs=docs, hits=_hits(arrays, ranked, scores, terms))
     outcome = Outcome()
-    per_group = [scope & set(searcher.docs_for_query(g)) for g in groups]
-    missing = [g for g, found in zip(parsed.groups, per_group, strict=True) if not found]
+    sizes = [int(np.count_nonzero(found)) for found in per_group]
+    missing = [g for g, size in zip(parsed.groups, sizes, strict=True) if not size]
     outcome.unmatched = [" OU ".join(c.display() for c in g) for g in missing]
-    matched = Counter(d for found in per_group for d in found)
-    best = max(matched.values(), default=0)
+    matched = np.sum(per_group, axis=0)
+    best = int(matched.max())
     if len(groups) > 1 and best >= math.ceil(len(groups) / 2):
-        outcome.docs = {d for d, n in matched.items() if n == best}
+        outcome.docs = matched == best
         outcome.approximate = True
-        outcome.hits = _closest_page(searcher, per_group, outcome.docs, sortedby, page, per_page, terms)
-    outcome.suggestion = suggest(searcher, parsed, scope, unknown={c for g in missing for c in g})
+        if sort:
+            outcome.hits = _sorted(arrays, outcome.docs, sort, page, per_page, terms)
+        else:
+            outcome.hits = _closest_page(arrays, per_group, sizes, outcome.docs, page, per_page, terms)
+    outcome.suggestion = suggest(arrays, parsed, scope, unknown={c for g in missing for c in g})
     return outcome
 
 
-def _closest_page(searcher: Searcher, per_group: list[set[int]], docs: set[int], sortedby, page: int, per_page: int,
-                  terms: set[str]) -> list[Hit]:
+def _closest_page(arrays: DocArrays, per_group: list[np.ndarray], sizes: list[int], docs: np.ndarray, page: int,
+                  per_page: int, terms: set[str]) -> list[Hit]:
     """A page of approximate hits: the rarer the words a document holds, the higher it ranks.
 
-    Every document here holds the same number of words, so an idf sum is enough to order them;
-    whoosh's scoring of the OR of all the words cost four times more on 10k documents.
+    Every document here holds the same number of words, so an idf sum is enough to order them.
     """
-    if sortedby:
-        return _page(searcher.search(wq.Every(), filter=docs, limit=page * per_page, sortedby=sortedby),
-                     page, per_page, False, terms)
-    total = sum(len(found) for found in per_group) or 1
-    weights = [math.log(1 + total / len(found)) if found else 0.0 for found in per_group]
-    score = {d: sum(w for w, found in zip(weights, per_group, strict=True) if d in found) for d in docs}
-    ranked = sorted(docs, key=lambda d: (-score[d], d))[(page - 1) * per_page : page * per_page]
-    return [to_hit(searcher.stored_fields(d), score[d], terms) for d in ranked]
+    total = sum(sizes) or 1
+    scores = np.zeros(arrays.size)
+    for found, size in zip(per_group, sizes, strict=True):
+        if size:
+            scores[found] += math.log(1 + total / size)
+    ranked = top(docs, scores, page * per_page)[(page - 1) * per_page :]
+    return _hits(arrays, ranked, scores, terms)
 
 
 def corrections(reader: IndexReader, word: str) -> list[str]:
@@ -179,28 +146,30 @@ def corrections(reader: IndexReader, word: str) -> list[str]:
     return []
 
 
-def _count(searcher: Searcher, parsed: ParsedQuery, scope: set[int]) -> int:
+def _count(arrays: DocArrays, parsed: ParsedQuery, scope: np.ndarray) -> int:
     """How many documents of ``scope`` match every clause of ``parsed``."""
-    groups, excluded, _ = _compile(parsed, searcher.reader())
+    groups, excluded, _ = _compile(parsed, arrays.reader)
     if not groups:
         return 0
-    docs = scope & set(searcher.docs_for_query(groups[0] if len(groups) == 1 else wq.And(groups)))
-    return len(docs - set(searcher.docs_for_query(excluded))) if excluded is not None else len(docs)
+    docs = scope & arrays.match(groups[0] if len(groups) == 1 else wq.And(groups))
+    if excluded is not None:
+        docs &= ~arrays.match(excluded)
+    return int(np.count_nonzero(docs))
 
 
-def suggest(searcher: Searcher, parsed: ParsedQuery, scope: set[int], unknown: set[Clause]) -> str | None:
+def suggest(arrays: DocArrays, parsed: ParsedQuery, scope: np.ndarray, unknown: set[Clause]) -> str | None:
     """The query with its ``unknown`` words corrected, if that query finds documents in ``scope``."""
-    reader = searcher.reader()
+    reader = arrays.reader
     replace = {}
     for clause in parsed.clauses():
         word = fold(clause.text)
         if clause not in unknown or clause.kind != "word" or len(word) < 4 or not word.isalpha():
             continue
         for candidate in corrections(reader, word):
-            if _count(searcher, parse(candidate), scope):
+            if _count(arrays, parse(candidate), scope):
                 replace[clause] = candidate
                 break
     if not replace:
         return None
     corrected = parsed.text(replace)
-    return corrected if _count(searcher, parse(corrected), scope) else None
+    return corrected if _count(arrays, parse(corrected), scope) else None
