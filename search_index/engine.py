@@ -226,6 +226,13 @@ class SearchIndex:
                 self._searcher = None
                 self._arrays = None
 
+    def drop_caches(self) -> None:
+        """Forget every decoded array, as after a restart (benchmarks time cold searches with it)."""
+        with self._lock:
+            self.cache.clear()
+            if self._searcher is not None:
+                self._arrays = DocArrays(self._searcher, self.cache)
+
     def __enter__(self) -> SearchIndex:
         return self
 
