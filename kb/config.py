@@ -39,6 +39,7 @@ def load_settings(overrides: dict | None = None) -> dict:
             "KB_DATABASE_URL", f"sqlite:///{instance_dir / 'observatoire.sqlite3'}"
         ),
         "INDEX_DIR": os.environ.get("KB_INDEX_DIR", str(instance_dir / "index")),
+        "SEARCH_CACHE_MB": int(os.environ.get("KB_SEARCH_CACHE_MB", "64")),
         "TILES_URL": os.environ.get("KB_TILES_URL", DEFAULT_TILES_URL),
         "TILES_ATTRIBUTION": os.environ.get("KB_TILES_ATTRIBUTION", DEFAULT_TILES_ATTRIBUTION),
         "BIND": os.environ.get("KB_BIND", "127.0.0.1:5000"),

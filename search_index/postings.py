@@ -44,8 +44,8 @@ Arrays = tuple[np.ndarray, np.ndarray]
 class SegmentCache:
     """Arrays decoded from immutable segments, the least recently used dropped past ``budget`` items."""
 
-    def __init__(self, budget: int = 4_000_000) -> None:
-        """``budget`` counts array items (a posting costs two: 16 bytes); 4M is about 64 MB."""
+    def __init__(self, budget: int = 8_000_000) -> None:
+        """``budget`` counts array items of 8 bytes (a posting is two, a phrase position one): 8M is 64 MB."""
         self.budget = budget
         self._entries: OrderedDict[tuple, tuple[np.ndarray, ...]] = OrderedDict()
         self._size = 0
@@ -236,7 +236,6 @@ class DocArrays:
             if deleted is not None:
                 self.live[offset : offset + leaf.doc_count_all()] = False
                 self.live[np.array(deleted, dtype=np.int64) + offset] = True
-        self._terms: dict[tuple[str, str], Arrays] = {}
         self._lengths: dict[str, tuple[np.ndarray, float]] = {}
         self._values: dict[str, dict[str, np.ndarray]] = {}
         self._columns: dict[str, np.ndarray] = {}
@@ -246,24 +245,21 @@ class DocArrays:
         return np.zeros(self.size, dtype=bool)
 
     def term(self, field: str, text: str) -> Arrays:
-        """Document numbers (ascending) and weights of a term, over every segment."""
-        key = (field, text)
-        found = self._terms.get(key)
-        if found is None:
-            btext = text.encode("utf-8")
-            parts = []
-            for leaf, offset, segment in self.leaves:
-                ids, weights = self.cache.get((segment, field, btext), lambda leaf=leaf: _decode(leaf, field, btext))
-                if ids.size:
-                    parts.append((ids + offset if offset else ids, weights))
-            if not parts:
-                found = (_EMPTY_IDS, _EMPTY_WEIGHTS)
-            elif len(parts) == 1:
-                found = parts[0]
-            else:
-                found = (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]))
-            self._terms[key] = found
-        return found
+        """Document numbers (ascending) and weights of a term, over every segment.
+
+        Not remembered here beyond the segment cache, whose budget bounds the memory they take.
+        """
+        btext = text.encode("utf-8")
+        parts = []
+        for leaf, offset, segment in self.leaves:
+            ids, weights = self.cache.get((segment, field, btext), lambda leaf=leaf: _decode(leaf, field, btext))
+            if ids.size:
+                parts.append((ids + offset if offset else ids, weights))
+        if not parts:
+            return _EMPTY_IDS, _EMPTY_WEIGHTS
+        if len(parts) == 1:
+            return parts[0]
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
     def positions(self, field: str, text: str) -> np.ndarray:
         """Occurrences of a term as ``document << 32 | position`` keys, over every segment."""

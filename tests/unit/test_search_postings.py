@@ -25,8 +25,9 @@ from search_index.postings import (
     query_terms,
 )
 
-WORDS = ("le développement social local des habitants accès aux droits pouvoir d'agir jeunes quartier "
-         "évaluation collective éducateur·rice·s freins institutionnels travail familles logement").split()
+WORDS = ["le", "développement", "social", "local", "des", "habitants", "accès", "aux", "droits", "pouvoir",
+         "d'agir", "jeunes", "quartier", "évaluation", "collective", "éducateur·rice·s", "freins",
+         "institutionnels", "travail", "familles", "logement"]
 
 
 def write_up(rng: random.Random) -> str:
