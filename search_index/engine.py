@@ -99,12 +99,12 @@ class SearchIndex:
     """The search index of one directory: writes, rebuilds, searches and similar documents."""
 
     def __init__(self, path: str | os.PathLike, lock_timeout: float = 10.0, rebuild_mb: int = 512,
-                 cache_items: int = 8_000_000) -> None:
+                 cache_bytes: int = 64_000_000) -> None:
         """Open the index in ``path``, creating the directory and an empty index if missing.
 
         ``rebuild_mb`` bounds the postings a rebuild sorts in memory: 512 MB sorts 10k documents
         of 600 words in one run (about 25 s); 128 MB spills to disk and takes about 40 s.
-        ``cache_items`` bounds the decoded arrays kept in memory, in items of 8 bytes (8M: 64 MB).
+        ``cache_bytes`` bounds the memory of the decoded postings kept between searches.
         """
         self.path = Path(path)
         self.lock_timeout = lock_timeout
@@ -119,7 +119,7 @@ class SearchIndex:
         self._searcher = None
         self._generation = -1
         self._arrays: DocArrays | None = None
-        self.cache = SegmentCache(cache_items)
+        self.cache = SegmentCache(cache_bytes)
 
     def _create_once(self) -> None:
         # Two workers starting together must not both create: the second would wipe the first's TOC.
@@ -249,10 +249,15 @@ class SearchIndex:
         # Not Searcher.refresh(): in whoosh-reloaded 2.7.5 it adds the old reader's segments to the
         # new ones (FileIndex._reader, "merge segments with reuse segments"), so deleted and
         # replaced documents come back. Reopening costs ~10 ms on 10k documents, after commits only.
-        old, self._searcher, self._generation = self._searcher, _reading(self._ix.searcher), generation
+        searcher = _reading(self._ix.searcher)
+        try:
+            arrays = DocArrays(searcher, self.cache)
+        except BaseException:
+            searcher.close()
+            raise
+        old, self._searcher, self._arrays, self._generation = self._searcher, searcher, arrays, generation
         if old is not None:
             old.close()
-        self._arrays = DocArrays(self._searcher, self.cache)
         return self._searcher
 
     def _scope(self, filters: dict[str, list[str]] | None, visibilities: Iterable[str]) -> np.ndarray:

@@ -42,13 +42,29 @@ Arrays = tuple[np.ndarray, np.ndarray]
 
 
 class SegmentCache:
-    """Arrays decoded from immutable segments, the least recently used dropped past ``budget`` items."""
+    """Arrays decoded from immutable segments, the least recently used dropped past a budget of bytes."""
 
-    def __init__(self, budget: int = 8_000_000) -> None:
-        """``budget`` counts array items of 8 bytes (a posting is two, a phrase position one): 8M is 64 MB."""
+    # What an entry costs besides its arrays' data: numpy headers, the tuple, the key, the dict node.
+    ENTRY_BYTES = 480
+
+    def __init__(self, budget: int = 64_000_000) -> None:
+        """``budget`` in bytes (a posting costs 16: its document number and weight)."""
         self.budget = budget
         self._entries: OrderedDict[tuple, tuple[np.ndarray, ...]] = OrderedDict()
         self._size = 0
+
+    @classmethod
+    def cost(cls, arrays: tuple[np.ndarray, ...]) -> int:
+        """Bytes an entry is charged."""
+        return cls.ENTRY_BYTES + sum(a.nbytes for a in arrays)
+
+    @property
+    def size(self) -> int:
+        """Bytes charged for the entries kept."""
+        return self._size
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
     def get(self, key: tuple, load: Callable[[], tuple[np.ndarray, ...]]) -> tuple[np.ndarray, ...]:
         """The arrays for ``key``, decoded by ``load`` when not kept."""
@@ -60,10 +76,10 @@ class SegmentCache:
             return found
         found = load()
         self._entries[key] = found
-        self._size += sum(a.size for a in found)
+        self._size += self.cost(found)
         while self._size > self.budget and len(self._entries) > 1:
             _, dropped = self._entries.popitem(last=False)
-            self._size -= sum(a.size for a in dropped)
+            self._size -= self.cost(dropped)
         return found
 
     def clear(self) -> None:
@@ -213,10 +229,14 @@ def _numbers(leaf: IndexReader, name: str, bulk: bool = True) -> np.ndarray:
     return found.astype(np.int64) if found is not None else np.array([reader[n] for n in range(count)], dtype=np.int64)
 
 
-def _segment_id(leaf: IndexReader) -> str | None:
-    """The id of the immutable segment a reader reads, None when it reads none."""
+def _segment_id(leaf: IndexReader) -> tuple[str, int] | None:
+    """The key of the immutable segment a reader reads, None when it reads none.
+
+    whoosh draws segment ids from the global ``random``: a process that seeds it (hypothesis does)
+    could draw one again after a merge, so the document count is part of the key too.
+    """
     segment = leaf.segment() if hasattr(leaf, "segment") else None
-    return segment.segment_id() if segment is not None else None
+    return (segment.segment_id(), leaf.doc_count_all()) if segment is not None else None
 
 
 class DocArrays:
@@ -232,10 +252,11 @@ class DocArrays:
         self.live = np.zeros(self.size, dtype=bool)
         for leaf, offset, _ in self.leaves:
             self.live[offset : offset + leaf.doc_count_all()] = True
-            deleted = list(leaf.all_doc_ids()) if leaf.has_deletions() else None
-            if deleted is not None:
-                self.live[offset : offset + leaf.doc_count_all()] = False
-                self.live[np.array(deleted, dtype=np.int64) + offset] = True
+            if leaf.has_deletions():
+                deleted = getattr(leaf, "deleted_docs_set", None)
+                if deleted is None:
+                    deleted = set(range(leaf.doc_count_all())) - set(leaf.all_doc_ids())
+                self.live[np.fromiter(deleted, dtype=np.int64, count=len(deleted)) + offset] = False
         self._lengths: dict[str, tuple[np.ndarray, float]] = {}
         self._values: dict[str, dict[str, np.ndarray]] = {}
         self._columns: dict[str, np.ndarray] = {}
@@ -252,6 +273,8 @@ class DocArrays:
         btext = text.encode("utf-8")
         parts = []
         for leaf, offset, segment in self.leaves:
+            if (field, btext) not in leaf:
+                continue  # never kept: unknown words must not fill the cache with empty entries
             ids, weights = self.cache.get((segment, field, btext), lambda leaf=leaf: _decode(leaf, field, btext))
             if ids.size:
                 parts.append((ids + offset if offset else ids, weights))
@@ -266,6 +289,8 @@ class DocArrays:
         btext = text.encode("utf-8")
         parts = []
         for leaf, offset, segment in self.leaves:
+            if (field, btext) not in leaf:
+                continue
             keys = self.cache.get((segment, field, btext, "positions"),
                                   lambda leaf=leaf: (_decode_positions(leaf, field, btext),))[0]
             if keys.size:
@@ -339,7 +364,9 @@ class DocArrays:
         values = self.values(field)
         if not values:
             return []
-        names = list(values)
+        names = [n for n, ids in values.items() if ids.size]
+        if not names:
+            return []
         lists = [values[n] for n in names]
         starts = np.cumsum([0] + [len(ids) for ids in lists[:-1]])
         counts = np.add.reduceat(docs[np.concatenate(lists)], starts, dtype=np.int64)
@@ -369,18 +396,45 @@ class DocArrays:
             return self.phrase(phrase[1], phrase[0])
         return self.mask(np.fromiter(self.searcher.docs_for_query(query), dtype=np.int64))
 
-    def scores(self, terms: Iterable[tuple[str, str]]) -> np.ndarray:
-        """BM25F score of every document for a set of (field, text) terms, as whoosh computes it."""
-        total = np.zeros(self.size)
-        for field, text in set(terms):
-            ids, weights = self.term(field, text)
-            if not ids.size:
-                continue
+    def term_scores(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """BM25F score of a term in every document (0 where absent), as whoosh computes it, and its mask."""
+        scores, found = np.zeros(self.size), self.empty()
+        ids, weights = self.term(field, text)
+        if ids.size:
             idf = math.log(self.size / (ids.size + 1)) + 1
             lengths, average = self.lengths(field)
             norm = K1 * ((1 - B) + B * lengths[ids] / average)
-            total[ids] += idf * (weights * (K1 + 1)) / (weights + norm)
-        return total
+            scores[ids] = idf * (weights * (K1 + 1)) / (weights + norm)
+            found[ids] = True
+        return scores, found
+
+    def scores(self, query: wq.Query) -> np.ndarray:
+        """Score of every document for a query, summed as whoosh's matchers sum them.
+
+        A term scores where it occurs; OR adds its matching parts; AND adds its parts where all of
+        them match, else 0. Phrases and sequences score as the AND of their words in their field:
+        the documents ranked are already known to hold them.
+        """
+        memo: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+
+        def walk(node: wq.Query) -> tuple[np.ndarray, np.ndarray]:
+            if isinstance(node, wq.Term):
+                key = (node.fieldname, node.text)
+                if key not in memo:
+                    memo[key] = self.term_scores(*key)
+                return memo[key]
+            if isinstance(node, wq.Phrase):
+                node = wq.And([wq.Term(node.fieldname, word) for word in node.words])
+            parts = [walk(sub) for sub in node.subqueries] if isinstance(node, wq.Or | wq.And | wq.Sequence) else []
+            if not parts:
+                return np.zeros(self.size), self.empty()
+            total = np.sum([scores for scores, _ in parts], axis=0)
+            if isinstance(node, wq.Or):
+                return total, np.logical_or.reduce([found for _, found in parts])
+            found = np.logical_and.reduce([found for _, found in parts])
+            return np.where(found, total, 0.0), found
+
+        return walk(query)[0]
 
 
 def _phrase_slots(query: wq.Query) -> tuple[list[list[str]], str] | None:
@@ -408,14 +462,3 @@ def top(docs: np.ndarray, keys: np.ndarray, count: int) -> np.ndarray:
         keep = values >= kth
         candidates, values = candidates[keep], values[keep]
     return candidates[np.lexsort((candidates, -values))][:count]
-
-
-def query_terms(query: wq.Query) -> list[tuple[str, str]]:
-    """(field, text) of every term of a query, phrases read as their words."""
-    out = []
-    for leaf in query.leaves():
-        if isinstance(leaf, wq.Term):
-            out.append((leaf.fieldname, leaf.text))
-        elif isinstance(leaf, wq.Phrase):
-            out += [(leaf.fieldname, word) for word in leaf.words]
-    return out

@@ -16,7 +16,7 @@ from whoosh import query as wq
 from whoosh.reading import IndexReader
 
 from search_index.analysis import fold, stem
-from search_index.postings import DocArrays, query_terms, top
+from search_index.postings import DocArrays, top
 from search_index.query import Clause, ParsedQuery, compile_clause, group_query, parse
 from search_index.results import Hit, to_hit
 
@@ -56,23 +56,24 @@ def _hits(arrays: DocArrays, ranked, scores: np.ndarray | None, terms: set[str])
 
 
 def _sorted(arrays: DocArrays, docs: np.ndarray, sort: str, page: int, per_page: int, terms: set[str]) -> list[Hit]:
-    """A page of documents newest first (undated last), or by title; ties by title, then number.
+    """A page of documents newest first (undated last), or by title; ties by title, then id.
 
     Dates come from a numeric column read as one array; titles are read for the page's dates only
     (whoosh's sorting collector cost about five times more: 580 ms to browse 100k documents).
     """
     wanted = page * per_page
     titles = arrays.reader.column_reader("sort_title", translate=False)
+    doc_ids = arrays.reader.column_reader("doc_id")  # ties: an edit moves a document, its id stays
     candidates = np.flatnonzero(docs)
     if sort == "title":
-        ranked = heapq.nsmallest(wanted, candidates.tolist(), key=lambda d: (titles[d], d))
+        ranked = heapq.nsmallest(wanted, candidates.tolist(), key=lambda d: (titles[d], doc_ids[d]))
     else:
         days = arrays.numbers("day")[candidates]
         if candidates.size > wanted:
             keep = days >= np.partition(days, candidates.size - wanted)[candidates.size - wanted]
             candidates, days = candidates[keep], days[keep]
         by_day = dict(zip(candidates.tolist(), days.tolist(), strict=True))
-        ranked = sorted(by_day, key=lambda d: (-by_day[d], titles[d], d))
+        ranked = sorted(by_day, key=lambda d: (-by_day[d], titles[d], doc_ids[d]))
     return _hits(arrays, ranked[(page - 1) * per_page : wanted], None, terms)
 
 
@@ -95,8 +96,7 @@ def run(arrays: DocArrays, parsed: ParsedQuery, scope: np.ndarray, sort: str | N
     if docs.any():
         if sort:
             return Outcome(docs=docs, hits=_sorted(arrays, docs, sort, page, per_page, terms))
-        # Phrases rank as their words: the matching set already holds only documents with the phrase.
-        scores = arrays.scores(query_terms(wq.And(groups)))
+        scores = arrays.scores(wq.And(groups))
         ranked = top(docs, scores, page * per_page)[(page - 1) * per_page :]
         return Outcome(docs=docs, hits=_hits(arrays, ranked, scores, terms))
     outcome = Outcome()

@@ -41,8 +41,7 @@ def get_index(app: Flask) -> SearchIndex:
     """This process's index of the app (a forked worker opens its own, never its parent's)."""
     pid, index = app.extensions.get("kb_index", (None, None))
     if pid != os.getpid() or index is None:
-        # Decoded arrays hold 8-byte items (a posting: its document number and weight).
-        index = SearchIndex(app.config["INDEX_DIR"], cache_items=app.config["SEARCH_CACHE_MB"] * 1_000_000 // 8)
+        index = SearchIndex(app.config["INDEX_DIR"], cache_bytes=app.config["SEARCH_CACHE_MB"] * 1_000_000)
         app.extensions["kb_index"] = (os.getpid(), index)
     return index
 
