@@ -85,6 +85,11 @@ def sync(app: Flask) -> bool:
     except (SearchIndexError, OSError) as exc:
         log.warning("search index not updated, changes kept in the outbox: %s", exc)
         return False
+    except Exception:
+        # Called after the user's data is committed: any failure (a bug, a corrupt segment) must not
+        # turn a saved edit into an error page. The outbox rows stay for the next drain.
+        log.exception("search index not updated, changes kept in the outbox")
+        return False
 
 
 def rebuild(app: Flask, progress: Callable[[int, int], None] | None = None) -> int:

@@ -79,7 +79,7 @@ def _linked(conn: Connection, column, where, ids: set[int]) -> set[int]:
 
 
 def _dependents(conn: Connection, keys: set[Key]) -> set[Key]:
-    """Documents that show a practitioner, an organisation or a tool (names appear in other documents)."""
+    """Documents that show another record: names of people, organisations and tools, titles of actions."""
     people = {i for k, i in keys if k == "practitioner"}
     orgs = {i for k, i in keys if k == "organisation"}
     tools = {i for k, i in keys if k == "tool"}
@@ -94,7 +94,13 @@ def _dependents(conn: Connection, keys: set[Key]) -> set[Key]:
     sessions |= _linked(conn, Presentation.session_id, Presentation.action_id,
                         actions | {i for k, i in keys if k == "action"})
     sessions |= _linked(conn, WorkshopSession.id, WorkshopSession.workshop_id, {i for k, i in keys if k == "workshop"})
-    return {("action", i) for i in actions} | {("practitioner", i) for i in people} | {("session", i) for i in sessions}
+    # Partner organisations and tools list the titles of their public actions: an action renamed,
+    # hidden or deleted changes them too.
+    changed = {i for k, i in keys if k == "action"}
+    orgs = _linked(conn, ActionPartner.organisation_id, ActionPartner.action_id, changed)
+    tools = _linked(conn, ToolAction.tool_id, ToolAction.action_id, changed)
+    return ({("action", i) for i in actions} | {("practitioner", i) for i in people} | {("session", i) for i in sessions}
+            | {("organisation", i) for i in orgs} | {("tool", i) for i in tools})
 
 
 def _keys(objects: Iterable[object]) -> set[Key]:

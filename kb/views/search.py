@@ -12,7 +12,7 @@ from kb.forms.search import SORTS, parse_search_args
 from kb.indexing.documents import KIND_LABELS, split_doc_id
 from kb.services import search as services
 from kb.views._forms import current_viewer
-from search_index import Hit, SearchIndexError
+from search_index import Hit
 
 bp = Blueprint("search", __name__)
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def _results(form):
     indexing.sync(app)
     try:
         return services.run_search(indexing.get_index(app), form, current_viewer())
-    except (SearchIndexError, OSError):
+    except Exception:  # SearchIndexError, OSError, or a failure inside whoosh: a 503 page, never a 500
         log.exception("search index unavailable")
         return None
 

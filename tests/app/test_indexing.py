@@ -13,7 +13,7 @@ from sqlmodel import select
 from kb import indexing
 from kb.db import new_session
 from kb.models import FieldAction, IndexChange
-from search_index import SearchDoc, SearchIndex
+from search_index import SearchDoc, SearchIndex, SearchQuery
 from tests.app.test_actions import FORM
 from tests.conftest import post_form
 
@@ -52,6 +52,73 @@ def test_renaming_a_practitioner_updates_the_actions_that_name_her(client, app, 
     indexing.sync(app)
     assert "Atelier des voisines" in _found(client, "Rouvière")
     assert _found(client, "Garnier") == []
+
+
+def test_partner_organisations_and_tools_follow_the_actions_they_list(client, app, make, session):
+    org = make.organisation(name="Centre social Mosaïque")
+    action = make.action(title="Projet Quokka")
+    action.partners = [org]
+    tool = make.tool(actions=[action], title="Carnet de bord collectif")
+    session.commit()
+    indexing.sync(app)
+    assert set(_found(client, "Quokka")) == {"Projet Quokka", "Centre social Mosaïque", "Carnet de bord collectif"}
+
+    action.title = "Projet Wombat"
+    session.commit()
+    indexing.sync(app)
+    assert _found(client, "Quokka") == []
+    assert set(_found(client, "Wombat")) == {"Projet Wombat", "Centre social Mosaïque", "Carnet de bord collectif"}
+    assert indexing.check(app).ok
+
+    action.publication_status = "brouillon"  # a draft: its title leaves the public pages that listed it
+    session.commit()
+    indexing.sync(app)
+    assert _found(client, "Wombat") == []
+    assert indexing.check(app).ok
+
+    session.delete(action)
+    session.commit()
+    indexing.sync(app)
+    assert indexing.check(app).ok
+    assert tool.id and org.id
+
+
+def test_an_unexpected_index_failure_after_the_commit_keeps_the_change_for_later(client, app, monkeypatch, editor):
+    real_apply = SearchIndex.apply
+
+    def bug(self, upserts, deletes):
+        raise RuntimeError("segment illisible (simulé)")
+
+    monkeypatch.setattr(SearchIndex, "apply", bug)
+    response = post_form(client, "/actions/nouvelle", {**FORM, "title": "Atelier vélo de Griffeuille"})
+    assert response.status_code == 302, "the saved action is not turned into an error page"
+    assert _pending(app) > 0
+    assert client.get("/recherche", query_string={"q": "vélo"}).status_code == 200
+    monkeypatch.setattr(SearchIndex, "apply", real_apply)
+    assert _found(client, "Griffeuille") == ["Atelier vélo de Griffeuille"]
+    assert _pending(app) == 0
+
+
+def test_a_search_that_fails_inside_the_engine_answers_503_not_500(client, monkeypatch):
+    def bug(self, query):
+        raise RuntimeError("lecture impossible (simulée)")
+
+    monkeypatch.setattr(SearchIndex, "search", bug)
+    response = client.get("/recherche", query_string={"q": "évaluation"})
+    assert response.status_code == 503
+    assert "indisponible" in response.get_data(as_text=True)
+
+
+def test_startup_applies_the_changes_left_in_the_outbox(app, make, session):
+    indexing.startup(app)
+    make.action(title="Atelier théâtre forum de Monclar")
+    session.commit()  # outside a request: the outbox keeps the change, as after a crash
+    assert _pending(app) > 0
+    indexing.startup(app)  # the index is current: no rebuild, a drain
+    assert _pending(app) == 0
+    assert indexing.check(app).ok
+    hits = indexing.get_index(app).search(SearchQuery(text="Monclar")).hits
+    assert [hit.title for hit in hits] == ["Atelier théâtre forum de Monclar"]
 
 
 def test_a_failed_index_write_after_the_commit_loses_nothing(client, app, monkeypatch, editor):
