@@ -169,10 +169,11 @@ def can_vote(viewer: Viewer) -> bool:
 
 
 def action_visibility(action: FieldAction) -> str:
-    """Who may find this action in search: "public", "masquee" after reports, or its unpublished status."""
-    if action.publication_status in PUBLIC_PUBLICATION_STATUSES:
-        return "public" if action.hidden_at is None else "masquee"
-    return action.publication_status
+    """Who may find this action in search: "public" exactly when ``is_public`` (the pages' rule), else
+    "masquee" after reports or its unpublished status."""
+    if is_public(action):
+        return "public"
+    return "masquee" if action.publication_status in PUBLIC_PUBLICATION_STATUSES else action.publication_status
 
 
 def practitioner_visibility(practitioner: Practitioner) -> str:

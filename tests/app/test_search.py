@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from collections import Counter
+
 import pytest
+from markupsafe import escape
 from sqlalchemy import func
 from sqlmodel import select
 
-from kb.models import FieldAction
+from kb import policy
+from kb.models import ActionTag, FieldAction, Practitioner, Tag, Territory
+from kb.models.choices import PUBLICATION_STATUSES
 
 
 def _titles(client, query: str, **args) -> list[str]:
@@ -97,20 +104,75 @@ def test_empty_query_browses_every_visible_document(demo_client, demo_app):
         drafts = session.exec(select(func.count()).select_from(FieldAction).where(
             FieldAction.publication_status.not_in(("publiee", "archivee")))).one()
         total = count_documents(session)
-    unlisted = demo_client.get("/api/search", query_string={"kind": "practitioner"}).get_json()["total"]
-    assert data["total"] == total - drafts - (88 - unlisted)
+        not_listed = session.exec(select(func.count()).select_from(Practitioner).where(
+            Practitioner.consent_listed.is_(False))).one()
+    assert not_listed > 0 and drafts > 0  # the demo holds both: the test means something
+    # Anonymous visitors see neither drafts nor the directory (listed practitioners: signed-in users only).
+    listed = total - drafts - not_listed - data["total"]
+    assert data["facets"]["kind"] and "practitioner" not in {row["value"] for row in data["facets"]["kind"]}
+    with new_session(demo_app) as session:
+        assert listed == session.exec(select(func.count()).select_from(Practitioner).where(
+            Practitioner.consent_listed.is_(True))).one()
     assert demo_client.get("/recherche").status_code == 200
 
 
-def test_facet_counts_match_the_database(demo_client, demo_app):
+@pytest.mark.parametrize("query", ["", "freins"])
+def test_facet_counts_match_the_database(demo_client, demo_app, query):
     from kb.db import new_session
 
-    data = demo_client.get("/api/search", query_string={"kind": "action"}).get_json()
+    data = demo_client.get("/api/search", query_string={"kind": "action", "q": query, "per_page": 100}).get_json()
+    ids = [int(hit["id"].split(":")[1]) for hit in data["results"]]
+    for page in range(2, data["pages"] + 1):
+        more = demo_client.get("/api/search", query_string={"kind": "action", "q": query, "page": page}).get_json()
+        ids += [int(hit["id"].split(":")[1]) for hit in more["results"]]
+    assert len(ids) == data["total"] > 20
     with new_session(demo_app) as session:
-        by_mode = dict(session.exec(select(FieldAction.mode, func.count()).where(
-            FieldAction.publication_status.in_(("publiee", "archivee"))).group_by(FieldAction.mode)).all())
-    assert {row["value"]: row["count"] for row in data["facets"]["mode"]} == by_mode
-    assert data["total"] == sum(by_mode.values())
+        actions = session.exec(select(FieldAction).where(FieldAction.id.in_(ids))).all()
+        slugs = dict(session.exec(select(Territory.id, Territory.slug)).all())
+        tags = session.exec(select(ActionTag.action_id, Tag.kind, Tag.slug).join(Tag, Tag.id == ActionTag.tag_id)
+                            .where(ActionTag.action_id.in_(ids))).all()
+    expected = {
+        "mode": Counter(a.mode for a in actions), "status": Counter(a.status for a in actions),
+        "territory": Counter(slugs[a.territory_id] for a in actions if a.territory_id),
+        "commune": Counter(a.commune_insee for a in actions if a.commune_insee),
+        "year": Counter(str(a.year) for a in actions if a.year),
+        "publics": Counter(slug for _, kind, slug in tags if kind == "public"),
+        "themes": Counter(slug for _, kind, slug in tags if kind == "theme"),
+    }
+    for name, counts in expected.items():
+        assert {row["value"]: row["count"] for row in data["facets"][name]} == dict(counts), name
+    assert all(policy.is_public(a) for a in actions)
+
+
+def test_the_page_and_the_api_give_the_same_results_and_facets(demo_client):
+    data = demo_client.get("/api/search", query_string={"q": "familles isolement"}).get_json()
+    page = demo_client.get("/recherche", query_string={"q": "familles isolement"}).get_data(as_text=True)
+    positions = [page.find(str(escape(hit["title"]))) for hit in data["results"]]
+    assert len(positions) == 20 and -1 not in positions and positions == sorted(positions)
+    assert f"{data['total']}" in re.sub(r"[\s\u202f\xa0]", "", page)
+    links = dict(re.findall(r'<a href="(/recherche\?[^"]*)"[^>]*>\s*[^<]*</a> <span class="facet-count">\((\d+)\)',
+                            page))
+    for row in data["facets"]["territory"]:  # each count is a link that adds the filter and keeps the query
+        href = next(h for h in links if f"territory={row['value']}" in h)
+        assert "q=familles" in href and links[href] == str(row["count"])
+
+
+@pytest.mark.parametrize("status", PUBLICATION_STATUSES)
+@pytest.mark.parametrize("hidden", [False, True])
+def test_search_and_pages_share_one_visibility_rule(status, hidden):
+    action = FieldAction(title="t", publication_status=status,
+                         hidden_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC) if hidden else None)
+    assert (policy.action_visibility(action) == "public") == policy.is_public(action)
+    assert policy.is_public(action) == (status in ("publiee", "archivee") and not hidden)
+
+
+@pytest.mark.parametrize("path", ["/", "/actions/", "/carte", "/agenda", "/pairs", "/compte/connexion"])
+def test_every_page_offers_the_search_box(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert re.search(r'<form class="site-search" role="search" action="/recherche" method="get">', page)
+    assert '<label for="site-q"' in page and 'id="site-q" type="search" name="q"' in page
 
 
 def test_facet_filters_combine_with_the_query(demo_client):
@@ -141,7 +203,14 @@ def test_pagination_keeps_the_query(demo_client):
 @pytest.mark.parametrize("query", ['"unbalanced', "AND", "OR OR", "-", "*", "évalu**", "(", "a" * 2000, "x\x00y\x1f",
                                    "NOT (", "title:foo", "é" * 3000])
 def test_odd_input_gives_a_page_never_an_error(client, corpus, query):
-    assert client.get("/recherche", query_string={"q": query}).status_code == 200
+    response = client.get("/recherche", query_string={"q": query})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert '<div role="status">' in page and "Traceback" not in page
+    api = client.get("/api/search", query_string={"q": query})
+    # Past 2,000 characters the page searches the start and says so; the API refuses with a JSON error.
+    assert api.status_code == (400 if len(query) > 2000 else 200)
+    assert ("error" in api.get_json()) == (len(query) > 2000)
 
 
 @pytest.mark.parametrize("raw", ["%ED%A0%80", "%FF%FE", "%00", "%22%22%22"])

@@ -37,6 +37,8 @@ def test_accent_pairs_measure(capsys):
     ("œuvre", "oeuvre"),
     ("Œuvres", "OEUVRE"),
     ("cœur", "coeur"),
+    ("curriculum vitæ", "curriculum vitae"),
+    ("ex-æquo", "ex-aequo"),
     ("usagers", "usager"),
     ("enjeux", "enjeu"),
     ("sociaux", "sociale"),

@@ -128,10 +128,27 @@ def test_or_and_exclusion(ix):
     assert "action:2" not in ids(ix, "mobilité SAUF CCAS")
 
 
-def test_title_matches_rank_above_body_matches(ix):
-    assert ids(ix, "atelier")[0].startswith("action:")
-    first = ix.search(SearchQuery(text="atelier")).hits[0]
-    assert "atelier" in first.title.lower()
+def test_title_matches_rank_above_body_matches(tmp_path):
+    with SearchIndex(tmp_path) as index:
+        # Same words, same lengths: only where "potager" stands differs.
+        index.rebuild([
+            SearchDoc("action:1", "action", "Réunion des voisins", "Un potager au pied des tours, ouvert le samedi."),
+            SearchDoc("action:2", "action", "Potager des voisins", "Une réunion au pied des tours, ouverte le samedi."),
+        ])
+        hits = index.search(SearchQuery(text="potager")).hits
+        assert [hit.doc_id for hit in hits] == ["action:2", "action:1"]
+        assert hits[0].score > hits[1].score
+
+
+def test_one_searcher_serves_every_search_until_a_commit(ix):
+    ix.search(SearchQuery(text="atelier"))
+    searcher = ix._searcher
+    ix.search(SearchQuery(text="mobilité"))
+    assert ix._searcher is searcher
+    ix.apply([SearchDoc("action:777", "action", "Nouveau", "Une vélo-école.")], [])
+    assert ix.search(SearchQuery(text="vélo-école")).total == 1
+    assert ix._searcher is not searcher
+    ix.apply([], ["action:777"])
 
 
 # Highlights
