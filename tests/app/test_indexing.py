@@ -138,6 +138,13 @@ def test_a_failed_index_write_after_the_commit_loses_nothing(client, app, monkey
     assert _pending(app) == 0
 
 
+def test_a_rolled_back_change_leaves_nothing_to_index(app, make, session):
+    make.action(title="Atelier jamais enregistré")  # flushed: its outbox row is written in the transaction
+    assert session.exec(select(IndexChange)).first() is not None
+    session.rollback()
+    assert _pending(app) == 0
+
+
 def test_index_update_command_applies_left_over_changes(app, runner, make, session):
     make.action(title="Atelier mémoire de Trinquetaille")
     session.commit()  # committed outside a request: nothing drained yet

@@ -246,6 +246,17 @@ def test_drafts_and_unlisted_people_are_never_found(client, make, session):
     assert "Brouillon confidentiel" not in client.get("/recherche?q=xylophone").get_data(as_text=True)
 
 
+@pytest.mark.parametrize("role", ["etudiant", "professionnel", "formateur", "admin"])
+def test_drafts_are_never_found_whoever_searches(client, make, session, sign_in, role):
+    make.action(title="Brouillon confidentiel", writeup="Projet marimba en préparation.",
+                publication_status="brouillon")
+    make.action(title="En attente de relecture", writeup="Projet marimba soumis.", publication_status="en_attente")
+    make.action(title="Publiée", writeup="Projet marimba ouvert à tous.")
+    session.commit()
+    sign_in(role)
+    assert _titles(client, "marimba") == ["Publiée"]  # moderators review drafts in the moderation queue
+
+
 def test_similar_actions_are_shown_on_an_action_page(demo_client, demo_app):
     from kb.db import new_session
 
