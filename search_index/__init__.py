@@ -11,8 +11,9 @@ Design, in the order a document travels:
   a timeout for writes, one searcher per process reopened after commits, facet postings cached);
 - ``search``: all words must match; when none match together, documents matching most of them are
   returned with ``approximate=True``; facets are counted over the whole matching set;
-- ``postings``: what ``search`` computes with: postings decoded into numpy arrays (kept per immutable
-  segment), matching sets as masks, whoosh's BM25F over arrays, phrases from positions;
+- ``postings``: what ``search`` computes with: matching sets as masks, whoosh's BM25F over arrays,
+  phrases from positions, facet counts; ``segments`` decodes whoosh's segments into those arrays and
+  keeps them (a segment never changes once written);
 - ``results``: hits carry an HTML-safe highlight of the body.
 
 Measured (``bench/search_bench.py``, 2 cores, 10k write-ups of ~750 words, highlights and facets on):

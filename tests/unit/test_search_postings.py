@@ -16,8 +16,9 @@ from whoosh import query as wq
 
 from search_index import SearchDoc, SearchIndex, SearchQuery
 from search_index.analysis import analyze
-from search_index.postings import DocArrays, SegmentCache, _decode, _decode_positions, _lengths, _numbers
+from search_index.postings import DocArrays
 from search_index.query import Clause, compile_clause
+from search_index.segments import SegmentCache, decode, decode_positions, lengths, numbers
 
 WORDS = ["le", "développement", "social", "local", "des", "habitants", "accès", "aux", "droits", "pouvoir",
          "d'agir", "jeunes", "quartier", "évaluation", "collective", "éducateur·rice·s", "freins",
@@ -66,12 +67,12 @@ def test_the_live_mask_is_whoosh_live_documents_across_segments(arrays):
 def test_block_decoding_equals_whoosh_matchers(arrays, field):
     for leaf, _, _ in arrays.leaves:
         for text in [t for t in leaf.lexicon(field)]:
-            fast_ids, fast_weights = _decode(leaf, field, text)
-            ids, weights = _decode(leaf, field, text, blocks=False)
+            fast_ids, fast_weights = decode(leaf, field, text)
+            ids, weights = decode(leaf, field, text, blocks=False)
             assert fast_ids.tolist() == ids.tolist()
             assert fast_weights.tolist() == pytest.approx(weights.tolist())
-            keys = _decode_positions(leaf, field, text)
-            assert keys.tolist() == _decode_positions(leaf, field, text, blocks=False).tolist()
+            keys = decode_positions(leaf, field, text)
+            assert keys.tolist() == decode_positions(leaf, field, text, blocks=False).tolist()
             assert np.unique(keys >> 32).tolist() == ids.tolist()
 
 
@@ -93,8 +94,8 @@ def test_postings_and_positions_match_whoosh_over_the_live_documents(arrays):
 def test_bulk_columns_equal_whoosh_column_readers(arrays):
     for leaf, _, _ in arrays.leaves:
         for field in ("title", "body", "extra"):
-            assert _lengths(leaf, field).tolist() == _lengths(leaf, field, bulk=False).tolist()
-        assert _numbers(leaf, "day").tolist() == _numbers(leaf, "day", bulk=False).tolist()
+            assert lengths(leaf, field).tolist() == lengths(leaf, field, bulk=False).tolist()
+        assert numbers(leaf, "day").tolist() == numbers(leaf, "day", bulk=False).tolist()
 
 
 def bag_of_words(query: wq.Query) -> wq.Query:
