@@ -64,8 +64,12 @@ def serve_command(bind: str | None, workers: int | None) -> None:
     click.echo("Préparation de l'index de recherche…", err=True)
     indexing.startup(app)
     indexing.close_index(app)  # each worker opens its own after the fork
+    def post_worker_init(worker) -> None:
+        with app.app_context():
+            indexing.warm(app)
+
     options = {"bind": bind or app.config["BIND"], "workers": workers or app.config["WORKERS"],
-               "accesslog": "-", "timeout": 60}
+               "accesslog": "-", "timeout": 60, "post_worker_init": post_worker_init}
 
     class _Server(BaseApplication):
         def load_config(self) -> None:

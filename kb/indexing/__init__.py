@@ -165,6 +165,14 @@ def startup(app: Flask) -> None:
         sync(app)
 
 
+def warm(app: Flask) -> None:
+    """Prepare this process's searcher before its first request; never fails (a search would retry)."""
+    try:
+        get_index(app).warm()
+    except Exception:
+        log.exception("search index not warmed")
+
+
 def _after_commit(app: Flask) -> None:
     sync(app)
 

@@ -205,6 +205,16 @@ def test_deleted_documents_stay_out_although_their_segment_is_cached(index):
     assert found.total == 0 and not found.hits
 
 
+def test_a_warmed_index_decodes_only_the_searched_words_at_the_first_search(index):
+    index.drop_caches()
+    index.warm()
+    warmed = set(index.cache._entries)
+    assert {key[1] for key in warmed} >= {"visibility", "kind", "year", "_length", "_column"}
+    assert index.search(SearchQuery(text="logement", filters={"kind": ["action"]}, sort="date")).total > 0
+    added = set(index.cache._entries) - warmed
+    assert added and {key[2] for key in added} == {analyze("logement")[0].encode()}  # its stem, in each field
+
+
 def test_the_cache_drops_the_least_recently_used_arrays_past_its_budget():
     entry = SegmentCache.cost((np.zeros(4),))
     assert entry == SegmentCache.ENTRY_BYTES + 32  # arrays and what an entry costs besides
