@@ -17,8 +17,8 @@ Design, in the order a document travels:
 - ``results``: hits carry an HTML-safe highlight of the body.
 
 Measured (``bench/search_bench.py``, 2 cores, 10k write-ups of ~750 words, highlights and facets on):
-one or two words 2-4 ms once their postings are decoded (13-18 ms on a cold start), phrases 4-5 ms
-(37-42 ms cold); a rebuild takes about 25 s.
+one or two words 2-4 ms once their postings are decoded (6-11 ms the first time after a restart),
+phrases 4-5 ms (32-37 ms the first time); a rebuild takes about 25 s.
 
 This package never imports ``kb`` or ``flask``.
 """
