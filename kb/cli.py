@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from kb import indexing
-from kb.db import new_session
+from kb.db import get_engine, new_session
 from kb.models import FieldAction
 
 
@@ -64,6 +64,7 @@ def serve_command(bind: str | None, workers: int | None) -> None:
     click.echo("Préparation de l'index de recherche…", err=True)
     indexing.startup(app)
     indexing.close_index(app)  # each worker opens its own after the fork
+    get_engine(app).dispose()  # and its own database connections: SQLite's may not cross a fork
     def post_worker_init(worker) -> None:
         with app.app_context():
             indexing.warm(app)

@@ -58,20 +58,58 @@ def pending(session: Session) -> int:
     return session.exec(select(func.count()).select_from(IndexChange)).one()
 
 
+def _apply(app: Flask, session: Session, rows: list[IndexChange]) -> int:
+    """Write the documents of some outbox rows, then delete the rows; returns the documents written."""
+    upserts, deletes = documents(session, {(r.doc_kind, r.object_id) for r in rows})
+    get_index(app).apply(upserts, deletes)
+    # Only the rows read: a change noted meanwhile by another process stays for its own drain.
+    session.exec(delete(IndexChange).where(IndexChange.id.in_([r.id for r in rows])))
+    session.commit()
+    return len(upserts) + len(deletes)
+
+
 def drain(app: Flask) -> int:
-    """Apply every waiting change to the index; returns the number of documents written or deleted."""
-    done = 0
+    """Apply every waiting change to the index; returns the number of documents written or deleted.
+
+    A record whose document cannot be built or written (a bug, bad data) must not hold back the
+    others: its batch is retried row by row, and the failing rows stay in the outbox, reported.
+    An unavailable index (IndexBusy, a full disk) stops the drain: every row waits.
+    """
+    done, failed = 0, set()
     with new_session(app) as session:
         while True:
-            rows = session.exec(select(IndexChange).order_by(IndexChange.id).limit(DRAIN_BATCH)).all()
+            query = select(IndexChange).order_by(IndexChange.id).limit(DRAIN_BATCH)
+            if failed:
+                query = query.where(IndexChange.id.not_in(sorted(failed)))
+            rows = session.exec(query).all()
             if not rows:
-                return done
-            upserts, deletes = documents(session, {(r.doc_kind, r.object_id) for r in rows})
-            get_index(app).apply(upserts, deletes)
-            # Only the rows read: a change noted meanwhile by another process stays for its own drain.
-            session.exec(delete(IndexChange).where(IndexChange.id.in_([r.id for r in rows])))
-            session.commit()
-            done += len(upserts) + len(deletes)
+                break
+            try:
+                done += _apply(app, session, rows)
+            except (SearchIndexError, OSError):
+                raise
+            except Exception:
+                session.rollback()
+                for row in rows:
+                    try:
+                        done += _apply(app, session, [row])
+                    except (SearchIndexError, OSError):
+                        raise
+                    except Exception:
+                        session.rollback()
+                        log.exception("document %s:%s not indexed, kept in the outbox", row.doc_kind, row.object_id)
+                        failed.add(row.id)
+    if failed:
+        raise IndexingIncomplete(len(failed))
+    return done
+
+
+class IndexingIncomplete(Exception):
+    """Some outbox rows could not be applied (each one logged); they stay for the next drain."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(f"{count} changement(s) non indexé(s), gardé(s) pour la prochaine mise à jour")
+        self.count = count
 
 
 def sync(app: Flask) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session as OrmSession
 
@@ -30,6 +30,7 @@ from kb.models import (
     PresentationPresenter,
     Tool,
     ToolAction,
+    UserAccount,
     Workshop,
     WorkshopSession,
     WorkshopTrainer,
@@ -69,7 +70,17 @@ def _direct_keys(obj: object) -> set[Key]:
         return {("workshop", obj.id)}
     if isinstance(obj, WorkshopTrainer):
         return {("workshop", obj.workshop_id)}
+    if isinstance(obj, UserAccount):
+        return {("account", obj.id)}  # a trainer's name shows in the sessions of her workshops
     return set()
+
+
+def _shown_change(obj: object) -> bool:
+    """Whether a changed object changes what documents show: an account only by its name, not by
+    its logins (``last_login_at`` changes at every sign-in)."""
+    if isinstance(obj, UserAccount):
+        return inspect(obj).attrs.display_name.history.has_changes()
+    return True
 
 
 def _linked(conn: Connection, column, where, ids: set[int]) -> set[int]:
@@ -93,7 +104,10 @@ def _dependents(conn: Connection, keys: set[Key]) -> set[Key]:
     sessions = _linked(conn, Presentation.session_id, Presentation.id, presentations)
     sessions |= _linked(conn, Presentation.session_id, Presentation.action_id,
                         actions | {i for k, i in keys if k == "action"})
-    sessions |= _linked(conn, WorkshopSession.id, WorkshopSession.workshop_id, {i for k, i in keys if k == "workshop"})
+    workshops = {i for k, i in keys if k == "workshop"}
+    workshops |= _linked(conn, WorkshopTrainer.workshop_id, WorkshopTrainer.account_id,
+                         {i for k, i in keys if k == "account"})
+    sessions |= _linked(conn, WorkshopSession.id, WorkshopSession.workshop_id, workshops)
     # Partner organisations and tools list the titles of their public actions: an action renamed,
     # hidden or deleted changes them too.
     changed = {i for k, i in keys if k == "action"}
@@ -120,7 +134,7 @@ def _before_flush(session: OrmSession, flush_context, instances) -> None:
 
 def _after_flush(session: OrmSession, flush_context) -> None:
     keys = session.info.pop(_PENDING, set())
-    changed = _keys(list(session.new) + list(session.dirty))
+    changed = _keys(list(session.new) + [obj for obj in session.dirty if _shown_change(obj)])
     if not keys and not changed:
         return
     conn = session.connection()

@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from kb import indexing
+from search_index import SearchIndexError
 
 index_group = AppGroup("index", help="Index de recherche : reconstruire, mettre à jour, vérifier.")
 
@@ -29,7 +30,10 @@ def rebuild_command() -> None:
 @index_group.command("update")
 def update_command() -> None:
     """Appliquer à l'index les changements en attente (reprise après incident)."""
-    count = indexing.drain(current_app._get_current_object())
+    try:
+        count = indexing.drain(current_app._get_current_object())
+    except (indexing.IndexingIncomplete, SearchIndexError) as err:
+        raise click.ClickException(str(err)) from err  # exit code 1, the message in French
     click.echo(f"Index mis à jour : {count} documents écrits ou supprimés.", err=True)
 
 

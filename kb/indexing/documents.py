@@ -31,7 +31,8 @@ from search_index import SearchDoc
 # Bump when a document's content or visibility rule changes: `serve` then rebuilds the index.
 # 2: practitioners are found by signed-in users only ("annuaire"); reported actions hide ("masquee").
 # 3: workshop sessions and their syntheses.
-# 4: organisations and tools re-indexed when an action they list changes (older indexes may hold stale titles).
+# 4: organisations and tools re-indexed when an action they list changes, sessions when a trainer's account is
+#    deleted or renamed (older indexes may hold stale titles and names).
 MAPPING_VERSION = 4
 
 KINDS = ("action", "practitioner", "organisation", "tool", "session")

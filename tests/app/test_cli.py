@@ -41,3 +41,25 @@ def test_command_group_help_lists_the_commands(monkeypatch, tmp_path):
         assert command in result.output
     serve_help = CliRunner().invoke(main, ["serve", "--help"])
     assert "--bind" in serve_help.output and "--workers" in serve_help.output
+
+
+def test_serve_prepares_the_index_then_each_worker_warms_its_own(runner, app, make, session, monkeypatch):
+    from gunicorn.app.base import BaseApplication
+
+    make.action(title="Atelier mémoire de Fontvieille")
+    session.commit()
+    seen = {}
+
+    def run(server):  # what gunicorn would do: fork, then call the hook in each worker
+        seen["before_fork"] = app.extensions.get("kb_index")
+        seen["bind"] = server.cfg.bind
+        server.cfg.post_worker_init(object())
+        seen["after_hook"] = app.extensions.get("kb_index")
+
+    monkeypatch.setattr(BaseApplication, "run", run)
+    result = runner.invoke(args=["serve", "--bind", "127.0.0.1:5999", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert seen["bind"] == ["127.0.0.1:5999"]
+    assert seen["before_fork"] is None  # no index object or searcher crosses the fork
+    index = seen["after_hook"][1]
+    assert len(index.cache) > 0 and index.doc_count() >= 1  # warmed before the first request

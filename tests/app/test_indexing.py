@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import importlib
 import re
 from pathlib import Path
 
@@ -12,7 +14,8 @@ from sqlmodel import select
 
 from kb import indexing
 from kb.db import new_session
-from kb.models import FieldAction, IndexChange
+from kb.models import FieldAction, IndexChange, Workshop, WorkshopSession
+from kb.services import privacy
 from search_index import SearchDoc, SearchIndex, SearchQuery
 from tests.app.test_actions import FORM
 from tests.conftest import post_form
@@ -58,7 +61,7 @@ def test_partner_organisations_and_tools_follow_the_actions_they_list(client, ap
     org = make.organisation(name="Centre social Mosaïque")
     action = make.action(title="Projet Quokka")
     action.partners = [org]
-    tool = make.tool(actions=[action], title="Carnet de bord collectif")
+    make.tool(actions=[action], title="Carnet de bord collectif")
     session.commit()
     indexing.sync(app)
     assert set(_found(client, "Quokka")) == {"Projet Quokka", "Centre social Mosaïque", "Carnet de bord collectif"}
@@ -76,11 +79,33 @@ def test_partner_organisations_and_tools_follow_the_actions_they_list(client, ap
     assert _found(client, "Wombat") == []
     assert indexing.check(app).ok
 
+    action.publication_status = "publiee"
+    session.commit()
+    indexing.sync(app)
     session.delete(action)
     session.commit()
     indexing.sync(app)
     assert indexing.check(app).ok
-    assert tool.id and org.id
+    assert _found(client, "Wombat") == [] and _found(client, "Mosaïque") == ["Centre social Mosaïque"]
+    assert _found(client, "Carnet") == ["Carnet de bord collectif"]
+
+
+def test_sessions_forget_a_trainer_whose_account_is_deleted(client, app, make, session):
+    trainer = make.user("formateur", name="Capucine Lenoir")
+    workshop = Workshop(name="Groupe ISIC Avignon", year=2026, trainers=[trainer])
+    workshop.sessions = [WorkshopSession(day=dt.date(2026, 3, 6), half_day="am", place="Avignon")]
+    session.add(workshop)
+    session.commit()
+    indexing.sync(app)
+    assert _found(client, "Lenoir") == ["Groupe ISIC Avignon — séance du 06/03/2026 (matin)"]
+    trainer.last_login_at = dt.datetime.now(dt.UTC)  # a sign-in changes nothing that is shown
+    session.commit()
+    assert _pending(app) == 0
+    privacy.erase_account(session, trainer)
+    session.commit()
+    indexing.sync(app)
+    assert _found(client, "Lenoir") == []
+    assert indexing.check(app).ok
 
 
 def test_an_unexpected_index_failure_after_the_commit_keeps_the_change_for_later(client, app, monkeypatch, editor):
@@ -109,12 +134,18 @@ def test_a_search_that_fails_inside_the_engine_answers_503_not_500(client, monke
     assert "indisponible" in response.get_data(as_text=True)
 
 
-def test_startup_applies_the_changes_left_in_the_outbox(app, make, session):
-    indexing.startup(app)
+def test_startup_applies_the_changes_left_in_the_outbox(app, make, session, monkeypatch):
+    make.action(title="Atelier cuisine de Champfleury")
+    session.commit()
+    indexing.startup(app)  # an empty index of a filled database: rebuilt, mapping recorded
+    assert indexing.mapping_is_current(app)
     make.action(title="Atelier théâtre forum de Monclar")
     session.commit()  # outside a request: the outbox keeps the change, as after a crash
     assert _pending(app) > 0
+    rebuilds = []
+    monkeypatch.setattr(indexing, "rebuild", lambda *args, **kwargs: rebuilds.append(args))
     indexing.startup(app)  # the index is current: no rebuild, a drain
+    assert rebuilds == []
     assert _pending(app) == 0
     assert indexing.check(app).ok
     hits = indexing.get_index(app).search(SearchQuery(text="Monclar")).hits
@@ -143,6 +174,31 @@ def test_a_rolled_back_change_leaves_nothing_to_index(app, make, session):
     assert session.exec(select(IndexChange)).first() is not None
     session.rollback()
     assert _pending(app) == 0
+
+
+def test_one_record_that_cannot_be_indexed_does_not_hold_back_the_others(app, make, session, runner, monkeypatch):
+    mapping = importlib.import_module("kb.indexing.documents")  # the package exports a function of that name
+    broken = make.organisation(name="Structure au nom illisible")
+    make.action(title="Atelier couture de Salin-de-Giraud")
+    session.commit()
+    model, build, loads = mapping._LOADERS["organisation"]
+
+    def fragile(org):
+        if org.id == broken.id:
+            raise ValueError("donnée inattendue (simulée)")
+        return build(org)
+
+    monkeypatch.setitem(mapping._LOADERS, "organisation", (model, fragile, loads))
+    assert indexing.sync(app) is False  # reported, not raised
+    assert _pending(app) == 1  # only the broken record waits
+    hits = indexing.get_index(app).search(SearchQuery(text="Salin-de-Giraud")).hits
+    assert [hit.title for hit in hits] == ["Atelier couture de Salin-de-Giraud"]
+    result = runner.invoke(args=["index", "update"])
+    assert result.exit_code == 1 and "1 changement(s) non indexé(s)" in result.output
+
+    monkeypatch.setitem(mapping._LOADERS, "organisation", (model, build, loads))
+    assert indexing.sync(app) is True
+    assert _pending(app) == 0 and indexing.check(app).ok
 
 
 def test_index_update_command_applies_left_over_changes(app, runner, make, session):

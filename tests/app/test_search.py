@@ -116,11 +116,11 @@ def test_empty_query_browses_every_visible_document(demo_client, demo_app):
     assert demo_client.get("/recherche").status_code == 200
 
 
-@pytest.mark.parametrize("query", ["", "freins"])
+@pytest.mark.parametrize("query", ["", "jeunes"])
 def test_facet_counts_match_the_database(demo_client, demo_app, query):
     from kb.db import new_session
 
-    data = demo_client.get("/api/search", query_string={"kind": "action", "q": query, "per_page": 100}).get_json()
+    data = demo_client.get("/api/search", query_string={"kind": "action", "q": query}).get_json()
     ids = [int(hit["id"].split(":")[1]) for hit in data["results"]]
     for page in range(2, data["pages"] + 1):
         more = demo_client.get("/api/search", query_string={"kind": "action", "q": query, "page": page}).get_json()
@@ -149,7 +149,7 @@ def test_the_page_and_the_api_give_the_same_results_and_facets(demo_client):
     page = demo_client.get("/recherche", query_string={"q": "familles isolement"}).get_data(as_text=True)
     positions = [page.find(str(escape(hit["title"]))) for hit in data["results"]]
     assert len(positions) == 20 and -1 not in positions and positions == sorted(positions)
-    assert f"{data['total']}" in re.sub(r"[\s\u202f\xa0]", "", page)
+    assert f'<p class="count">{data["total"]} résultats pour « familles isolement »' in page
     links = dict(re.findall(r'<a href="(/recherche\?[^"]*)"[^>]*>\s*[^<]*</a> <span class="facet-count">\((\d+)\)',
                             page))
     for row in data["facets"]["territory"]:  # each count is a link that adds the filter and keeps the query
@@ -240,8 +240,9 @@ def test_drafts_and_unlisted_people_are_never_found(client, make, session):
                 publication_status="brouillon")
     make.action(title="En attente", writeup="Projet xylophone soumis.", publication_status="en_attente")
     make.practitioner(first_name="Zénobie", last_name="Quarante", consent_listed=False)
+    make.action(title="Publiée", writeup="Projet xylophone ouvert à tous.")  # the index does answer
     session.commit()
-    assert _titles(client, "xylophone") == []
+    assert _titles(client, "xylophone") == ["Publiée"]
     assert _titles(client, "Zénobie") == []
     assert "Brouillon confidentiel" not in client.get("/recherche?q=xylophone").get_data(as_text=True)
 
