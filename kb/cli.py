@@ -47,9 +47,12 @@ def demo_command(if_empty: bool, seed: int) -> None:
                           with_accounts=current_app.config["DEMO_MODE"])
         session.commit()
     click.echo("Indexation des données de démonstration…", err=True)
-    indexing.sync(current_app._get_current_object())
+    indexed = indexing.sync(current_app._get_current_object())
     summary = ", ".join(f"{value} {_COUNT_LABELS.get(name, name)}" for name, value in counts.items())
     click.echo(f"Données de démonstration chargées : {summary}.", err=True)
+    if not indexed:  # the data is saved; the outbox keeps what the index still lacks
+        click.echo("Attention : l'index de recherche n'est pas à jour (voir le journal) ; "
+                   "lancez « observatoire index update ».", err=True)
 
 
 @click.command("serve")
