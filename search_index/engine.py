@@ -21,7 +21,7 @@ from whoosh import index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import CLEAR
 
-from search_index.postings import DocArrays, SegmentCache
+from search_index.postings import DocArrays
 from search_index.query import parse, plain_words, sanitize
 from search_index.results import Hit, SearchQuery, SearchResults, to_hit
 from search_index.schema import (
@@ -37,6 +37,7 @@ from search_index.schema import (
     vocabulary_fields,
 )
 from search_index.search import SORTS, Outcome, run
+from search_index.segments import SegmentCache
 
 log = logging.getLogger(__name__)
 
@@ -210,14 +211,17 @@ class SearchIndex:
         with self._lock:
             reader = self._fresh().reader()
             ids, stamps = reader.column_reader("doc_id"), reader.column_reader("stamp")
-            docs = self._arrays.live & ~self._arrays.any_of("kind", [VOCABULARY_KIND])
-            return {ids[n]: stamps[n] for n in np.flatnonzero(docs).tolist()}
+            return {ids[n]: stamps[n] for n in np.flatnonzero(self._documents()).tolist()}
 
     def doc_count(self) -> int:
         """Number of documents in the index."""
         with self._lock:
             self._fresh()
-            return int(np.count_nonzero(self._arrays.live & ~self._arrays.any_of("kind", [VOCABULARY_KIND])))
+            return int(np.count_nonzero(self._documents()))
+
+    def _documents(self) -> np.ndarray:
+        """Mask of the live documents, vocabulary documents left out."""
+        return self._arrays.live & ~self._arrays.any_of("kind", [VOCABULARY_KIND])
 
     def close(self) -> None:
         """Release the searcher; the object opens a new one if used again."""
