@@ -4,12 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint browser-deps assets clean
+.PHONY: run test install lint test-deps assets clean mutation
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,postgres]'
 	touch $(STAMP)
 
 VENDOR := static/vendor/.installed
@@ -35,17 +35,30 @@ run: install
 	$(VENV)/bin/observatoire demo --if-empty
 	$(VENV)/bin/observatoire serve
 
-# Chromium from Debian's packages, for the browser tests (root on a bare Debian machine).
-browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+# What the tests need from Debian (root on a bare Debian machine): Chromium for the browser tests, PostgreSQL
+# for the tests that run on both databases (each run creates and removes a cluster of its own).
+test-deps:
+	@missing=""; command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	  if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	    else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi; fi
 
 lint: install
 	$(VENV)/bin/ruff check .
 
-test: install browser-deps lint
+test: install test-deps lint
 	$(PY) -m pytest
+
+# Mutation testing, not part of `make test` (long: about N hours on 2 cores): mutmut mutates kb/services/ and
+# kb/policy.py ([tool.mutmut] in pyproject.toml), runs tests/unit and tests/app against each mutant, then
+# prints the figures per module (equivalent mutants: tests/mutation_equivalents.md). Results are cached in
+# mutants/: a second run only tries mutants of changed functions.
+MUTATION_CHILDREN ?= 2
+mutation: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,mutation]'
+	$(VENV)/bin/mutmut run --max-children $(MUTATION_CHILDREN)
+	$(PY) scripts/mutation_report.py --fail-under 80
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

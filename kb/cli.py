@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextvars
+import faulthandler
 import sys
 
 import click
@@ -68,7 +70,11 @@ def serve_command(bind: str | None, workers: int | None) -> None:
     indexing.startup(app)
     indexing.close_index(app)  # each worker opens its own after the fork
     get_engine(app).dispose()  # and its own database connections: SQLite's may not cross a fork
+
     def post_worker_init(worker) -> None:
+        # A crash in C code (the allocator, a C extension) prints the Python stack of every thread to the
+        # log instead of a bare SIGSEGV.
+        faulthandler.enable(file=sys.__stderr__)
         with app.app_context():
             indexing.warm(app)
 
@@ -84,7 +90,10 @@ def serve_command(bind: str | None, workers: int | None) -> None:
             return app
 
     click.echo(f"Observatoire servi sur http://{options['bind']}", err=True)
-    _Server().run()
+    # The command runs inside the app context the CLI pushed. Forked workers would inherit it, and Flask
+    # reuses a pushed context of the same app for every request instead of pushing its own: `g` (database
+    # session, signed-in user, CSRF token) would outlive each request. Gunicorn runs in an empty context.
+    contextvars.Context().run(_Server().run)
 
 
 @click.group("user", cls=AppGroup)

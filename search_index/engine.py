@@ -1,9 +1,12 @@
-"""``SearchIndex``: one on-disk whoosh index shared by the worker processes of one host.
+"""``SearchIndex``: one on-disk index shared by the worker processes of one host.
 
-Writes take whoosh's file lock with a timeout, so a second process waits its turn instead of
-failing at once; past the timeout ``IndexBusy`` tells the caller to retry later. Each process keeps
-one searcher (and the facet postings read from it), reopened only when another process (or this
-one) has committed: checking the generation is a directory listing.
+Writes hold the directory's write lock (``storage``) with a timeout, so a second process waits its
+turn instead of failing at once; past the timeout ``IndexBusy`` tells the caller to retry later.
+Every document carries the app's version of it: a write of a version the index already holds, or
+of an older one, is skipped, so a writer that read the database before another can never undo the
+other's newer document. A rebuild writes a new generation and swaps it in atomically. Each process
+keeps one searcher (and the postings decoded from it), reopened only after a commit or a swap:
+checking both is a small file read and a directory listing.
 """
 
 from __future__ import annotations
@@ -13,14 +16,15 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 from whoosh import index
-from whoosh.filedb.filestore import FileStorage
-from whoosh.writing import CLEAR
+from whoosh.reading import TermNotFound
 
+from search_index.errors import IndexBusy, IndexOutdated, SearchIndexError
 from search_index.postings import DocArrays
 from search_index.query import parse, plain_words, sanitize
 from search_index.results import Hit, SearchQuery, SearchResults, to_hit
@@ -38,11 +42,29 @@ from search_index.schema import (
 )
 from search_index.search import SORTS, Outcome, run
 from search_index.segments import SegmentCache
+from search_index.storage import IndexDirectory, LockTimeout
+
+__all__ = ["IndexBusy", "IndexOutdated", "SearchIndex", "SearchIndexError"]
 
 log = logging.getLogger(__name__)
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 500
+_ANY_VERSION = 2**62  # a delete given without a version removes whatever is indexed
+
+
+def _indexed_versions(reader, doc_ids: Iterable[str]) -> dict[str, int]:
+    """The version the index holds of each document it has (deleted documents are not seen)."""
+    column = reader.column_reader("version") if reader.has_column("version") else None
+    found = {}
+    for doc_id in doc_ids:
+        try:
+            postings = reader.postings("doc_id", doc_id)
+        except TermNotFound:
+            continue
+        if postings.is_active():
+            found[doc_id] = int(column[postings.id()]) if column is not None else 0
+    return found
 
 
 def _choices(value) -> list[str]:
@@ -78,25 +100,6 @@ def _number(value, default: int) -> int:
         return default
 
 
-class SearchIndexError(Exception):
-    """Base class of the errors the app should handle."""
-
-
-class IndexBusy(SearchIndexError):
-    """Another process held the write lock past the timeout: retry later."""
-
-    def __init__(self, path: Path, timeout: float) -> None:
-        super().__init__(f"L'index de recherche est occupé par une autre écriture depuis plus de {timeout:g} s : "
-                         f"réessayez plus tard ({path}).")
-
-
-class IndexOutdated(SearchIndexError):
-    """The index on disk was written by another version of the schema: rebuild it."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(f"L'index de recherche ({path}) date d'une version précédente : reconstruisez-le.")
-
-
 class SearchIndex:
     """The search index of one directory: writes, rebuilds, searches and similar documents."""
 
@@ -111,107 +114,187 @@ class SearchIndex:
         self.path = Path(path)
         self.lock_timeout = lock_timeout
         self.rebuild_mb = rebuild_mb
-        self.path.mkdir(parents=True, exist_ok=True)
-        if not _reading(lambda: index.exists_in(self.path)):
-            self._create_once()
-        self._ix = _reading(lambda: index.open_dir(self.path))
-        self.outdated = not same_schema(self._ix.schema)
+        self.directory = IndexDirectory(self.path, lock_timeout)
         # whoosh readers seek and read shared file objects: one thread at a time uses the searcher.
         self._lock = threading.RLock()
         self._searcher = None
         self._generation = -1
         self._arrays: DocArrays | None = None
         self.cache = SegmentCache(cache_bytes)
+        self._name: str | None = None
+        self._ix = None
+        self.outdated = False
+        if self.directory.current() is None:
+            self._create_first()
+        self._follow()
 
-    def _create_once(self) -> None:
-        # Two workers starting together must not both create: the second would wipe the first's TOC.
-        lock = FileStorage(str(self.path)).lock("MAIN_WRITELOCK")  # the lock whoosh writers take
-        deadline = time.monotonic() + self.lock_timeout
-        while not lock.acquire(blocking=False):
-            if time.monotonic() > deadline:
-                raise IndexBusy(self.path, self.lock_timeout)
-            time.sleep(0.05)
-        try:
-            if not _reading(lambda: index.exists_in(self.path)):
-                index.create_in(self.path, SCHEMA)
-        finally:
-            lock.release()
+    def _create_first(self) -> None:
+        # Two workers starting together must not both create: the second would replace the first's.
+        with self._locked():
+            if self.directory.current() is None:
+                name = self.directory.new_generation()
+                index.create_in(self.directory.path(name), SCHEMA)
+                self.directory.switch(name)
 
-    def _writer(self, **kwargs):
-        # whoosh's writer takes a file lock: with a timeout, a second worker process waits (polling
-        # every 0.1 s) for the first one's commit instead of failing at once with LockError.
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
         try:
-            return self._ix.writer(timeout=self.lock_timeout, **kwargs)
+            with self.directory.locked():
+                yield
+        except LockTimeout as err:
+            raise IndexBusy(self.path, self.lock_timeout) from err
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the write lock across several calls (re-entrant): what is read inside, from the index or
+        from the app's database, cannot be overtaken by another writer before it is written."""
+        with self._locked():
+            self._follow()
+            yield
+
+    def _follow(self) -> None:
+        """Open the generation ``CURRENT`` names, if it is not the one open (a rebuild swapped it)."""
+        with self._lock:
+            for attempt in range(50):
+                name = self.directory.current()
+                if name == self._name:
+                    return
+                try:
+                    opened = index.open_dir(self.directory.path(name))
+                    break
+                except FileNotFoundError:  # swapped and pruned between the read of CURRENT and the open
+                    if attempt == 49:
+                        raise
+                    time.sleep(0.01)
+            if self._searcher is not None:
+                self._searcher.close()
+            self._ix, self._name, self.outdated = opened, name, not same_schema(opened.schema)
+            self._searcher, self._arrays, self._generation = None, None, -1
+            self.cache.clear()  # decoded postings belong to the old generation's segments
+
+    def _writer(self, ix=None, **kwargs):
+        # whoosh's writer takes its own file lock too; ours is already held, so it never waits.
+        try:
+            return (ix or self._ix).writer(timeout=self.lock_timeout, **kwargs)
         except index.LockError as err:
             raise IndexBusy(self.path, self.lock_timeout) from err
 
-    def apply(self, upserts: Iterable[SearchDoc], deletes: Iterable[str]) -> None:
-        """Add or replace ``upserts`` and remove ``deletes`` in one commit (deletes win)."""
-        if self.outdated:
-            raise IndexOutdated(self.path)
-        gone = list(dict.fromkeys(deletes))
-        gone_set = set(gone)
-        # The last version of a document wins; a document also deleted is not written at all.
-        latest = {doc.doc_id: doc for doc in upserts if doc.doc_id not in gone_set}
-        if not latest and not gone:
-            return
-        writer = self._writer()
-        try:
-            new_words: set[str] = set()
-            known = writer.reader()
-            try:
-                for doc in latest.values():
-                    values = to_fields(doc)
-                    new_words |= {w for w in doc_words(values) if ("words", w) not in known}
-                    writer.update_document(**values)
-            finally:
-                known.close()
-            for doc_id in gone:
-                writer.delete_by_term("doc_id", doc_id)
-            if new_words:
-                writer.add_document(**vocabulary_fields(new_words, uuid.uuid4().hex))
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
-        self._generation = -1  # reopen at the next search, even if a rebuild reused this number
+    def apply(self, upserts: Iterable[SearchDoc], deletes: Mapping[str, int] | Iterable[str],
+              force: bool = False) -> dict[str, int]:
+        """Add or replace ``upserts`` and remove ``deletes`` ({doc id: version}) in one commit (deletes win).
 
-    def rebuild(self, docs: Iterable[SearchDoc], progress: Callable[[int], None] | None = None) -> int:
-        """Replace the whole index by ``docs`` in one commit; returns the number of documents."""
-        if self.outdated:
-            self._ix = index.create_in(self.path, SCHEMA)
-            self.outdated = False
-        # One process, a pool large enough to sort in memory, one segment: whoosh's fastest batch.
-        writer = self._writer(procs=1, limitmb=self.rebuild_mb, multisegment=False)
-        seen: set[str] = set()
-        vocabulary: set[str] = set()
+        A document is written only when the index holds no newer or equal version of it, and removed
+        only when the index holds no newer one; ``force`` writes and removes regardless (repairs).
+        Version 0 means unversioned: always written. Deletes given as bare ids remove whatever is indexed. Returns, for every id given, the
+        version the index covers afterwards: the caller may forget changes up to that version.
+        """
+        with self.writing():
+            if self.outdated:
+                raise IndexOutdated(self.path)
+            gone = dict(deletes) if isinstance(deletes, Mapping) else dict.fromkeys(deletes, _ANY_VERSION)
+            # The last version of a document wins; a document also deleted is not written at all.
+            latest = {doc.doc_id: doc for doc in upserts if doc.doc_id not in gone}
+            if not latest and not gone:
+                return {}
+            writer = self._writer()
+            covered: dict[str, int] = {}
+            changed = False
+            try:
+                known = writer.reader()
+                try:
+                    held = _indexed_versions(known, [*latest, *gone])
+                    new_words: set[str] = set()
+                    for doc in latest.values():
+                        if not force and doc.version and held.get(doc.doc_id, -1) >= doc.version:
+                            covered[doc.doc_id] = held[doc.doc_id]  # as new or newer already: skip
+                            continue
+                        values = to_fields(doc)
+                        new_words |= {w for w in doc_words(values) if ("words", w) not in known}
+                        writer.update_document(**values)
+                        covered[doc.doc_id], changed = doc.version, True
+                    for doc_id, version in gone.items():
+                        if doc_id in held and (force or held[doc_id] <= version):
+                            writer.delete_by_term("doc_id", doc_id)
+                            changed = True
+                        covered[doc_id] = max(version, held.get(doc_id, version))
+                finally:
+                    known.close()
+                if new_words:
+                    writer.add_document(**vocabulary_fields(new_words, uuid.uuid4().hex))
+            except BaseException:
+                writer.cancel()
+                raise
+            if changed:
+                writer.commit()
+                self._generation = -1  # reopen at the next search, even if a rebuild reused this number
+            else:
+                writer.cancel()
+            return covered
+
+    def rebuild(self, docs: Iterable[SearchDoc], progress: Callable[[int], None] | None = None,
+                after_swap: Callable[[], None] | None = None) -> int:
+        """Write ``docs`` into a new generation, then swap it in; returns the number of documents.
+
+        Readers and writers go on with the current generation meanwhile. ``after_swap`` runs under the
+        write lock right after the swap, before any other write: the caller brings the new generation
+        up to date there with what changed since ``docs`` were read.
+        """
+        name = self.directory.new_generation()
         try:
-            for doc in docs:
-                if doc.doc_id in seen:
-                    continue
-                seen.add(doc.doc_id)
-                values = to_fields(doc)
-                vocabulary |= doc_words(values)
-                writer.add_document(**values)
-                if progress and len(seen) % 500 == 0:
-                    progress(len(seen))
-            if vocabulary:
-                writer.add_document(**vocabulary_fields(vocabulary, uuid.uuid4().hex))
+            fresh = index.create_in(self.directory.path(name), SCHEMA)
+            # One process, a pool large enough to sort in memory, one segment: whoosh's fastest batch.
+            writer = self._writer(fresh, procs=1, limitmb=self.rebuild_mb, multisegment=False)
+            seen: set[str] = set()
+            vocabulary: set[str] = set()
+            try:
+                for doc in docs:
+                    if doc.doc_id in seen:
+                        continue
+                    seen.add(doc.doc_id)
+                    values = to_fields(doc)
+                    vocabulary |= doc_words(values)
+                    writer.add_document(**values)
+                    if progress and len(seen) % 500 == 0:
+                        progress(len(seen))
+                if vocabulary:
+                    writer.add_document(**vocabulary_fields(vocabulary, uuid.uuid4().hex))
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+            with self._locked():
+                previous = self.directory.switch(name)
+                self._follow()
+                if after_swap is not None:
+                    after_swap()
+                # The previous generation stays for searches that opened it before the swap.
+                self.directory.prune(keep={name, previous} - {None})
         except BaseException:
-            writer.cancel()
+            if self.directory.current() != name:
+                self.directory.discard(name)
             raise
-        writer.commit(mergetype=CLEAR)  # drops every older segment: nothing stale survives
-        self._generation = -1
         if progress:
             progress(len(seen))
         return len(seen)
 
+    def versions(self) -> dict[str, int]:
+        """doc_id -> version of every document, for the app's drift repair."""
+        return {doc_id: int(version) for doc_id, version in self._column("version").items()}
+
     def stamps(self) -> dict[str, str]:
         """doc_id -> stamp of every document, for the app's consistency check."""
+        return self._column("stamp")
+
+    def _column(self, name: str) -> dict:
+        """doc_id -> the value of a column, for every live document."""
         with self._lock:
             reader = self._fresh().reader()
-            ids, stamps = reader.column_reader("doc_id"), reader.column_reader("stamp")
-            return {ids[n]: stamps[n] for n in np.flatnonzero(self._documents()).tolist()}
+            docs = np.flatnonzero(self._documents()).tolist()
+            if not docs:
+                return {}  # an empty index has no columns to read
+            ids, values = reader.column_reader("doc_id"), reader.column_reader(name)
+            return {ids[n]: values[n] for n in docs}
+
 
     def doc_count(self) -> int:
         """Number of documents in the index."""
@@ -261,7 +344,8 @@ class SearchIndex:
     # Reading
 
     def _fresh(self):
-        """The process's searcher, reopened only when a commit happened since (any process)."""
+        """The process's searcher, reopened only when a commit or a swap happened since (any process)."""
+        self._follow()  # reads CURRENT: a rebuild may have swapped generations
         generation = self._ix.latest_generation()  # a directory listing: cheap
         if self._searcher is not None and generation == self._generation:
             return self._searcher

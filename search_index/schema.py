@@ -3,7 +3,8 @@
 Text fields (title, body, extra) go through the French analyzer; title weighs more than body,
 extra (names of people and organisations) less. Facet fields are indexed exactly as given, with no
 analysis, so that their counts can be checked against database counts. Stored fields are what a
-result line and its highlight need; ``stamp`` is stored so the app can find stale documents.
+result line and its highlight need; ``stamp`` is stored so the app can find stale documents, and
+``version`` (a column) so that a write never replaces a document by an older version of it.
 
 Unstemmed words (for prefix expansion and spelling suggestions) are not indexed per document: that
 doubled the postings of a rebuild. Each write adds one "vocabulary document" holding the words the
@@ -123,6 +124,8 @@ def build_schema() -> fields.Schema:
         day=fields.COLUMN(columns.NumericColumn("i")),
         sort_title=fields.COLUMN(columns.VarBytesColumn()),
         stamp=Exact(stored=True, sortable=True),
+        # The app's version of the document: a write of an older version is skipped (see engine.apply).
+        version=fields.COLUMN(columns.NumericColumn("q")),
     )
 
 
@@ -149,6 +152,7 @@ class SearchDoc:
     date: dt.date | None = None
     visibility: str = "public"
     stamp: str = ""
+    version: int = 0
 
 
 def _text(value: str | None) -> str:
@@ -171,6 +175,7 @@ def to_fields(doc: SearchDoc) -> dict:
         "visibility": _text(doc.visibility) or "public",
         "sort_title": " ".join(fold(title).split())[:200].encode("utf-8"),
         "stamp": _text(doc.stamp),
+        "version": int(doc.version),
     }
     for name in ("territory", "commune", "mode", "status"):
         value = _text(getattr(doc, name))

@@ -1,9 +1,11 @@
-"""Fixtures: an app on a throw-away SQLite file and index dir, its client, runner and session."""
+"""Fixtures: an app on a throw-away SQLite file (or PostgreSQL database) and index dir, its client, runner
+and session."""
 
 from __future__ import annotations
 
 import re
 import shutil
+from itertools import count
 from pathlib import Path
 
 import pytest
@@ -12,15 +14,16 @@ from kb import create_app, indexing
 from kb.db import new_session, upgrade
 from kb.reference import ensure_units
 from tests import factories
+from tests.pg import PostgresServer
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def _config(base: Path, db_file: Path) -> dict:
+def _config(base: Path, db_file: Path | str) -> dict:
     return {
         "TESTING": True,
         "INSTANCE_DIR": str(base / "instance"),
-        "DATABASE_URL": f"sqlite:///{db_file}",
+        "DATABASE_URL": db_file if isinstance(db_file, str) else f"sqlite:///{db_file}",
         "INDEX_DIR": str(base / "index"),
         "SECRET_KEY": "tests-only-secret",
         "SERVER_NAME": "localhost",
@@ -74,6 +77,50 @@ def _make_app(tmp_path: Path, source: Path):
 def app(tmp_path, migrated_db):
     """An app on an empty (migrated) database of its own."""
     yield from _make_app(tmp_path, migrated_db)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A PostgreSQL server for the run (Debian's package, a cluster of its own in a temp dir)."""
+    server = PostgresServer()
+    yield server
+    server.stop()
+
+
+_pg_databases = count(1)
+
+
+@pytest.fixture(scope="session")
+def pg_template(postgres, tmp_path_factory) -> str:
+    """Name of a PostgreSQL database migrated once, with the three units; copied for each test."""
+    postgres.create_database("kb_template")
+    base = tmp_path_factory.mktemp("pg-template")
+    app = create_app(_config(base, postgres.url("kb_template")))
+    upgrade(app)
+    with app.app_context(), new_session(app) as session:
+        ensure_units(session)
+        session.commit()
+    app.extensions["kb_engine"].dispose()  # a template database must have no open connection
+    return "kb_template"
+
+
+def pg_database(postgres, template: str) -> str:
+    """URL of a fresh copy of a template database."""
+    return postgres.create_database(f"kb_test_{next(_pg_databases)}", template=template)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_app(request, tmp_path, migrated_db):
+    """The same test on SQLite and on PostgreSQL: an app on an empty migrated database of each."""
+    if request.param == "sqlite":
+        yield from _make_app(tmp_path, migrated_db)
+        return
+    postgres = request.getfixturevalue("postgres")
+    url = pg_database(postgres, request.getfixturevalue("pg_template"))
+    app = create_app(_config(tmp_path, url))
+    yield app
+    indexing.close_index(app)
+    app.extensions["kb_engine"].dispose()
 
 
 @pytest.fixture

@@ -1,18 +1,25 @@
 """Keeping the search index in step with the database, which stays the truth.
 
 Design, in the order a change travels:
-1. ``capture``: a flush that touches searchable data also inserts ``IndexChange`` rows (the outbox)
-   in the same transaction, so the data and the note "to index" commit or roll back together;
-2. after the request's commit, ``drain`` re-reads those records, writes their documents (or deletes
-   the documents of records that are gone) in one index commit, then deletes the outbox rows;
-3. if the process dies between the two commits, or the index is busy or broken, the rows stay:
-   the next commit, the next search and the next start-up drain them again (writing a document
-   twice is harmless);
-4. ``rebuild`` rewrites everything from the database; ``check`` compares the index with it.
+1. ``capture``: a flush that touches searchable data counts one more version of each document it
+   changes (``versions``) and inserts ``IndexChange`` rows (the outbox) naming that version, in the
+   same transaction: the data, its version and the note "to index" commit or roll back together;
+2. after the request's commit, ``drain`` takes the index's write lock, then reads the outbox rows,
+   the documents' versions and, last, the records; it writes each document unless the index already
+   holds that version or a newer one, and deletes the rows the index now covers. Holding the lock
+   while reading means no other writer can slip an older read in between; comparing versions means
+   that even a write that comes late (a rebuild's) cannot replace a newer document;
+3. if the process dies between the two commits, or the index is busy or broken, the rows stay: the
+   next commit, the next search and the next start-up drain them again;
+4. ``repair`` compares every document's version in the database with the index's and re-indexes
+   what differs (start-up, ``index update``, after a rebuild's swap); ``index update`` also compares
+   content stamps, which catches drift of any cause;
+5. ``rebuild`` writes a new generation from the database while the old one still serves, swaps it in
+   under the lock, then repairs what changed during the rebuild; ``check`` compares stamps and
+   versions and reports.
 
-Each process keeps one ``SearchIndex`` (one searcher, reopened only after commits). Worker
-processes of one host share the directory: writers wait for whoosh's file lock (see
-``search_index.engine``).
+Each process keeps one ``SearchIndex`` (one searcher, reopened only after commits and swaps).
+Worker processes of one host share the directory.
 """
 
 from __future__ import annotations
@@ -28,8 +35,16 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
 from kb.db import new_session
-from kb.indexing import capture
-from kb.indexing.documents import MAPPING_VERSION, all_documents, count_documents, documents
+from kb.indexing import capture, versions
+from kb.indexing.documents import (
+    MAPPING_VERSION,
+    all_documents,
+    count_documents,
+    doc_id,
+    documents,
+    record_ids,
+    split_doc_id,
+)
 from kb.models import IndexChange
 from search_index import SearchIndex, SearchIndexError
 
@@ -58,14 +73,22 @@ def pending(session: Session) -> int:
     return session.exec(select(func.count()).select_from(IndexChange)).one()
 
 
-def _apply(app: Flask, session: Session, rows: list[IndexChange]) -> int:
-    """Write the documents of some outbox rows, then delete the rows; returns the documents written."""
-    upserts, deletes = documents(session, {(r.doc_kind, r.object_id) for r in rows})
-    get_index(app).apply(upserts, deletes)
-    # Only the rows read: a change noted meanwhile by another process stays for its own drain.
-    session.exec(delete(IndexChange).where(IndexChange.id.in_([r.id for r in rows])))
+def _apply(index: SearchIndex, session: Session, rows: list) -> tuple[int, set[int]]:
+    """Write the documents of some outbox rows, then delete the rows the index covers; returns the
+    documents written or deleted and the ids of the rows kept. The caller holds the index's write lock."""
+    keys = {(r.doc_kind, r.object_id) for r in rows}
+    current = versions.read(session, keys)  # after the rows, before the records: see versions
+    upserts, deletes = documents(session, keys, current)
+    covered = index.apply(upserts, deletes)
+    # A row goes once the index holds its version or a newer one: read after the rows, `current` is never
+    # older than theirs, unless the database went back (a restore), and then the row names a version
+    # the database no longer has, which the index now replaced by the database's.
+    done = [r.id for r in rows if r.version <= covered.get(doc_id(r.doc_kind, r.object_id), -1)
+            or r.version > current.get((r.doc_kind, r.object_id), 0)]
+    if done:
+        session.exec(delete(IndexChange).where(IndexChange.id.in_(done)))
     session.commit()
-    return len(upserts) + len(deletes)
+    return len(upserts) + len(deletes), {r.id for r in rows} - set(done)
 
 
 def drain(app: Flask) -> int:
@@ -76,23 +99,35 @@ def drain(app: Flask) -> int:
     An unavailable index (IndexBusy, a full disk) stops the drain: every row waits.
     """
     done, failed = 0, set()
-    with new_session(app) as session:
+    index = get_index(app)
+    with index.writing():
         while True:
-            query = select(IndexChange).order_by(IndexChange.id).limit(DRAIN_BATCH)
-            if failed:
-                query = query.where(IndexChange.id.not_in(sorted(failed)))
-            rows = session.exec(query).all()
-            if not rows:
-                break
-            try:
-                done += _apply(app, session, rows)
-            except (SearchIndexError, OSError):
-                raise
-            except Exception:
-                session.rollback()
-                for row in rows:
+            # A session per batch: one kept across batches would serve records it loaded earlier from its
+            # identity map, older than the versions read for the next batch.
+            with new_session(app) as session:
+                # Plain rows, not ORM objects: a rollback below must not expire what the retry reads.
+                query = select(IndexChange.id, IndexChange.doc_kind, IndexChange.object_id, IndexChange.version
+                               ).order_by(IndexChange.id).limit(DRAIN_BATCH)
+                if failed:
+                    query = query.where(IndexChange.id.not_in(sorted(failed)))
+                rows = session.exec(query).all()
+                if not rows:
+                    break
+                try:
+                    written, kept = _apply(index, session, rows)
+                    done += written
+                    failed |= kept  # never read again by this drain: it must end
+                    continue
+                except (SearchIndexError, OSError):
+                    raise
+                except Exception:
+                    session.rollback()
+            for row in rows:
+                with new_session(app) as session:
                     try:
-                        done += _apply(app, session, [row])
+                        written, kept = _apply(index, session, [row])
+                        done += written
+                        failed |= kept
                     except (SearchIndexError, OSError):
                         raise
                     except Exception:
@@ -131,18 +166,69 @@ def sync(app: Flask) -> bool:
 
 
 def rebuild(app: Flask, progress: Callable[[int, int], None] | None = None) -> int:
-    """Rewrite the whole index from the database; returns the number of documents."""
+    """Rewrite the whole index from the database; returns the number of documents.
+
+    The new generation is written while the old one serves and takes changes; right after the swap,
+    under the write lock, what changed meanwhile is re-indexed (``repair``) and the outbox drained.
+    """
+    def catch_up() -> None:
+        repair(app)
+        sync(app)
+
     with new_session(app) as session:
         total = count_documents(session)
-        # Outbox rows older than the rebuild are covered by it; newer ones stay for the next drain.
-        last = session.exec(select(func.max(IndexChange.id))).one()
-        count = get_index(app).rebuild(all_documents(session),
+        count = get_index(app).rebuild(all_documents(session), after_swap=catch_up,
                                        progress=(lambda n: progress(n, total)) if progress else None)
-        if last is not None:
-            session.exec(delete(IndexChange).where(IndexChange.id <= last))
-        session.commit()
     _mapping_file(app).write_text(str(MAPPING_VERSION))
     return count
+
+
+def _reindex(app: Flask, keys: set[tuple[str, int]]) -> int:
+    """Write the current documents of ``keys`` whatever the index holds (a repair; lock held)."""
+    index = get_index(app)
+    written = 0
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), DRAIN_BATCH):
+        with new_session(app) as session:
+            upserts, deletes = documents(session, ordered[start:start + DRAIN_BATCH])
+            index.apply(upserts, deletes, force=True)
+            written += len(upserts) + len(deletes)
+    return written
+
+
+def drift(app: Flask) -> set[tuple[str, int]]:
+    """Documents whose indexed version is not the database's: missing, older, newer, or of records gone.
+
+    Cheap (ids and versions, no document is built): start-up runs it every time.
+    """
+    indexed = get_index(app).versions()
+    with new_session(app) as session:
+        counted = versions.read_all(session)
+        existing = {doc_id(kind, i) for kind, ids in record_ids(session).items() for i in ids}
+    keys = set()
+    for key in existing:
+        if indexed.get(key) != counted.get(split_doc_id(key), 0):
+            keys.add(split_doc_id(key))
+    keys |= {split_doc_id(key) for key in indexed.keys() - existing if split_doc_id(key)}
+    return keys
+
+
+def repair(app: Flask, stamps: bool = False) -> int:
+    """Re-index every document that drifted from the database; returns how many were written or deleted.
+
+    Runs under the write lock, so nothing is written between the comparison and the repair. With
+    ``stamps``, every document is built and its content compared too (``index update``): slower, and
+    catches drift that versions cannot see (a document built by an older mapping, a lost write).
+    """
+    index = get_index(app)
+    with index.writing():
+        keys = drift(app)
+        if stamps:
+            report = check(app)
+            keys |= {split_doc_id(key) for key in report.missing + report.stale + report.extra if split_doc_id(key)}
+        if keys:
+            log.warning("search index: %d document(s) drifted from the database, re-indexed", len(keys))
+        return _reindex(app, keys) if keys else 0
 
 
 def _mapping_file(app: Flask) -> Path:
@@ -172,9 +258,10 @@ class CheckReport:
 
 
 def check(app: Flask) -> CheckReport:
-    """Compare each database document's stamp with the index's."""
+    """Compare each database document's stamp and version with the index's."""
     report = CheckReport()
-    indexed = dict(get_index(app).stamps())
+    index = get_index(app)
+    indexed, indexed_versions = dict(index.stamps()), index.versions()
     with new_session(app) as session:
         report.waiting = pending(session)
         for doc in all_documents(session):
@@ -182,25 +269,30 @@ def check(app: Flask) -> CheckReport:
             stamp = indexed.pop(doc.doc_id, None)
             if stamp is None:
                 report.missing.append(doc.doc_id)
-            elif stamp != doc.stamp:
+            elif stamp != doc.stamp or indexed_versions.get(doc.doc_id) != doc.version:
                 report.stale.append(doc.doc_id)
     report.extra = sorted(indexed)
     return report
 
 
 def startup(app: Flask) -> None:
-    """Before serving: rebuild an empty or outdated index of a non-empty database, else drain.
+    """Before serving: rebuild an empty or outdated index of a non-empty database, else drain and repair.
 
     Outdated also means built by an earlier mapping (MAPPING_VERSION): a change of who may see a
-    document changes every document of its kind, which a drain of the outbox would not cover.
+    document changes every document of its kind, which a drain of the outbox would not cover. The
+    repair catches what a crash or an older version of the app left behind.
     """
     index = get_index(app)
     with new_session(app) as session:
         has_data = count_documents(session) > 0
     if has_data and (index.outdated or index.doc_count() == 0 or not mapping_is_current(app)):
         rebuild(app)
-    else:
-        sync(app)
+        return
+    if sync(app):
+        try:
+            repair(app)
+        except (SearchIndexError, OSError) as exc:
+            log.warning("search index not repaired at start-up: %s", exc)
 
 
 def warm(app: Flask) -> None:

@@ -1,8 +1,8 @@
 """Change capture: every flush that touches searchable data writes outbox rows in the same transaction.
 
 Listening to flushes (not to commits) sees every object, including those flushed early by a
-service; writing the outbox through the flush's own connection makes the data and the "to index"
-note commit or roll back together. Deleted records are resolved before the flush, while the link
+service; writing the outbox through the flush's own connection makes the data, the "to index" note
+and the document's new version (``versions.bump``) commit or roll back together. Deleted records are resolved before the flush, while the link
 rows that name their dependents still exist; new and changed ones after it, once they have ids.
 """
 
@@ -14,6 +14,7 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session as OrmSession
 
+from kb.indexing import versions
 from kb.models import (
     ActionPartner,
     ActionPractitioner,
@@ -143,8 +144,10 @@ def _after_flush(session: OrmSession, flush_context) -> None:
     if not keys:
         return
     now = utcnow()
+    bumped = versions.bump(conn, keys)
     conn.execute(IndexChange.__table__.insert(),
-                 [{"doc_kind": kind, "object_id": object_id, "created_at": now} for kind, object_id in sorted(keys)])
+                 [{"doc_kind": kind, "object_id": object_id, "version": version, "created_at": now}
+                  for (kind, object_id), version in bumped.items()])
 
 
 def _after_rollback(session: OrmSession, previous_transaction=None) -> None:

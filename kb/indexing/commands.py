@@ -29,12 +29,15 @@ def rebuild_command() -> None:
 
 @index_group.command("update")
 def update_command() -> None:
-    """Appliquer à l'index les changements en attente (reprise après incident)."""
+    """Appliquer les changements en attente, puis réparer tout écart entre l'index et la base (après incident)."""
+    app = current_app._get_current_object()
     try:
-        count = indexing.drain(current_app._get_current_object())
+        count = indexing.drain(app)
+        repaired = indexing.repair(app, stamps=True)
     except (indexing.IndexingIncomplete, SearchIndexError) as err:
         raise click.ClickException(str(err)) from err  # exit code 1, the message in French
-    click.echo(f"Index mis à jour : {count} documents écrits ou supprimés.", err=True)
+    click.echo(f"Index mis à jour : {count} documents écrits ou supprimés, {repaired} document(s) réparé(s).",
+               err=True)
 
 
 @index_group.command("check")
@@ -49,6 +52,7 @@ def check_command(limit: int) -> None:
     if report.waiting:
         click.echo(f"Changements en attente d'indexation : {report.waiting}")
     if not report.ok:
-        click.echo("L'index diffère de la base : lancez « observatoire index update » ou « index rebuild ».", err=True)
+        click.echo("L'index diffère de la base : lancez « observatoire index update » (ou « index rebuild »).",
+                   err=True)
         raise SystemExit(1)
     click.echo("Index conforme à la base.")

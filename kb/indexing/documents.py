@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from kb import policy
+from kb.indexing import versions
 from kb.models import (
     Barrier,
     FieldAction,
@@ -33,7 +34,8 @@ from search_index import SearchDoc
 # 3: workshop sessions and their syntheses.
 # 4: organisations and tools re-indexed when an action they list changes, sessions when a trainer's account is
 #    deleted or renamed (older indexes may hold stale titles and names).
-MAPPING_VERSION = 4
+# 5: documents carry their version; every list in a document is in a fixed order (stamps agree across databases).
+MAPPING_VERSION = 5
 
 KINDS = ("action", "practitioner", "organisation", "tool", "session")
 KIND_LABELS = {"action": "Actions", "practitioner": "Intervenant·es", "organisation": "Organisations",
@@ -75,9 +77,16 @@ def plain_text(markdown_text: str) -> str:
 
 def _stamped(doc: SearchDoc) -> SearchDoc:
     # The stamp is a digest of everything indexed: `index check` compares it to find stale documents.
-    payload = json.dumps({k: v for k, v in asdict(doc).items() if k != "stamp"}, default=str, sort_keys=True)
+    payload = json.dumps({k: v for k, v in asdict(doc).items() if k not in ("stamp", "version")}, default=str,
+                         sort_keys=True)
     doc.stamp = hashlib.sha1(payload.encode("utf-8")).hexdigest()[:16]
     return doc
+
+
+def by_id(records: Iterable) -> list:
+    """Records in id order: a collection loaded without ORDER BY comes in whatever order the database
+    keeps rows (PostgreSQL moves an updated row), and a document must not change with it."""
+    return sorted(records, key=lambda record: record.id)
 
 
 def _barrier_line(barrier: Barrier) -> str:
@@ -89,15 +98,15 @@ def _barrier_line(barrier: Barrier) -> str:
 def action_doc(action: FieldAction) -> SearchDoc:
     """The search document of a field action: its story, findings, tools, people and partners."""
     findings = [
-        *(f"Effet : {e.description} {e.indicator}" for e in action.effects),
-        *(_barrier_line(b) for b in action.barriers),
-        *(f"Levier : {lever.description}" for lever in action.levers),
-        *(f"Outil : {t.title}. {t.description}" for t in action.tools),
+        *(f"Effet : {e.description} {e.indicator}" for e in by_id(action.effects)),
+        *(_barrier_line(b) for b in by_id(action.barriers)),
+        *(f"Levier : {lever.description}" for lever in by_id(action.levers)),
+        *(f"Outil : {t.title}. {t.description}" for t in by_id(action.tools)),
     ]
-    listed = [link.practitioner for link in action.practitioner_links
-              if policy.is_listed(policy.ANONYMOUS, link.practitioner)]
-    extra = [p.full_name for p in listed] + [o.name for o in action.partners]
-    extra += [o.name for p in listed for o in p.organisations]
+    links = sorted(action.practitioner_links, key=lambda link: link.practitioner_id)
+    listed = [link.practitioner for link in links if policy.is_listed(policy.ANONYMOUS, link.practitioner)]
+    extra = [p.full_name for p in listed] + [o.name for o in by_id(action.partners)]
+    extra += [o.name for p in listed for o in by_id(p.organisations)]
     return _stamped(SearchDoc(
         doc_id=doc_id("action", action.id), kind="action", title=action.title,
         body="\n\n".join([action.summary, plain_text(action.writeup), *findings]),
@@ -113,13 +122,14 @@ def action_doc(action: FieldAction) -> SearchDoc:
 def practitioner_doc(person: Practitioner) -> SearchDoc:
     """The search document of a practitioner (found only when listed in the directory)."""
     function = choices.label(choices.FUNCTIONS, person.function)
-    body = [function, *(o.name for o in person.organisations), person.skills_knowledge, person.skills_know_how,
+    organisations = by_id(person.organisations)
+    body = [function, *(o.name for o in organisations), person.skills_knowledge, person.skills_know_how,
             person.skills_interpersonal]
     return _stamped(SearchDoc(
         doc_id=doc_id("practitioner", person.id), kind="practitioner", title=person.full_name,
         body="\n".join(part for part in body if part),
         territory=person.territory.slug if person.territory else None,
-        commune=person.organisations[0].commune_insee if person.organisations else None,
+        commune=organisations[0].commune_insee if organisations else None,
         visibility=policy.practitioner_visibility(person),
     ))
 
@@ -132,7 +142,7 @@ def organisation_doc(org: Organisation) -> SearchDoc:
         doc_id=doc_id("organisation", org.id), kind="organisation", title=org.name,
         body="\n".join(part for part in (kind, commune, org.director_name and f"Direction : {org.director_name}")
                        if part),
-        extra=" · ".join(a.title for a in org.partner_of if policy.action_visibility(a) == "public"),
+        extra=" · ".join(a.title for a in by_id(org.partner_of) if policy.action_visibility(a) == "public"),
         territory=org.territory.slug if org.territory else None, commune=org.commune_insee,
     ))
 
@@ -142,7 +152,7 @@ def tool_doc(tool: Tool) -> SearchDoc:
     return _stamped(SearchDoc(
         doc_id=doc_id("tool", tool.id), kind="tool", title=tool.title,
         body=f"{choices.label(choices.TOOL_KINDS, tool.kind)}\n{tool.description}",
-        extra=" · ".join(a.title for a in tool.actions if policy.action_visibility(a) == "public"),
+        extra=" · ".join(a.title for a in by_id(tool.actions) if policy.action_visibility(a) == "public"),
         date=tool.created_at.date() if tool.created_at else None,
     ))
 
@@ -152,16 +162,17 @@ def session_doc(meeting: WorkshopSession) -> SearchDoc:
     workshop = meeting.workshop
     half = choices.label(choices.HALF_DAYS, meeting.half_day).lower()
     parts = []
-    shown = [p for p in meeting.presentations if policy.is_public(p.action)]
+    ordered = sorted(meeting.presentations, key=lambda p: (p.position, p.id))
+    shown = [p for p in ordered if policy.is_public(p.action)]
     for p in shown:
         parts += [f"Présentation : {p.action.title}", p.learnt, *(f"Question : {q}" for q in p.question_list)]
-    presenters = [person.full_name for p in shown for person in p.presenters
+    presenters = [person.full_name for p in shown for person in by_id(p.presenters)
                   if policy.is_listed(policy.ANONYMOUS, person)]
     return _stamped(SearchDoc(
         doc_id=doc_id("session", meeting.id), kind="session",
         title=f"{workshop.name} — séance du {meeting.day.strftime('%d/%m/%Y')} ({half})",
         body="\n".join(part for part in [meeting.place, *parts] if part),
-        extra=" · ".join(dict.fromkeys(presenters + [t.display_name for t in workshop.trainers])),
+        extra=" · ".join(dict.fromkeys(presenters + [t.display_name for t in by_id(workshop.trainers)])),
         territory=workshop.territory.slug if workshop.territory else None,
         year=meeting.day.year, date=meeting.day,
     ))
@@ -192,13 +203,24 @@ _LOADERS = {
 }
 
 
-def documents(session: Session, keys: Iterable[tuple[str, int]]) -> tuple[list[SearchDoc], list[str]]:
-    """Documents of the records that exist, and the keys of those that are gone (to delete)."""
+def _versioned(doc: SearchDoc, version: int) -> SearchDoc:
+    doc.version = version  # not part of the stamp: the stamp says what is indexed, the version when
+    return doc
+
+
+def documents(session: Session, keys: Iterable[tuple[str, int]],
+              known: dict[tuple[str, int], int] | None = None) -> tuple[list[SearchDoc], dict[str, int]]:
+    """Documents of the records that exist, and {doc id: version} of those that are gone (to delete).
+
+    Versions are read before the records (see ``versions``); ``known`` passes versions the caller
+    already read that way.
+    """
     wanted: dict[str, set[int]] = {}
     for kind, object_id in keys:
         if kind in _LOADERS:
             wanted.setdefault(kind, set()).add(object_id)
-    upserts, deletes = [], []
+    current = known if known is not None else versions.read(session, ((k, i) for k, ids in wanted.items() for i in ids))
+    upserts, deletes = [], {}
     for kind, ids in wanted.items():
         model, build, loads = _LOADERS[kind]
         found = {}
@@ -206,19 +228,25 @@ def documents(session: Session, keys: Iterable[tuple[str, int]]) -> tuple[list[S
         for start in range(0, len(ordered), BATCH):
             chunk = ordered[start:start + BATCH]
             found.update((r.id, r) for r in session.exec(select(model).where(model.id.in_(chunk)).options(*loads)))
-        upserts += [build(found[i]) for i in ordered if i in found]
-        deletes += [doc_id(kind, i) for i in ordered if i not in found]
+        upserts += [_versioned(build(found[i]), current.get((kind, i), 0)) for i in ordered if i in found]
+        deletes.update((doc_id(kind, i), current.get((kind, i), 0)) for i in ordered if i not in found)
     return upserts, deletes
 
 
+def record_ids(session: Session) -> dict[str, list[int]]:
+    """Ids of every record that has a document, by kind."""
+    return {kind: list(session.exec(select(model.id).order_by(model.id))) for kind, (model, _, _) in _LOADERS.items()}
+
+
 def all_documents(session: Session) -> Iterator[SearchDoc]:
-    """Every document the database holds, in batches (rebuild and check)."""
-    for model, build, loads in _LOADERS.values():
-        ids = list(session.exec(select(model.id).order_by(model.id)))
+    """Every document the database holds, with its version, in batches (rebuild and check)."""
+    for kind, ids in record_ids(session).items():
+        model, build, loads = _LOADERS[kind]
         for start in range(0, len(ids), BATCH):
             chunk = ids[start:start + BATCH]
+            current = versions.read(session, ((kind, i) for i in chunk))  # before the records
             for record in session.exec(select(model).where(model.id.in_(chunk)).order_by(model.id).options(*loads)):
-                yield build(record)
+                yield _versioned(build(record), current[(kind, record.id)])
             session.expunge_all()  # keep memory flat on large databases
 
 

@@ -13,6 +13,8 @@ from whoosh import fields as whoosh_fields
 from whoosh import index as whoosh_index
 
 from search_index import IndexBusy, IndexOutdated, SearchDoc, SearchIndex, SearchQuery
+from search_index.schema import SCHEMA
+from search_index.storage import IndexDirectory
 from tests.unit.test_search_index import DOCS, ids
 
 
@@ -103,7 +105,10 @@ def test_worker_processes_share_the_index(tmp_path):
 
 
 def test_an_index_from_another_schema_is_rebuilt(tmp_path):
-    whoosh_index.create_in(tmp_path, whoosh_fields.Schema(path=whoosh_fields.ID(stored=True)))
+    index = SearchIndex(tmp_path)
+    older = index.directory.new_generation()  # as an earlier version of the app would have left it
+    whoosh_index.create_in(index.directory.path(older), whoosh_fields.Schema(path=whoosh_fields.ID(stored=True)))
+    index.directory.switch(older)
     index = SearchIndex(tmp_path)
     assert index.outdated
     with pytest.raises(IndexOutdated):
@@ -111,6 +116,18 @@ def test_an_index_from_another_schema_is_rebuilt(tmp_path):
     index.rebuild([doc("action:1", "Nouveau schéma")])
     assert not index.outdated and ids(index, "schéma") == ["action:1"]
     assert not SearchIndex(tmp_path).outdated
+
+
+def test_an_index_written_before_generations_is_replaced_by_an_empty_one_then_pruned(tmp_path):
+    legacy = whoosh_index.create_in(tmp_path, SCHEMA)
+    writer = legacy.writer()
+    writer.add_document(doc_id="action:9", kind="action", title="Ancien", body="Ancien index", stamp="x")
+    writer.commit()
+    index = SearchIndex(tmp_path)
+    assert index.doc_count() == 0  # the app sees an empty index and rebuilds it from its database
+    index.rebuild([doc("action:1", "Index reconstruit")])
+    assert ids(index, "reconstruit") == ["action:1"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(("MAIN_", "_MAIN_"))]
 
 
 def test_a_searcher_sees_writes_from_another_instance(tmp_path):
@@ -124,12 +141,9 @@ def test_a_searcher_sees_writes_from_another_instance(tmp_path):
 
 def test_a_held_lock_makes_the_writer_wait_then_give_up(tmp_path):
     index = SearchIndex(tmp_path, lock_timeout=0.3)
-    other_process = whoosh_index.open_dir(tmp_path).writer()  # holds the write lock
-    try:
-        with pytest.raises(IndexBusy, match="occupé"):
-            index.apply([doc("action:1", "Attente")], [])
-    finally:
-        other_process.cancel()
+    other_process = IndexDirectory(tmp_path, lock_timeout=1)  # its own file descriptor, as another process has
+    with other_process.locked(), pytest.raises(IndexBusy, match="occupé"):
+        index.apply([doc("action:1", "Attente")], [])
     index.apply([doc("action:1", "Attente")], [])
     assert ids(index, "attente") == ["action:1"]
 
@@ -155,3 +169,106 @@ def test_searches_from_several_threads_during_writes(tmp_path):
         t.join()
     assert errors == []
     assert index.search(SearchQuery(text="atelier numérique")).total == 35
+
+
+def versioned(doc_id: str, body: str, version: int) -> SearchDoc:
+    return SearchDoc(doc_id, "action", "Action", body, stamp=f"v{version}", version=version)
+
+
+def test_a_write_never_replaces_a_document_by_an_older_or_equal_version(tmp_path):
+    index = SearchIndex(tmp_path)
+    assert index.apply([versioned("action:1", "Jardin partagé", 2)], {}) == {"action:1": 2}
+    assert index.apply([versioned("action:1", "Ancienne lecture", 1)], {}) == {"action:1": 2}
+    assert index.apply([versioned("action:1", "Même version", 2)], {}) == {"action:1": 2}
+    assert ids(index, "ancienne") == ids(index, "version") == []
+    assert index.apply([versioned("action:1", "Café des parents", 3)], {}) == {"action:1": 3}
+    assert ids(index, "parents") == ["action:1"] and index.versions() == {"action:1": 3}
+    # A deletion older than the indexed document leaves it; a newer one removes it.
+    assert index.apply([], {"action:1": 2}) == {"action:1": 3}
+    assert ids(index, "parents") == ["action:1"]
+    assert index.apply([], {"action:1": 4}) == {"action:1": 4}
+    assert ids(index, "parents") == [] and index.versions() == {}
+    # A repair writes whatever the index holds.
+    index.apply([versioned("action:2", "Radio de quartier", 5)], {})
+    index.apply([versioned("action:2", "Radio réparée", 1)], {}, force=True)
+    assert ids(index, "réparée") == ["action:2"] and index.versions() == {"action:2": 1}
+
+
+def test_writes_that_change_nothing_commit_nothing(tmp_path):
+    index = SearchIndex(tmp_path)
+    index.apply([versioned("action:1", "Jardin partagé", 2)], {})
+    generation = index._ix.latest_generation()
+    index.apply([versioned("action:1", "Jardin partagé", 2)], {"action:9": 1})
+    assert index._ix.latest_generation() == generation
+
+
+def test_a_rebuild_swaps_in_a_new_generation_that_other_processes_follow(tmp_path):
+    writer, reader = SearchIndex(tmp_path), SearchIndex(tmp_path)
+    writer.apply([doc("action:1", "Ancien contenu")], [])
+    assert ids(reader, "ancien") == ["action:1"]
+    first = writer.directory.current()
+    swapped_under_lock = []
+
+    def after_swap():
+        other = IndexDirectory(tmp_path, lock_timeout=0.05)  # another process cannot write meanwhile
+        try:
+            with other.locked():
+                swapped_under_lock.append(False)
+        except Exception:  # noqa: BLE001 - LockTimeout expected
+            swapped_under_lock.append(True)
+        writer.apply([doc("action:3", "Écrit après l'échange")], [])
+
+    writer.rebuild([doc("action:2", "Nouveau contenu")], after_swap=after_swap)
+    second = writer.directory.current()
+    assert second != first and swapped_under_lock == [True]
+    assert ids(reader, "ancien") == [] and ids(reader, "nouveau") == ["action:2"]
+    assert ids(reader, "échange") == ["action:3"]
+    writer.rebuild([doc("action:4", "Troisième")])
+    generations = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("gen-"))
+    assert generations == sorted([second, writer.directory.current()])  # the previous one stays, older ones go
+
+
+def test_a_failed_rebuild_leaves_the_current_generation_serving(tmp_path):
+    index = SearchIndex(tmp_path)
+    index.apply([doc("action:1", "Toujours là")], [])
+
+    def broken():
+        yield doc("action:2", "Début")
+        raise RuntimeError("la base a disparu")
+
+    with pytest.raises(RuntimeError):
+        index.rebuild(broken())
+    assert ids(index, "toujours") == ["action:1"]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("gen-")] == [index.directory.current()]
+
+
+REBUILD_WRITER_SCRIPT = """
+import sys
+from search_index import SearchDoc, SearchIndex
+index = SearchIndex(sys.argv[1], lock_timeout=120)
+name, rounds = sys.argv[2], int(sys.argv[3])
+for version in range(1, rounds + 1):
+    index.apply([SearchDoc(f"{name}:{i}", "action", "Processus", f"Version {name} v{version}", version=version)
+                 for i in range(3)], [])
+"""
+
+
+def test_writer_processes_go_on_across_rebuild_swaps(tmp_path):
+    # Two processes write versions 1..30 of their documents while this one rebuilds twice: each writer
+    # follows the swaps (it holds the lock, reopens the new generation) and none fails.
+    index = SearchIndex(tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    workers = [subprocess.Popen([sys.executable, "-c", REBUILD_WRITER_SCRIPT, str(tmp_path), name, "30"], env=env)
+               for name in ("w1", "w2")]
+    stale = [SearchDoc(f"{name}:{i}", "action", "Processus", "Lecture ancienne", version=1)
+             for name in ("w1", "w2") for i in range(3)]
+    for _ in range(2):
+        index.rebuild(stale)
+    assert [w.wait(timeout=300) for w in workers] == [0, 0]  # no writer failed across the swaps
+    # A rebuild that swapped in after a writer's last version holds version 1: the app's catch-up after the
+    # swap (repair, then drain) writes the database's versions again, as here.
+    for name in ("w1", "w2"):
+        index.apply([SearchDoc(f"{name}:{i}", "action", "Processus", f"Version {name} v30", version=30)
+                     for i in range(3)], [])
+    assert index.versions() == {f"{name}:{i}": 30 for name in ("w1", "w2") for i in range(3)}
+    assert len(ids(index, "v30")) == 6
