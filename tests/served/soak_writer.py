@@ -23,6 +23,7 @@ ACTION_FORM = {
     "mode": "groupe", "status": "en_cours", "location_precision": "commune", "commune": "13200",
     "start_date": "2012-02-24", "publics": "Familles", "themes": "Parentalité", "confirm_warnings": "1",
 }
+SHARED = range(1, 25)  # demo actions
 WORDS = ["jardin", "cuisine", "radio", "chantier", "ludothèque", "marche", "théâtre", "vélo", "couture", "musique"]
 
 
@@ -68,8 +69,10 @@ class Writer:
             self.mine.append(action_id)
         self.note("create", answer.status_code, action_id, title)
 
-    def edit(self, publication: str) -> None:
-        action_id = self.rng.choice(self.mine)
+    def edit(self, publication: str, shared: bool) -> None:
+        # Trainers and admins also edit the demo's actions, which the others' renames touch too: several
+        # writers then change the same search documents at once.
+        action_id = self.rng.choice(self.mine + (list(SHARED) if shared else []))
         title = self.title()
         answer = self.post(f"/actions/{action_id}/modifier",
                            {**ACTION_FORM, "title": title, "publication_status": publication})
@@ -98,7 +101,7 @@ class Writer:
         if not self.mine or roll < 0.4:
             self.create("publiee" if role != "professionnel" else "en_attente")
         elif roll < 0.75:
-            self.edit("publiee" if role != "professionnel" else "en_attente")
+            self.edit("publiee" if role != "professionnel" else "en_attente", shared=role != "professionnel")
         elif role == "formateur" and roll < 0.9:
             self.publish_waiting()
         elif role == "admin" and roll < 0.9:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import time
+from pathlib import Path
+
 import pytest
 
 from tests.served.conftest import (
@@ -88,3 +93,26 @@ def test_postgresql_connections_go_back_idle_after_a_burst(served, postgres, pg_
             assert http.get(server.url + page, timeout=30).status_code == 200, page
         assert set(forged_posts(http, server.url, 5)) == {400}
     assert idle_in_transaction(postgres, database) == 0
+
+
+def worker_pids(server) -> list[int]:
+    """Process ids of gunicorn's workers (the children of the arbiter)."""
+    children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+def test_a_crashing_worker_leaves_its_python_stack_in_the_log_and_the_site_keeps_answering(served):
+    server = served()
+    http = client_session()
+    assert http.get(server.url + "/recherche?q=jeunes", timeout=30).status_code == 200
+    crashed = worker_pids(server)[0]
+    os.kill(crashed, signal.SIGSEGV)  # what a fault in C code does
+    deadline = time.monotonic() + 30
+    while "Fatal Python error: Segmentation fault" not in server.log() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert "Fatal Python error: Segmentation fault" in server.log()
+    assert "Current thread" in server.log() or "Thread 0x" in server.log()  # the stack, thanks to faulthandler
+    while (len(worker_pids(server)) < 2 or crashed in worker_pids(server)) and time.monotonic() < deadline:
+        time.sleep(0.1)  # gunicorn replaces the worker
+    assert crashed not in worker_pids(server) and len(worker_pids(server)) == 2
+    assert all(http.get(server.url + "/", timeout=30).status_code == 200 for _ in range(6))
