@@ -16,6 +16,7 @@ import os
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -50,6 +51,7 @@ log = logging.getLogger(__name__)
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 500
+SIMILAR_CACHE = 4096  # lists of similar documents kept per process (a few hundred bytes each)
 _ANY_VERSION = 2**62  # a delete given without a version removes whatever is indexed
 
 
@@ -123,6 +125,8 @@ class SearchIndex:
         self.cache = SegmentCache(cache_bytes)
         self._name: str | None = None
         self._ix = None
+        self._similar: OrderedDict[tuple, tuple[Hit, ...]] = OrderedDict()
+        self._similar_generation: tuple = ()
         self.outdated = False
         if self.directory.current() is None:
             self._create_first()
@@ -425,22 +429,42 @@ class SearchIndex:
 
     def more_like_this(self, doc_id: str, limit: int = 5, visibilities: Iterable[str] = ("public",),
                        kinds: Iterable[str] | None = None) -> list[Hit]:
-        """Documents close to ``doc_id`` by their key words, itself excluded (``kinds``: None = all)."""
+        """Documents close to ``doc_id`` by their key words, itself excluded (``kinds``: None = all).
+
+        Computed once per index generation: the answer only changes when a commit or a swap changes the
+        index, and whoosh's key-term extraction costs 5-15 ms, most of an action page without it.
+        """
         visibilities = set(_choices(visibilities))
         with self._lock:
             searcher = self._fresh()
-            docnum = searcher.document_number(doc_id=doc_id)
-            if docnum is None:
-                return []
-            stored = searcher.stored_fields(docnum)
-            text = f"{stored.get('title', '')}\n{stored.get('body', '')}"
-            if stored.get("visibility") not in visibilities or not text.strip():
-                return []
-            filters = {"kind": _choices(kinds)}
-            scope = self._scope(filters, visibilities)
-            scope[docnum] = False
-            if not scope.any():
-                return []
-            results = searcher.more_like(docnum, "body", text=text, top=limit, numterms=12,
-                                         filter=set(np.flatnonzero(scope).tolist()))
-            return [to_hit(hit.fields(), hit.score, set()) for hit in results]
+            key = (self._name, self._generation, doc_id, limit, tuple(sorted(visibilities)),
+                   tuple(sorted(_choices(kinds))) if kinds is not None else None)
+            if key[:2] != self._similar_generation:
+                self._similar.clear()
+                self._similar_generation = key[:2]
+            if key in self._similar:
+                self._similar.move_to_end(key)
+                return list(self._similar[key])
+            found = self._more_like_this(searcher, doc_id, limit, visibilities, kinds)
+            self._similar[key] = tuple(found)
+            if len(self._similar) > SIMILAR_CACHE:
+                self._similar.popitem(last=False)
+            return found
+
+    def _more_like_this(self, searcher, doc_id: str, limit: int, visibilities: set[str],
+                        kinds: Iterable[str] | None) -> list[Hit]:
+        docnum = searcher.document_number(doc_id=doc_id)
+        if docnum is None:
+            return []
+        stored = searcher.stored_fields(docnum)
+        text = f"{stored.get('title', '')}\n{stored.get('body', '')}"
+        if stored.get("visibility") not in visibilities or not text.strip():
+            return []
+        filters = {"kind": _choices(kinds)}
+        scope = self._scope(filters, visibilities)
+        scope[docnum] = False
+        if not scope.any():
+            return []
+        results = searcher.more_like(docnum, "body", text=text, top=limit, numterms=12,
+                                     filter=set(np.flatnonzero(scope).tolist()))
+        return [to_hit(hit.fields(), hit.score, set()) for hit in results]

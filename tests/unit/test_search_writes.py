@@ -272,3 +272,19 @@ def test_writer_processes_go_on_across_rebuild_swaps(tmp_path):
                      for i in range(3)], [])
     assert index.versions() == {f"{name}:{i}": 30 for name in ("w1", "w2") for i in range(3)}
     assert len(ids(index, "v30")) == 6
+
+
+def test_similar_documents_are_computed_once_per_index_generation(tmp_path, monkeypatch):
+    index = SearchIndex(tmp_path)
+    index.apply([doc("action:1", "Jardin partagé et potager collectif des habitants du quartier"),
+                 doc("action:2", "Potager collectif au pied des immeubles, jardin partagé"),
+                 doc("action:3", "Radio associative des jeunes")], [])
+    computed = []
+    real = index._more_like_this
+    monkeypatch.setattr(index, "_more_like_this", lambda *args: computed.append(args[1]) or real(*args))
+    first = [hit.doc_id for hit in index.more_like_this("action:1", limit=1)]
+    again = [hit.doc_id for hit in index.more_like_this("action:1", limit=1)]
+    assert first == again == ["action:2"] and computed == ["action:1"]
+    index.apply([doc("action:4", "Jardin partagé potager collectif habitants quartier jardin potager")], [])
+    assert [hit.doc_id for hit in index.more_like_this("action:1", limit=1)] == ["action:4"]
+    assert computed == ["action:1", "action:1"]  # the commit changed the generation: computed again
