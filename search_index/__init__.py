@@ -14,6 +14,8 @@ Design, in the order a document travels:
 - ``postings``: what ``search`` computes with: matching sets as masks, whoosh's BM25F over arrays,
   phrases from positions, facet counts; ``segments`` decodes whoosh's segments into those arrays and
   keeps them (a segment never changes once written);
+- ``selfcheck``: at start-up (``warm``) a few queries drawn from the index run through ``postings`` and
+  through whoosh itself; on a difference the engine logs it and whoosh answers (``fallback``);
 - ``results``: hits carry an HTML-safe highlight of the body.
 
 Measured (``bench/search_bench.py``, 2 cores, 10k write-ups of ~750 words, highlights and facets on):

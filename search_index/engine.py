@@ -15,20 +15,17 @@ import logging
 import os
 import threading
 import time
-import uuid
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 from whoosh import index
-from whoosh.reading import TermNotFound
 
 from search_index.errors import IndexBusy, IndexOutdated, SearchIndexError
 from search_index.postings import DocArrays
 from search_index.query import parse, plain_words, sanitize
-from search_index.results import Hit, SearchQuery, SearchResults, to_hit
+from search_index.results import Hit, SearchQuery, SearchResults
 from search_index.schema import (
     FACET_FIELDS,
     FILTER_FIELDS,
@@ -36,14 +33,14 @@ from search_index.schema import (
     TEXT_FIELDS,
     VOCABULARY_KIND,
     SearchDoc,
-    doc_words,
     same_schema,
-    to_fields,
-    vocabulary_fields,
 )
-from search_index.search import SORTS, Outcome, run
+from search_index.search import SORTS, Outcome, run, run_whoosh
 from search_index.segments import SegmentCache
-from search_index.storage import IndexDirectory, LockTimeout
+from search_index.selfcheck import check
+from search_index.similar import SimilarCache, similar_hits
+from search_index.storage import IndexDirectory, LockTimeout, reading
+from search_index.writes import ANY_VERSION, write_all, write_changes
 
 __all__ = ["IndexBusy", "IndexOutdated", "SearchIndex", "SearchIndexError"]
 
@@ -51,22 +48,6 @@ log = logging.getLogger(__name__)
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 500
-SIMILAR_CACHE = 4096  # lists of similar documents kept per process (a few hundred bytes each)
-_ANY_VERSION = 2**62  # a delete given without a version removes whatever is indexed
-
-
-def _indexed_versions(reader, doc_ids: Iterable[str]) -> dict[str, int]:
-    """The version the index holds of each document it has (deleted documents are not seen)."""
-    column = reader.column_reader("version") if reader.has_column("version") else None
-    found = {}
-    for doc_id in doc_ids:
-        try:
-            postings = reader.postings("doc_id", doc_id)
-        except TermNotFound:
-            continue
-        if postings.is_active():
-            found[doc_id] = int(column[postings.id()]) if column is not None else 0
-    return found
 
 
 def _choices(value) -> list[str]:
@@ -76,22 +57,6 @@ def _choices(value) -> list[str]:
     if isinstance(value, str | int):
         return [str(value)]
     return [str(v) for v in value]
-
-
-def _reading(open_files: Callable):
-    """Open the index's current files, retrying when a concurrent commit removed them meanwhile.
-
-    Readers take no lock: between listing the directory and opening the newest table of contents,
-    another process's commit may write a newer one and delete it (FileNotFoundError). The newer
-    generation is then complete on disk, so listing again succeeds.
-    """
-    for attempt in range(50):
-        try:
-            return open_files()
-        except FileNotFoundError:
-            if attempt == 49:
-                raise
-            time.sleep(0.01)
 
 
 def _number(value, default: int) -> int:
@@ -125,8 +90,7 @@ class SearchIndex:
         self.cache = SegmentCache(cache_bytes)
         self._name: str | None = None
         self._ix = None
-        self._similar: OrderedDict[tuple, tuple[Hit, ...]] = OrderedDict()
-        self._similar_generation: tuple = ()
+        self._similar = SimilarCache()
         self.outdated = False
         if self.directory.current() is None:
             self._create_first()
@@ -175,6 +139,9 @@ class SearchIndex:
             self._ix, self._name, self.outdated = opened, name, not same_schema(opened.schema)
             self._searcher, self._arrays, self._generation = None, None, -1
             self.cache.clear()  # decoded postings belong to the old generation's segments
+            # The self-check's differences (warm); None until it runs on this generation.
+            self.fallback: list[str] | None = None
+            self.cache.use_blocks(True)
 
     def _writer(self, ix=None, **kwargs):
         # whoosh's writer takes its own file lock too; ours is already held, so it never waits.
@@ -189,42 +156,21 @@ class SearchIndex:
 
         A document is written only when the index holds no newer or equal version of it, and removed
         only when the index holds no newer one; ``force`` writes and removes regardless (repairs).
-        Version 0 means unversioned: always written. Deletes given as bare ids remove whatever is indexed. Returns, for every id given, the
-        version the index covers afterwards: the caller may forget changes up to that version.
+        Version 0 means unversioned: always written. Deletes given as bare ids remove whatever is
+        indexed. Returns, for every id given, the version the index covers afterwards: the caller may
+        forget changes up to that version.
         """
         with self.writing():
             if self.outdated:
                 raise IndexOutdated(self.path)
-            gone = dict(deletes) if isinstance(deletes, Mapping) else dict.fromkeys(deletes, _ANY_VERSION)
+            gone = dict(deletes) if isinstance(deletes, Mapping) else dict.fromkeys(deletes, ANY_VERSION)
             # The last version of a document wins; a document also deleted is not written at all.
             latest = {doc.doc_id: doc for doc in upserts if doc.doc_id not in gone}
             if not latest and not gone:
                 return {}
             writer = self._writer()
-            covered: dict[str, int] = {}
-            changed = False
             try:
-                known = writer.reader()
-                try:
-                    held = _indexed_versions(known, [*latest, *gone])
-                    new_words: set[str] = set()
-                    for doc in latest.values():
-                        if not force and doc.version and held.get(doc.doc_id, -1) >= doc.version:
-                            covered[doc.doc_id] = held[doc.doc_id]  # as new or newer already: skip
-                            continue
-                        values = to_fields(doc)
-                        new_words |= {w for w in doc_words(values) if ("words", w) not in known}
-                        writer.update_document(**values)
-                        covered[doc.doc_id], changed = doc.version, True
-                    for doc_id, version in gone.items():
-                        if doc_id in held and (force or held[doc_id] <= version):
-                            writer.delete_by_term("doc_id", doc_id)
-                            changed = True
-                        covered[doc_id] = max(version, held.get(doc_id, version))
-                finally:
-                    known.close()
-                if new_words:
-                    writer.add_document(**vocabulary_fields(new_words, uuid.uuid4().hex))
+                covered, changed = write_changes(writer, latest, gone, force)
             except BaseException:
                 writer.cancel()
                 raise
@@ -248,20 +194,8 @@ class SearchIndex:
             fresh = index.create_in(self.directory.path(name), SCHEMA)
             # One process, a pool large enough to sort in memory, one segment: whoosh's fastest batch.
             writer = self._writer(fresh, procs=1, limitmb=self.rebuild_mb, multisegment=False)
-            seen: set[str] = set()
-            vocabulary: set[str] = set()
             try:
-                for doc in docs:
-                    if doc.doc_id in seen:
-                        continue
-                    seen.add(doc.doc_id)
-                    values = to_fields(doc)
-                    vocabulary |= doc_words(values)
-                    writer.add_document(**values)
-                    if progress and len(seen) % 500 == 0:
-                        progress(len(seen))
-                if vocabulary:
-                    writer.add_document(**vocabulary_fields(vocabulary, uuid.uuid4().hex))
+                count = write_all(writer, docs, progress)
             except BaseException:
                 writer.cancel()
                 raise
@@ -278,8 +212,8 @@ class SearchIndex:
                 self.directory.discard(name)
             raise
         if progress:
-            progress(len(seen))
-        return len(seen)
+            progress(count)
+        return count
 
     def versions(self) -> dict[str, int]:
         """doc_id -> version of every document, for the app's drift repair."""
@@ -323,6 +257,7 @@ class SearchIndex:
 
         A worker process calls it before its first request, so that a user's first search only
         decodes the words searched (at 10k documents, about 10 ms saved; at 100k, about 80 ms).
+        Opening a generation's searcher runs the self-check (``_fresh``).
         """
         with self._lock:
             self._fresh()
@@ -356,7 +291,7 @@ class SearchIndex:
         # Not Searcher.refresh(): in whoosh-reloaded 2.7.5 it adds the old reader's segments to the
         # new ones (FileIndex._reader, "merge segments with reuse segments"), so deleted and
         # replaced documents come back. Reopening costs ~10 ms on 10k documents, after commits only.
-        searcher = _reading(self._ix.searcher)
+        searcher = reading(self._ix.searcher)
         try:
             arrays = DocArrays(searcher, self.cache)
         except BaseException:
@@ -365,7 +300,19 @@ class SearchIndex:
         old, self._searcher, self._arrays, self._generation = self._searcher, searcher, arrays, generation
         if old is not None:
             old.close()
+        if self.fallback is None:
+            self._self_check()
         return self._searcher
+
+    def _self_check(self) -> None:
+        """Once per generation (about 30 ms at 10k documents): compare the fast path with whoosh on a few
+        queries; if they differ, log it and let whoosh alone answer every search of this generation."""
+        self.fallback = check(self._searcher)
+        if self.fallback:
+            log.error("search index %s: the fast search path differs from whoosh, whoosh answers every search "
+                      "of this generation: %s", self.path, "; ".join(self.fallback))
+            self.cache.use_blocks(False)  # filters and facets read through whoosh's public API too
+            self._arrays = DocArrays(self._searcher, self.cache)
 
     def _scope(self, filters: dict[str, list[str]] | None, visibilities: Iterable[str]) -> np.ndarray:
         """Mask of the live documents the user may see that pass the filters (OR in a field, AND across)."""
@@ -425,46 +372,25 @@ class SearchIndex:
     def _run(self, text: str, parsed, scope, sort, page, per_page) -> Outcome:
         if sanitize(text) and not parsed.groups and not parsed.excluded:
             return Outcome()  # only stop words, operators or symbols: nothing to look for
+        if self.fallback:  # the self-check found the fast path wrong on this generation
+            return run_whoosh(self._searcher, parsed, scope, sort, page, per_page)
         return run(self._arrays, parsed, scope, sort, page, per_page)
 
     def more_like_this(self, doc_id: str, limit: int = 5, visibilities: Iterable[str] = ("public",),
                        kinds: Iterable[str] | None = None) -> list[Hit]:
-        """Documents close to ``doc_id`` by their key words, itself excluded (``kinds``: None = all).
-
-        Computed once per index generation: the answer only changes when a commit or a swap changes the
-        index, and whoosh's key-term extraction costs 5-15 ms, most of an action page without it.
-        """
+        """Documents close to ``doc_id`` by their key words, itself excluded (``kinds``: None = all);
+        computed once per index generation (``similar``)."""
         visibilities = set(_choices(visibilities))
         with self._lock:
             searcher = self._fresh()
-            key = (self._name, self._generation, doc_id, limit, tuple(sorted(visibilities)),
-                   tuple(sorted(_choices(kinds))) if kinds is not None else None)
-            if key[:2] != self._similar_generation:
-                self._similar.clear()
-                self._similar_generation = key[:2]
-            if key in self._similar:
-                self._similar.move_to_end(key)
-                return list(self._similar[key])
-            found = self._more_like_this(searcher, doc_id, limit, visibilities, kinds)
-            self._similar[key] = tuple(found)
-            if len(self._similar) > SIMILAR_CACHE:
-                self._similar.popitem(last=False)
-            return found
 
-    def _more_like_this(self, searcher, doc_id: str, limit: int, visibilities: set[str],
-                        kinds: Iterable[str] | None) -> list[Hit]:
-        docnum = searcher.document_number(doc_id=doc_id)
-        if docnum is None:
-            return []
-        stored = searcher.stored_fields(docnum)
-        text = f"{stored.get('title', '')}\n{stored.get('body', '')}"
-        if stored.get("visibility") not in visibilities or not text.strip():
-            return []
-        filters = {"kind": _choices(kinds)}
-        scope = self._scope(filters, visibilities)
-        scope[docnum] = False
-        if not scope.any():
-            return []
-        results = searcher.more_like(docnum, "body", text=text, top=limit, numterms=12,
-                                     filter=set(np.flatnonzero(scope).tolist()))
-        return [to_hit(hit.fields(), hit.score, set()) for hit in results]
+            def compute() -> list[Hit]:
+                docnum = searcher.document_number(doc_id=doc_id)
+                if docnum is None or searcher.stored_fields(docnum).get("visibility") not in visibilities:
+                    return []
+                scope = self._scope({"kind": _choices(kinds)}, visibilities)
+                scope[docnum] = False
+                return similar_hits(searcher, docnum, scope, limit)
+
+            key = (doc_id, limit, tuple(sorted(visibilities)), tuple(sorted(_choices(kinds))) if kinds else None)
+            return self._similar.get((self._name, self._generation), key, compute)

@@ -35,13 +35,14 @@ class DocArrays:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.cache = cache
+        self.blocks = cache.blocks  # False: whoosh's public API only (the fallback after a failed self-check)
         self.size = self.reader.doc_count_all()
         self.leaves = [(leaf, offset, segments.segment_key(leaf)) for leaf, offset in self.reader.leaf_readers()]
         self.live = np.zeros(self.size, dtype=bool)
         for leaf, offset, _ in self.leaves:
             self.live[offset : offset + leaf.doc_count_all()] = True
             if leaf.has_deletions():
-                deleted = getattr(leaf, "deleted_docs_set", None)
+                deleted = getattr(leaf, "deleted_docs_set", None) if self.blocks else None
                 if deleted is None:
                     deleted = set(range(leaf.doc_count_all())) - set(leaf.all_doc_ids())
                 self.live[np.fromiter(deleted, dtype=np.int64, count=len(deleted)) + offset] = False
@@ -63,7 +64,8 @@ class DocArrays:
         for leaf, offset, segment in self.leaves:
             if (field, btext) not in leaf:
                 continue  # never kept: unknown words must not fill the cache with empty entries
-            ids, weights = self.cache.get((segment, field, btext), lambda leaf=leaf: segments.decode(leaf, field, btext))
+            ids, weights = self.cache.get((segment, field, btext),
+                                          lambda leaf=leaf: segments.decode(leaf, field, btext, self.blocks))
             if ids.size:
                 parts.append((ids + offset if offset else ids, weights))
         if not parts:
@@ -80,7 +82,7 @@ class DocArrays:
             if (field, btext) not in leaf:
                 continue
             keys = self.cache.get((segment, field, btext, "positions"),
-                                  lambda leaf=leaf: (segments.decode_positions(leaf, field, btext),))[0]
+                                  lambda leaf=leaf: (segments.decode_positions(leaf, field, btext, self.blocks),))[0]
             if keys.size:
                 parts.append(keys + (offset << 32) if offset else keys)
         return np.concatenate(parts) if len(parts) > 1 else parts[0] if parts else EMPTY_IDS
@@ -116,7 +118,8 @@ class DocArrays:
     def lengths(self, field: str) -> tuple[np.ndarray, float]:
         """Each document's length in a field (whoosh's one-byte approximation), and the average."""
         if field not in self._lengths:
-            parts = [self.cache.get((segment, "_length", field), lambda leaf=leaf: (segments.lengths(leaf, field),))[0]
+            parts = [self.cache.get((segment, "_length", field),
+                                    lambda leaf=leaf: (segments.lengths(leaf, field, self.blocks),))[0]
                      for leaf, _, segment in self.leaves]
             lengths = np.concatenate(parts) if len(parts) != 1 else parts[0]
             average = (self.reader.field_length(field) / (self.size or 1)) or 1.0
@@ -126,7 +129,8 @@ class DocArrays:
     def numbers(self, name: str) -> np.ndarray:
         """A 32-bit numeric column of the schema (a sort key), one value per document."""
         if name not in self._columns:
-            parts = [self.cache.get((segment, "_column", name), lambda leaf=leaf: (segments.numbers(leaf, name),))[0]
+            parts = [self.cache.get((segment, "_column", name),
+                                    lambda leaf=leaf: (segments.numbers(leaf, name, self.blocks),))[0]
                      for leaf, _, segment in self.leaves]
             self._columns[name] = np.concatenate(parts) if len(parts) != 1 else parts[0]
         return self._columns[name]

@@ -3,6 +3,9 @@
 All the words must match. When no document holds them all, the documents holding the most of them
 are returned (``approximate``), provided they hold at least half: below that, the "closest"
 documents are noise rather than an answer, and an empty result with a suggestion says more.
+
+``run`` computes with the numpy arrays of ``postings``; ``run_whoosh`` runs the same search with
+whoosh's own matchers and scorer (``fallback``), for when the self-check finds the two differ.
 """
 
 from __future__ import annotations
@@ -14,13 +17,18 @@ from dataclasses import dataclass, field
 import numpy as np
 from whoosh import query as wq
 from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
 
 from search_index.analysis import fold, stem
+from search_index.fallback import WhooshPostings
 from search_index.postings import DocArrays, top
 from search_index.query import Clause, ParsedQuery, compile_clause, group_query, parse
 from search_index.results import Hit, to_hit
 
 SORTS = ("date", "title")
+
+# What a search computes with: the fast numpy arrays, or whoosh itself (same questions, same answers).
+Postings = DocArrays | WhooshPostings
 
 
 @dataclass
@@ -50,12 +58,12 @@ def _compile(parsed: ParsedQuery, reader: IndexReader) -> tuple[list[wq.Query], 
     return groups, (wq.Or(excluded) if excluded else None), terms
 
 
-def _hits(arrays: DocArrays, ranked, scores: np.ndarray | None, terms: set[str]) -> list[Hit]:
+def _hits(arrays: Postings, ranked, scores: np.ndarray | None, terms: set[str]) -> list[Hit]:
     return [to_hit(arrays.searcher.stored_fields(int(d)), float(scores[d]) if scores is not None else 0.0, terms)
             for d in ranked]
 
 
-def _sorted(arrays: DocArrays, docs: np.ndarray, sort: str, page: int, per_page: int, terms: set[str]) -> list[Hit]:
+def _sorted(arrays: Postings, docs: np.ndarray, sort: str, page: int, per_page: int, terms: set[str]) -> list[Hit]:
     """A page of documents newest first (undated last), or by title; ties by title, then id.
 
     Dates come from a numeric column read as one array; titles are read for the page's dates only
@@ -77,7 +85,7 @@ def _sorted(arrays: DocArrays, docs: np.ndarray, sort: str, page: int, per_page:
     return _hits(arrays, ranked[(page - 1) * per_page : wanted], None, terms)
 
 
-def run(arrays: DocArrays, parsed: ParsedQuery, scope: np.ndarray, sort: str | None, page: int,
+def run(arrays: Postings, parsed: ParsedQuery, scope: np.ndarray, sort: str | None, page: int,
         per_page: int) -> Outcome:
     """Search ``parsed`` among the documents of ``scope``; ``sort`` None means by relevance."""
     if not scope.any():
@@ -116,7 +124,13 @@ def run(arrays: DocArrays, parsed: ParsedQuery, scope: np.ndarray, sort: str | N
     return outcome
 
 
-def _closest_page(arrays: DocArrays, per_group: list[np.ndarray], sizes: list[int], docs: np.ndarray, page: int,
+def run_whoosh(searcher: Searcher, parsed: ParsedQuery, scope: np.ndarray, sort: str | None, page: int,
+               per_page: int) -> Outcome:
+    """``run`` with whoosh's own matchers, BM25F scorer and column readers: the same ``Outcome``, slower."""
+    return run(WhooshPostings(searcher), parsed, scope, sort, page, per_page)
+
+
+def _closest_page(arrays: Postings, per_group: list[np.ndarray], sizes: list[int], docs: np.ndarray, page: int,
                   per_page: int, terms: set[str]) -> list[Hit]:
     """A page of approximate hits: the rarer the words a document holds, the higher it ranks.
 
@@ -146,7 +160,7 @@ def corrections(reader: IndexReader, word: str) -> list[str]:
     return []
 
 
-def _count(arrays: DocArrays, parsed: ParsedQuery, scope: np.ndarray) -> int:
+def _count(arrays: Postings, parsed: ParsedQuery, scope: np.ndarray) -> int:
     """How many documents of ``scope`` match every clause of ``parsed``."""
     groups, excluded, _ = _compile(parsed, arrays.reader)
     if not groups:
@@ -157,7 +171,7 @@ def _count(arrays: DocArrays, parsed: ParsedQuery, scope: np.ndarray) -> int:
     return int(np.count_nonzero(docs))
 
 
-def suggest(arrays: DocArrays, parsed: ParsedQuery, scope: np.ndarray, unknown: set[Clause]) -> str | None:
+def suggest(arrays: Postings, parsed: ParsedQuery, scope: np.ndarray, unknown: set[Clause]) -> str | None:
     """The query with its ``unknown`` words corrected, if that query finds documents in ``scope``."""
     reader = arrays.reader
     replace = {}

@@ -4,7 +4,9 @@ A whoosh segment never changes once written (a deletion is recorded beside it), 
 from one stays true until a merge replaces the segment: the cache keys arrays by segment. A few
 whoosh internals are read for speed (the W3 codec's posting blocks and fixed-size columns); every
 read has a fallback through whoosh's public API (``blocks=False``, ``bulk=False``), and a test holds
-the two equal. whoosh-reloaded is pinned for that reason.
+the two equal. whoosh-reloaded is pinned for that reason; ``selfcheck`` also holds the search's
+answers equal to whoosh's at start-up, and when they differ the cache reads through the public API
+only (``SegmentCache.use_blocks``).
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ class SegmentCache:
     def __init__(self, budget: int = 64_000_000) -> None:
         """``budget`` in bytes (a posting costs 16: its document number and weight)."""
         self.budget = budget
+        # Whether arrays are read from whoosh's blocks and columns directly, or through its public API.
+        self.blocks = True
         self._entries: OrderedDict[tuple, tuple[np.ndarray, ...]] = OrderedDict()
         self._size = 0
 
@@ -74,6 +78,13 @@ class SegmentCache:
         """Forget every array (benchmarks use it to time cold searches)."""
         self._entries.clear()
         self._size = 0
+
+    def use_blocks(self, blocks: bool) -> None:
+        """Read whoosh's blocks and columns directly (True), or through its public API only (False,
+        after a failed self-check); arrays read the other way are forgotten."""
+        if blocks != self.blocks:
+            self.clear()
+            self.blocks = blocks
 
 
 @contextmanager

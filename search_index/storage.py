@@ -26,12 +26,28 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 GENERATION = re.compile(r"gen-\d{14}-[0-9a-f]{8}")
 _WHOOSH_FILE = re.compile(r"_?MAIN_.*")  # files of an index written directly in the directory (before generations)
+
+
+def reading(open_files: Callable):
+    """Open the index's current files, retrying when a concurrent commit removed them meanwhile.
+
+    Readers take no lock: between listing the directory and opening the newest table of contents,
+    another process's commit may write a newer one and delete it (FileNotFoundError). The newer
+    generation is then complete on disk, so listing again succeeds.
+    """
+    for attempt in range(50):
+        try:
+            return open_files()
+        except FileNotFoundError:
+            if attempt == 49:
+                raise
+            time.sleep(0.01)
 
 
 class LockTimeout(Exception):

@@ -16,6 +16,7 @@ from whoosh import query as wq
 
 from search_index import SearchDoc, SearchIndex, SearchQuery
 from search_index.analysis import analyze
+from search_index.fallback import bag_of_words
 from search_index.postings import DocArrays
 from search_index.query import Clause, compile_clause
 from search_index.segments import SegmentCache, decode, decode_positions, lengths, numbers
@@ -96,15 +97,6 @@ def test_bulk_columns_equal_whoosh_column_readers(arrays):
         for field in ("title", "body", "extra"):
             assert lengths(leaf, field).tolist() == lengths(leaf, field, bulk=False).tolist()
         assert numbers(leaf, "day").tolist() == numbers(leaf, "day", bulk=False).tolist()
-
-
-def bag_of_words(query: wq.Query) -> wq.Query:
-    """The reference ranking: phrases and sequences scored as the AND of their words, by whoosh."""
-    if isinstance(query, wq.Phrase):
-        return wq.And([wq.Term(query.fieldname, word) for word in query.words])
-    if isinstance(query, wq.Sequence):
-        return wq.And([bag_of_words(sub) for sub in query.subqueries])
-    return query.apply(bag_of_words)
 
 
 def compiled(arrays: DocArrays, *clauses: Clause) -> wq.Query:
