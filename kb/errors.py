@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+import html
+import logging
+
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
 
 MESSAGES = {
     400: "La requête est invalide.",
@@ -31,11 +36,35 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def _rollback() -> None:
+    """Roll back the request's unit of work: the error page must not read a session a failed flush left broken."""
+    session = g.get("db_session")
+    if session is None:
+        return
+    try:
+        session.rollback()
+    except Exception:  # a lost connection: the page is still worth trying, and teardown closes the session
+        log.exception("rollback failed while answering an error")
+
+
+def _minimal_page(code: int, message: str) -> Response:
+    """A page that needs neither templates nor the database (the security headers come from after_request)."""
+    body = (f'<!doctype html>\n<html lang="fr"><head><meta charset="utf-8"><title>Erreur {code} · Observatoire ISIC'
+            f'</title></head><body><h1>Erreur {code}</h1><p>{html.escape(message)}</p>'
+            f'<p><a href="{html.escape(request.script_root)}/">Retour à l\'accueil</a></p></body></html>\n')
+    return Response(body, status=code, mimetype="text/html")
+
+
 def _render(code: int, message: str):
+    _rollback()
     if _wants_json():
         return jsonify({"error": {"code": code, "message": message}}), code
     template = "errors/404.html" if code == 404 else "errors/error.html"
-    return render_template(template, code=code, message=message), code
+    try:
+        return render_template(template, code=code, message=message), code
+    except Exception:
+        log.exception("the French error page could not be rendered")
+        return _minimal_page(code, message)
 
 
 def init_app(app: Flask) -> None:

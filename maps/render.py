@@ -100,23 +100,25 @@ def script_json(value: object) -> str:
 
 
 class _EmbeddedMap(folium.Map):
-    """folium.Map without the whole-page CSS (html, body, #map) folium writes for a standalone file."""
+    """folium.Map without the whole-page CSS (html, body, #map) folium writes for a standalone file.
+
+    Its <div> is written by `render_map_parts`, not by a macro: the label is user text (an action's
+    title), and branca compiles each macro's output again as a Jinja template (see _PointLayer).
+    """
 
     _template = Template("""
         {% macro header(this, kwargs) %}<style{{ this.nonce_attr }}>#{{ this.dom_id }} { height: {{ this.css_height }}; }</style>{% endmacro %}
-        {% macro html(this, kwargs) %}<div class="kb-map__canvas folium-map" id="{{ this.dom_id }}" role="region" aria-label="{{ this.label }}" data-point-count="{{ this.point_count }}"></div>{% endmacro %}
         {% macro script(this, kwargs) %}
             var {{ this.get_name() }} = L.map({{ this.dom_id|tojson }}, {
                 center: {{ this.location|tojson }}, crs: L.CRS.{{ this.crs }}, ...{{ this.options|tojavascript }}
             });
         {% endmacro %}""")
 
-    def __init__(self, dom_id: str, height: str, label: str, point_count: int, urls: dict[str, str],
-                 nonce_attr: str, **kwargs):
+    def __init__(self, dom_id: str, height: str, urls: dict[str, str], nonce_attr: str, **kwargs):
         super().__init__(tiles=None, **kwargs)
         self.nonce_attr = nonce_attr
         self._id = dom_id.replace("-", "_")
-        self.dom_id, self.css_height, self.label, self.point_count = dom_id, height, html.escape(label), point_count
+        self.dom_id, self.css_height = dom_id, height
         self.default_js = [("leaflet", urls["leaflet_js"])]
         self.default_css = [("leaflet_css", urls["leaflet_css"])]
 
@@ -160,7 +162,7 @@ def render_map_parts(
     # cluster None clusters from CLUSTER_FROM points on. nonce goes on the inline <script>/<style>.
     urls = asset_urls(asset_base_url)
     map_id = map_id or f"kb-map-{uuid.uuid4().hex[:8]}"
-    _check_options(map_id, height, popup_url_template, tiles_url, attribution, label, center, radius)
+    _check_options(map_id, height, popup_url_template, tiles_url, attribution, center, radius)
     if nonce is not None and not _NONCE.fullmatch(nonce):
         raise ValueError("Nonce CSP invalide.")
     nonce_attr = f' nonce="{nonce}"' if nonce else ""
@@ -176,7 +178,7 @@ def render_map_parts(
                   radius=list(radius) if radius else None)
 
     start = center or (radius[:2] if radius else None) or FRANCE_CENTER
-    world = _EmbeddedMap(map_id, height, label, len(points), urls, nonce_attr, location=list(start),
+    world = _EmbeddedMap(map_id, height, urls, nonce_attr, location=list(start),
                          zoom_start=zoom if zoom is not None else (12 if center else 5))
     world.options["max_zoom"] = max_zoom  # Leaflet.markercluster throws without a map maxZoom (no tiles)
     if tiles_url is not None:
@@ -191,7 +193,7 @@ def render_map_parts(
     css = _BASE_CSS + _category_css(map_id, slugs, [colour for _, colour in used])
     return RenderedMap(
         head=f"{figure.header.render()}<style{nonce_attr}>{css}</style><script{nonce_attr}>{_LIBRARY_JS}</script>\n",
-        body=(f'<div class="kb-map" id="{map_id}-wrap">{figure.html.render()}'
+        body=(f'<div class="kb-map" id="{map_id}-wrap">{_canvas(map_id, label, len(points))}{figure.html.render()}'
               f'<script type="application/json" id="{map_id}-data">{script_json(config)}</script>'
               f"{_legend(map_id, legend_title, slugs, used, category_counts)}</div>\n"),
         script=f"<script{nonce_attr}>\n(function () {{\n{figure.script.render()}\n}})();\n</script>",
@@ -229,6 +231,12 @@ def _client_config(points: Sequence[MapPoint], keys: dict[str, int], category_to
     return config, category_counts
 
 
+def _canvas(map_id: str, label: str, point_count: int) -> str:
+    """The element Leaflet draws in; `label` is plain text, escaped here."""
+    return (f'<div class="kb-map__canvas folium-map" id="{map_id}" role="region" '
+            f'aria-label="{html.escape(label)}" data-point-count="{point_count}"></div>')
+
+
 def _fit(points: Sequence[MapPoint], radius: tuple[float, float, float] | None) -> list[list[float]] | None:
     """The bounds to show first: the radius circle if any, else every point."""
     if radius is not None:
@@ -241,7 +249,7 @@ def _fit(points: Sequence[MapPoint], radius: tuple[float, float, float] | None) 
 
 
 def _check_options(map_id: str, height: str, popup_url_template: str | None, tiles_url: str | None,
-                   attribution: str, label: str, center: tuple[float, float] | None,
+                   attribution: str, center: tuple[float, float] | None,
                    radius: tuple[float, float, float] | None) -> None:
     if not _MAP_ID.fullmatch(map_id):
         raise ValueError(f"Identifiant de carte invalide : « {map_id} »")
@@ -252,8 +260,9 @@ def _check_options(map_id: str, height: str, popup_url_template: str | None, til
                          f"« {popup_url_template} »")
     if tiles_url is not None and not attribution.strip():
         raise ValueError("Un fond de carte demande une attribution.")
-    for what, text in (("tiles_url", tiles_url), ("attribution", attribution), ("label", label)):
-        if text and _TEMPLATE_SYNTAX.search(text):  # these go through folium macros, see _PointLayer
+    # The tile settings go through folium's TileLayer macros (see _PointLayer); the label, user text, does not.
+    for what, text in (("tiles_url", tiles_url), ("attribution", attribution)):
+        if text and _TEMPLATE_SYNTAX.search(text):
             raise ValueError(f"{what} ne peut pas contenir « {{{{ », « {{% » ni « {{# » : « {text} »")
     if center is not None:
         _check_position(center[0], center[1], "centre")

@@ -40,7 +40,7 @@ from search_index.segments import SegmentCache
 from search_index.selfcheck import check
 from search_index.similar import SimilarCache, similar_hits
 from search_index.storage import IndexDirectory, LockTimeout, reading
-from search_index.writes import ANY_VERSION, write_all, write_changes
+from search_index.writes import ANY_VERSION, commit, write_all, write_changes
 
 __all__ = ["IndexBusy", "IndexOutdated", "SearchIndex", "SearchIndexError"]
 
@@ -175,7 +175,7 @@ class SearchIndex:
                 writer.cancel()
                 raise
             if changed:
-                writer.commit()
+                commit(writer)
                 self._generation = -1  # reopen at the next search, even if a rebuild reused this number
             else:
                 writer.cancel()
@@ -199,7 +199,7 @@ class SearchIndex:
             except BaseException:
                 writer.cancel()
                 raise
-            writer.commit()
+            commit(writer)
             with self._locked():
                 previous = self.directory.switch(name)
                 self._follow()

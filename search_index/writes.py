@@ -77,3 +77,19 @@ def write_all(writer, docs: Iterable[SearchDoc], progress: Callable[[int], None]
     if vocabulary:
         writer.add_document(**vocabulary_fields(vocabulary, uuid.uuid4().hex))
     return len(seen)
+
+
+def commit(writer) -> None:
+    """Commit a writer; if the commit fails, release the file lock whoosh would otherwise keep.
+
+    whoosh releases its lock at the end of a successful commit or of ``cancel()``; a commit that raises
+    halfway (a full disk) does neither, and every later writer of this process would wait for the lock
+    and give up. The index stays at its previous generation: the half-written files are never listed.
+    """
+    try:
+        writer.commit()
+    except BaseException:
+        lock = getattr(writer, "writelock", None)
+        if lock is not None and lock.fd is not None:
+            lock.release()
+        raise

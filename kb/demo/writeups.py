@@ -181,7 +181,7 @@ def _render(sections: list[_Section], sizes: list[int]) -> str:
             blocks.append(section.bullets_intro + "\n\n" + "\n".join(f"- {b}" for b in section.bullets))
         blocks.extend(f"> {q}" for q in section.quotes)
         blocks.extend(_paragraphs(section.lead + section.pool[:section.taken], sizes))
-    return "\n\n".join(blocks) + "\n"
+    return "\n\n".join(blocks)  # as a form saves it: no blank line at the end
 
 
 def compose(rng: random.Random, story: Story) -> str:

@@ -9,7 +9,7 @@ from pydantic import field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
 from kb.forms.base import FormResult, RecordId, blank_to_none, validate
-from kb.forms.fields import check_choice, check_email
+from kb.forms.fields import check_choice, check_email, check_one_line
 from kb.models import choices
 
 PASSWORD_MIN = 10
@@ -44,6 +44,7 @@ class SignupInput(_Stripped):
     password_confirm: str = Field(default="", max_length=200)
 
     _email = field_validator("email")(classmethod(lambda cls, v: check_email(v).lower()))
+    _one_line = field_validator("display_name")(classmethod(lambda cls, v: check_one_line(v)))
 
     @field_validator("role")
     @classmethod

@@ -10,8 +10,8 @@ from pydantic import field_validator, model_validator
 from sqlmodel import Field, SQLModel
 from werkzeug.datastructures import MultiDict
 
-from kb.forms.base import FormResult, RecordId, blank_to_none, split_list, validate, validate_rows
-from kb.forms.fields import check_choice, check_coordinates, coordinate, parse_date
+from kb.forms.base import FormResult, RecordId, blank_to_none, clean_text, split_list, validate, validate_rows
+from kb.forms.fields import check_choice, check_coordinates, check_one_line, coordinate, parse_date
 from kb.models import choices
 
 
@@ -93,11 +93,12 @@ class ActionInput(SQLModel):
     _blank = field_validator("territory_id", "commune", mode="before")(classmethod(lambda cls, v: blank_to_none(v)))
     _coord = field_validator("latitude", "longitude", mode="before")(classmethod(lambda cls, v: coordinate(v)))
     _dates = field_validator("start_date", "end_date", mode="before")(classmethod(lambda cls, v: parse_date(v)))
+    _one_line = field_validator("title", "address", "commune")(classmethod(lambda cls, v: check_one_line(v)))
 
     @field_validator("title", "summary", "writeup", "address", mode="before")
     @classmethod
     def _strip(cls, v: Any) -> Any:
-        return v.strip() if isinstance(v, str) else v
+        return clean_text(v)
 
     @field_validator("mode")
     @classmethod

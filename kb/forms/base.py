@@ -90,6 +90,13 @@ def validate_rows(model: type[M], form: Mapping[str, Any], prefix: str, fields: 
     return valid, errors
 
 
+def clean_text(value: Any) -> Any:
+    """Text typed in a form, without surrounding blanks; browsers send a textarea's line breaks as CRLF."""
+    if not isinstance(value, str):
+        return value
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 def blank_to_none(value: Any) -> Any:
     """Empty strings from HTML forms mean 'not given'."""
     if isinstance(value, str) and not value.strip():
@@ -108,7 +115,7 @@ def rows(form: Mapping[str, Any], prefix: str, fields: tuple[str, ...], max_rows
     """Collect repeated sub-form rows named `prefix-<n>-<field>` with their number, skipping empty ones."""
     collected = []
     for index in range(max_rows):
-        row = {name: (form.get(f"{prefix}-{index}-{name}") or "").strip() for name in fields}
+        row = {name: clean_text(form.get(f"{prefix}-{index}-{name}") or "") for name in fields}
         if not any(f"{prefix}-{index}-{name}" in form for name in fields):
             continue
         if any(row.values()):

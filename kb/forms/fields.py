@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -10,8 +11,11 @@ from kb.forms.base import blank_to_none, parse_decimal
 from maps.geo import in_france
 
 FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+MIN_YEAR, MAX_YEAR = 1900, 2100
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^[0-9+().\s-]{6,30}$")
+LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")  # what str.splitlines() splits on
 
 
 def check_choice(value: str | None, vocabulary: dict[str, str], required: bool = True) -> str | None:
@@ -26,16 +30,31 @@ def check_choice(value: str | None, vocabulary: dict[str, str], required: bool =
 
 
 def parse_date(value: Any) -> Any:
-    """Accept ISO dates (from date inputs) and JJ/MM/AAAA typed by hand."""
+    """Accept ISO dates (from date inputs) and JJ/MM/AAAA typed by hand; nothing else reads as a date."""
     value = blank_to_none(value)
-    if isinstance(value, str):
-        match = FRENCH_DATE.match(value)
-        if match:
-            day, month, year = (int(g) for g in match.groups())
-            try:
-                return date(year, month, day)
-            except ValueError as exc:
-                raise ValueError("Cette date n'existe pas.") from exc
+    if not isinstance(value, str):
+        return value
+    french, iso = FRENCH_DATE.match(value), ISO_DATE.match(value)
+    if not (french or iso):
+        # pydantic would read "0" as 1 January 1970 (a timestamp): only the two written forms are dates.
+        raise ValueError("Saisissez une date au format JJ/MM/AAAA.")
+    day, month, year = (int(g) for g in french.groups()) if french else (int(g) for g in reversed(iso.groups()))
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(f"L'année doit être comprise entre {MIN_YEAR} et {MAX_YEAR}.")
+    try:
+        return date(year, month, day)
+    except ValueError as exc:
+        raise ValueError("Cette date n'existe pas.") from exc
+
+
+def check_one_line(value: Any) -> Any:
+    """A title, name, place or address: one line, without control characters (a tab is tolerated)."""
+    if not isinstance(value, str):
+        return value
+    if any(c in LINE_BREAKS for c in value):
+        raise ValueError("Ce champ tient sur une ligne : retirez les retours à la ligne.")
+    if any(c != "\t" and unicodedata.category(c) == "Cc" for c in value):
+        raise ValueError("Ce champ contient un caractère de contrôle invisible : retirez-le.")
     return value
 
 

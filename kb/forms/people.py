@@ -9,8 +9,16 @@ from pydantic import field_validator, model_validator
 from sqlmodel import Field, SQLModel
 from werkzeug.datastructures import MultiDict
 
-from kb.forms.base import FormResult, RecordId, blank_to_none, validate
-from kb.forms.fields import check_choice, check_coordinates, check_email, check_phone, check_url, coordinate
+from kb.forms.base import FormResult, RecordId, blank_to_none, clean_text, validate
+from kb.forms.fields import (
+    check_choice,
+    check_coordinates,
+    check_email,
+    check_one_line,
+    check_phone,
+    check_url,
+    coordinate,
+)
 from kb.models import choices
 
 
@@ -18,7 +26,7 @@ class _Stripped(SQLModel):
     @field_validator("*", mode="before")
     @classmethod
     def _strip(cls, v: Any) -> Any:
-        return v.strip() if isinstance(v, str) else v
+        return clean_text(v)
 
 
 class OrganisationInput(_Stripped):
@@ -56,6 +64,8 @@ class OrganisationInput(_Stripped):
     _email = field_validator("email")(classmethod(lambda cls, v: check_email(v)))
     _phones = field_validator("phone", "fax")(classmethod(lambda cls, v: check_phone(v)))
     _url = field_validator("website")(classmethod(lambda cls, v: check_url(v)))
+    _one_line = field_validator("name", "director_name", "address", "commune")(
+        classmethod(lambda cls, v: check_one_line(v)))
 
     @model_validator(mode="after")
     def _coords(self) -> OrganisationInput:
@@ -84,6 +94,7 @@ class PractitionerInput(_Stripped):
     _blank = field_validator("territory_id", mode="before")(classmethod(lambda cls, v: blank_to_none(v)))
     _email = field_validator("email")(classmethod(lambda cls, v: check_email(v)))
     _phone = field_validator("phone")(classmethod(lambda cls, v: check_phone(v)))
+    _one_line = field_validator("first_name", "last_name")(classmethod(lambda cls, v: check_one_line(v)))
 
     @field_validator("function")
     @classmethod

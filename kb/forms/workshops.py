@@ -9,8 +9,17 @@ from typing import Any
 from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
-from kb.forms.base import MAX_ID, FormResult, RecordId, blank_to_none, split_list, validate, validate_rows
-from kb.forms.fields import check_choice, parse_date
+from kb.forms.base import (
+    MAX_ID,
+    FormResult,
+    RecordId,
+    blank_to_none,
+    clean_text,
+    split_list,
+    validate,
+    validate_rows,
+)
+from kb.forms.fields import check_choice, check_one_line, parse_date
 from kb.models import choices
 
 
@@ -23,7 +32,7 @@ class _Stripped(SQLModel):
     @field_validator("*", mode="before")
     @classmethod
     def _strip(cls, v: Any) -> Any:
-        return v.strip() if isinstance(v, str) else v
+        return clean_text(v)
 
 
 class EnrolmentRow(SQLModel):
@@ -49,6 +58,7 @@ class WorkshopInput(_Stripped):
     enrolments: list[EnrolmentRow] = []
 
     _blank = field_validator("territory_id", mode="before")(classmethod(lambda cls, v: blank_to_none(v)))
+    _one_line = field_validator("name")(classmethod(lambda cls, v: check_one_line(v)))
 
 
 def parse_workshop_form(form: Mapping[str, Any]) -> FormResult[WorkshopInput]:
@@ -87,6 +97,7 @@ class SessionInput(_Stripped):
     status: str = "prevue"
 
     _date = field_validator("day", mode="before")(classmethod(lambda cls, v: parse_date(v)))
+    _one_line = field_validator("place")(classmethod(lambda cls, v: check_one_line(v)))
 
     @field_validator("half_day")
     @classmethod
@@ -166,6 +177,7 @@ class DebateDayInput(_Stripped):
     programme: str = Field(default="", max_length=20_000)
 
     _date = field_validator("day", mode="before")(classmethod(lambda cls, v: parse_date(v)))
+    _one_line = field_validator("title", "place")(classmethod(lambda cls, v: check_one_line(v)))
 
 
 def parse_debate_form(form: Mapping[str, Any]) -> FormResult[DebateDayInput]:
@@ -178,6 +190,8 @@ class ThemeInput(_Stripped):
 
     title: str = Field(min_length=3, max_length=200)
     questions: list[str] = Field(min_length=1)
+
+    _one_line = field_validator("title")(classmethod(lambda cls, v: check_one_line(v)))
 
 
 def parse_theme_form(form: Mapping[str, Any]) -> FormResult[ThemeInput]:
@@ -207,6 +221,7 @@ class SeminarInput(_Stripped):
     option2_day3: date | None = None
 
     _dates = field_validator(*SEMINAR_DAY_FIELDS, mode="before")(classmethod(lambda cls, v: parse_date(v)))
+    _one_line = field_validator("title", "place")(classmethod(lambda cls, v: check_one_line(v)))
 
     def options(self) -> dict[int, list[date]]:
         """The dates of each session that has them."""

@@ -89,7 +89,8 @@ def edit(session: Session, action: FieldAction, data: ActionInput, submitted: li
         _check_publication(data, actor)
         was_pending = action.publication_status == "en_attente"
         action_services.update_action(session, action, data, actor)
-        record(session, action, "modification", before, actor)
+        if canonical(session, current_input(action)) != before:  # saved unchanged: nothing for the history
+            record(session, action, "modification", before, actor)
         if action.publication_status == "en_attente" and not was_pending:
             tell(session, moderators(session), "Nouvelle action à valider",
                   f"« {action.title} » attend votre validation : {queue_url}\n")

@@ -63,7 +63,9 @@ def identification_warnings(*texts: str) -> list[str]:
 
 
 def set_consent(session: Session, practitioner: Practitioner, data: ConsentInput, actor: Viewer) -> None:
-    """Record a consent given or withdrawn, with its date and scope."""
+    """Record a consent given or withdrawn, with its date and scope (a choice confirmed unchanged is not new)."""
+    if (practitioner.consent_listed, practitioner.consent_contact) == (data.listed, data.contact):
+        return
     practitioner.consent_listed, practitioner.consent_contact = data.listed, data.contact
     practitioner.consent_date = date.today()
     session.add(practitioner)

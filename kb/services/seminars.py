@@ -20,7 +20,17 @@ def save_seminar(session: Session, data: SeminarInput, seminar: Seminar | None =
     seminar = seminar or Seminar(title=data.title, year=data.year)
     seminar.title, seminar.year, seminar.price_eur = data.title, data.year, data.price_eur
     seminar.place, seminar.description = data.place, data.description
-    seminar.days = [SeminarDay(option=option, day=day) for option, days in data.options().items() for day in days]
+    # A date kept is the same row: the unit of work inserts before it deletes, so a new row equal to
+    # an old one would meet it in the (seminar, option, day) unique constraint.
+    wanted = [(option, day) for option, days in data.options().items() for day in days]
+    kept: list[SeminarDay] = []
+    for old in seminar.days:
+        if (old.option, old.day) in wanted:
+            kept.append(old)
+        else:
+            session.delete(old)
+    have = {(d.option, d.day) for d in kept}
+    seminar.days = kept + [SeminarDay(option=option, day=day) for option, day in wanted if (option, day) not in have]
     session.add(seminar)
     session.flush()
     return seminar

@@ -8,13 +8,13 @@ from werkzeug.routing import IntegerConverter
 from kb.forms.base import MAX_ID
 
 
-def coordinate_or_none(raw) -> float | None:
-    """A coordinate typed in a form (comma or point), or None."""
+def coordinate_or_none(raw, limit: float = 180) -> float | None:
+    """A coordinate typed in a form (comma or point) within ±limit (90 for a latitude), or None."""
     try:
         value = float(str(raw or "").strip().replace(",", "."))
     except ValueError:
         return None
-    return value if -90 <= value <= 180 else None
+    return value if -limit <= value <= limit else None  # NaN fails both comparisons
 
 
 class RecordIdConverter(IntegerConverter):
@@ -75,7 +75,7 @@ def init_app(app: Flask) -> None:
     @app.template_global("picker_map")
     def picker_map(values):
         """Map of a form: a click fills the latitude and longitude fields."""
-        lat, lon = (coordinate_or_none(values.get(name)) for name in ("latitude", "longitude"))
+        lat, lon = coordinate_or_none(values.get("latitude"), 90), coordinate_or_none(values.get("longitude"))
         return geo.picker_map(lat, lon) if lat is not None and lon is not None else geo.picker_map(None, None)
 
     @app.template_global("directory_visible")

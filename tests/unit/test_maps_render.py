@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -78,6 +79,15 @@ def test_user_text_is_not_run_as_a_template():
     assert client_config(page)["points"][0][5] == "{{ 7*7 }} {% if true %}oui{% endif %}"
     with pytest.raises(ValueError, match="attribution"):
         render(points(1), attribution="{{ config }}")
+
+
+@pytest.mark.parametrize("label", ["Situation : {{ 7*7 }}", "{% if true %}oui{% endif %}", "Note {# x", '"><b>x</b>'])
+def test_the_map_label_is_user_text_shown_literally(label):
+    # The label carries an action's or organisation's title: never template syntax, always escaped.
+    page = render(points(1), label=label)
+    assert f'aria-label="{html.escape(label)}"' in page
+    assert "49" not in page.split('aria-label="', 1)[1].split('"', 1)[0]
+    assert page.count('id="carte"') == 1  # one canvas, still the element Leaflet draws in
 
 
 def test_script_json_escapes_what_could_close_a_script():

@@ -288,3 +288,21 @@ def test_similar_documents_are_computed_once_per_index_generation(tmp_path, monk
     index.apply([doc("action:4", "Jardin partagé potager collectif habitants quartier jardin potager")], [])
     assert [hit.doc_id for hit in index.more_like_this("action:1", limit=1)] == ["action:4"]
     assert len(computed) == 2  # the commit changed the generation: computed again
+
+
+def test_a_commit_that_fails_halfway_leaves_the_index_writable(tmp_path, monkeypatch):
+    from whoosh.writing import SegmentWriter
+
+    index = SearchIndex(tmp_path, lock_timeout=0.5)
+    index.apply([doc("action:1", "Avant la panne")], [])
+    real = SegmentWriter._commit_toc
+
+    def full_disk(self, segments):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(SegmentWriter, "_commit_toc", full_disk)
+    with pytest.raises(OSError):
+        index.apply([doc("action:2", "Pendant la panne")], [])
+    monkeypatch.setattr(SegmentWriter, "_commit_toc", real)
+    index.apply([doc("action:3", "Après la panne")], [])  # no IndexBusy: the lock was released
+    assert sorted(ids(index, "panne")) == ["action:1", "action:3"]
