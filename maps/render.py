@@ -15,10 +15,12 @@ appears once every marker is in (the `kb:ready` event on window says the same).
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import math
 import re
+import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -50,6 +52,8 @@ _CSS_LENGTH = re.compile(r"\d+(\.\d+)?(px|em|rem|vh|%)")
 _COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20}|(rgb|hsl)a?\([0-9.,%\s]+\)")
 _NONCE = re.compile(r"[A-Za-z0-9+/=_-]{8,128}")
 _TEMPLATE_SYNTAX = re.compile(r"\{[{%#]")
+# Stands for the nonce attribute in cached frames: random, so no text a user types can equal it.
+_NONCE_SLOT = f" data-kb-nonce-{secrets.token_hex(8)}"
 _URL_UNSAFE = re.compile(r"[\s\"'<>`\\]")
 # Absolute http(s), root-relative, ./ or ../, or a relative path with no scheme: never javascript:.
 _SAFE_URL = re.compile(r"(?!//)(https?://|/|\.{1,2}/|[^:/?#]+([/?#]|$))", re.IGNORECASE)
@@ -160,7 +164,7 @@ def render_map_parts(
     # view, else it fits the radius circle (lat, lon, km) or the points. popup_url_template contains
     # "{id}" and answers an escaped HTML fragment; without it popups show the title, linked to url.
     # cluster None clusters from CLUSTER_FROM points on. nonce goes on the inline <script>/<style>.
-    urls = asset_urls(asset_base_url)
+    asset_urls(asset_base_url)  # refuses an unsafe base before anything is built
     map_id = map_id or f"kb-map-{uuid.uuid4().hex[:8]}"
     _check_options(map_id, height, popup_url_template, tiles_url, attribution, center, radius)
     if nonce is not None and not _NONCE.fullmatch(nonce):
@@ -178,27 +182,42 @@ def render_map_parts(
                   radius=list(radius) if radius else None)
 
     start = center or (radius[:2] if radius else None) or FRANCE_CENTER
-    world = _EmbeddedMap(map_id, height, urls, nonce_attr, location=list(start),
-                         zoom_start=zoom if zoom is not None else (12 if center else 5))
+    header, frame, script = _frame(map_id, height, asset_base_url, tuple(start),
+                                   zoom if zoom is not None else (12 if center else 5), max_zoom, tiles_url,
+                                   attribution, use_cluster)
+    header, frame, script = (part.replace(_NONCE_SLOT, nonce_attr) for part in (header, frame, script))
+
+    css = _BASE_CSS + _category_css(map_id, slugs, [colour for _, colour in used])
+    return RenderedMap(
+        head=f"{header}<style{nonce_attr}>{css}</style><script{nonce_attr}>{_LIBRARY_JS}</script>\n",
+        body=(f'<div class="kb-map" id="{map_id}-wrap">{_canvas(map_id, label, len(points))}{frame}'
+              f'<script type="application/json" id="{map_id}-data">{script_json(config)}</script>'
+              f"{_legend(map_id, legend_title, slugs, used, category_counts)}</div>\n"),
+        script=f"<script{nonce_attr}>\n(function () {{\n{script}\n}})();\n</script>",
+        map_id=map_id,
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _frame(map_id: str, height: str, asset_base_url: str, start: tuple[float, float], zoom: int, max_zoom: int,
+           tiles_url: str | None, attribution: str, cluster: bool) -> tuple[str, str, str]:
+    """folium's part of a map (asset links, the map object, the tile layer), rendered once per process.
+
+    It depends on neither the points nor the nonce (rendered as ``_NONCE_SLOT``, replaced by the caller):
+    the small map of an action page costs about 8 ms through folium and a dictionary lookup here.
+    """
+    urls = asset_urls(asset_base_url)
+    world = _EmbeddedMap(map_id, height, urls, _NONCE_SLOT, location=list(start), zoom_start=zoom)
     world.options["max_zoom"] = max_zoom  # Leaflet.markercluster throws without a map maxZoom (no tiles)
     if tiles_url is not None:
         tiles = folium.TileLayer(tiles_url, attr=html.escape(attribution), max_zoom=max_zoom, name="tiles")
         tiles._id = f"{world._id}_tiles"  # stable variable names: the same input renders the same bytes
         tiles.add_to(world)
-    _PointLayer(f"{map_id}-data", urls, use_cluster).add_to(world)
+    _PointLayer(f"{map_id}-data", urls, cluster).add_to(world)
     figure = world.get_root()
     figure.header._children.pop("meta_http", None)  # a <meta> charset belongs to the page, not a fragment
     figure.render()  # fills figure.header / html / script, which are rendered one by one below
-
-    css = _BASE_CSS + _category_css(map_id, slugs, [colour for _, colour in used])
-    return RenderedMap(
-        head=f"{figure.header.render()}<style{nonce_attr}>{css}</style><script{nonce_attr}>{_LIBRARY_JS}</script>\n",
-        body=(f'<div class="kb-map" id="{map_id}-wrap">{_canvas(map_id, label, len(points))}{figure.html.render()}'
-              f'<script type="application/json" id="{map_id}-data">{script_json(config)}</script>'
-              f"{_legend(map_id, legend_title, slugs, used, category_counts)}</div>\n"),
-        script=f"<script{nonce_attr}>\n(function () {{\n{figure.script.render()}\n}})();\n</script>",
-        map_id=map_id,
-    )
+    return figure.header.render(), figure.html.render(), figure.script.render()
 
 
 def _client_config(points: Sequence[MapPoint], keys: dict[str, int], category_total: int,

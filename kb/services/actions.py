@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
 from kb.errors import DomainError
@@ -99,7 +99,7 @@ def filter_options(session: Session, viewer: Viewer) -> dict:
 
 # What an action's page and its JSON show, loaded in one query per relationship instead of one per row.
 _PAGE_LOADS = (
-    selectinload(FieldAction.territory), selectinload(FieldAction.commune), selectinload(FieldAction.tags),
+    joinedload(FieldAction.territory), joinedload(FieldAction.commune), selectinload(FieldAction.tags),
     selectinload(FieldAction.effects), selectinload(FieldAction.barriers), selectinload(FieldAction.levers),
     selectinload(FieldAction.tools), selectinload(FieldAction.partners),
     selectinload(FieldAction.practitioner_links).selectinload(ActionPractitioner.practitioner),

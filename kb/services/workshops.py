@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
+from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from kb.errors import DomainError
@@ -199,7 +200,8 @@ def presentations_of(session: Session, action: FieldAction) -> list[Presentation
     """Where an action was presented, most recent first."""
     stmt = (select(Presentation).join(WorkshopSession, WorkshopSession.id == Presentation.session_id)
             .where(Presentation.action_id == action.id)
-            .order_by(WorkshopSession.day.desc(), WorkshopSession.half_day.desc()))
+            .order_by(WorkshopSession.day.desc(), WorkshopSession.half_day.desc())
+            .options(selectinload(Presentation.session).selectinload(WorkshopSession.workshop)))
     return list(session.exec(stmt))
 
 

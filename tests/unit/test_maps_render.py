@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -197,3 +198,21 @@ def test_a_csp_nonce_goes_on_every_inline_script_and_style():
     assert inline and all('nonce="r4nd0m-n0nce"' in attributes for _, attributes in inline)
     with pytest.raises(ValueError, match="Nonce"):
         render(points(1), nonce='x" onload="alert(1)')
+
+
+def test_a_map_frame_is_rendered_once_and_carries_each_request_s_nonce():
+    from maps import render
+
+    render._frame.cache_clear()
+    point = MapPoint(id="a1", lat=43.6766, lon=4.6278, title="Atelier cuisine")
+    options = dict(asset_base_url="/static/vendor", tiles_url=None, attribution="", categories={},
+                   center=(43.6766, 4.6278), zoom=13, map_id="situation", cluster=False)
+    first = render_map_parts([point], nonce="premierNonce123", **options)
+    second = render_map_parts([replace(point, title="Autre titre")], nonce="secondNonce4567", **options)
+    assert render._frame.cache_info().hits == 1
+    assert 'nonce="premierNonce123"' in first.html and "secondNonce4567" not in first.html
+    assert 'nonce="secondNonce4567"' in second.html and "premierNonce123" not in second.html
+    assert render._NONCE_SLOT not in first.html + second.html
+    assert "Autre titre" in second.html and "Autre titre" not in first.html
+    unsigned = render_map_parts([point], **options)
+    assert "nonce=" not in unsigned.html

@@ -41,3 +41,12 @@ def test_french_dates_use_paris_time():
     assert french_date(datetime(2012, 12, 31, 23, 30, tzinfo=UTC)) == "1 janvier 2013 à 00:30"
     assert french_date(datetime(2012, 7, 1, 10, 0)) == "1 juillet 2012 à 12:00"
     assert french_date(None) == ""
+
+
+def test_markdown_renders_each_text_on_its_own():
+    # One converter is reused per thread: footnotes, abbreviations and references must not leak between texts.
+    first = str(markdown_to_html("Le *CCAS*[^1] porte l'action.\n\n[^1]: Centre communal d'action sociale.\n\n"
+                                 "*[PMI]: Protection maternelle et infantile\n\n[lien]: https://exemple.fr"))
+    second = str(markdown_to_html("La PMI et le [lien] restent du texte.[^1]"))
+    assert "Centre communal" in first
+    assert "Centre communal" not in second and "<abbr" not in second and "<a " not in second
