@@ -1,9 +1,11 @@
-"""Change capture: every flush that touches searchable data writes outbox rows in the same transaction.
+"""Change capture: what a transaction changed in searchable data becomes outbox rows in that transaction.
 
-Listening to flushes (not to commits) sees every object, including those flushed early by a
-service; writing the outbox through the flush's own connection makes the data, the "to index" note
-and the document's new version (``versions.bump``) commit or roll back together. Deleted records are resolved before the flush, while the link
-rows that name their dependents still exist; new and changed ones after it, once they have ids.
+Listening to flushes (not to the objects left at commit time) sees every object, including those
+flushed early by a service. Deleted records are resolved before their flush, while the link rows that
+name their dependents still exist; new and changed ones after it, once they have ids. The documents
+they touch are collected per session; at commit, their versions are counted (``versions.bump``) and
+the outbox rows written through the transaction's own connection, so the data, the versions and the
+note "to index" commit or roll back together.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from kb.models.base import utcnow
 Key = tuple[str, int]
 DOCUMENT_KINDS = ("action", "practitioner", "organisation", "tool", "session")
 _PENDING = "kb_index_deleted_keys"
+_CHANGED = "kb_index_changed_keys"
 
 
 def _direct_keys(obj: object) -> set[Key]:
@@ -136,13 +139,24 @@ def _before_flush(session: OrmSession, flush_context, instances) -> None:
 def _after_flush(session: OrmSession, flush_context) -> None:
     keys = session.info.pop(_PENDING, set())
     changed = _keys(list(session.new) + [obj for obj in session.dirty if _shown_change(obj)])
-    if not keys and not changed:
-        return
-    conn = session.connection()
-    keys |= changed | _dependents(conn, changed)
+    if changed:
+        keys |= changed | _dependents(session.connection(), changed)
     keys = {k for k in keys if k[0] in DOCUMENT_KINDS}  # links and groups only point at documents
+    if keys:
+        session.info.setdefault(_CHANGED, set()).update(keys)
+
+
+def _before_commit(session: OrmSession) -> None:
+    """Count the versions and write the outbox rows of everything the transaction changed, at once.
+
+    Once per transaction, at its end, in one sorted pass: two transactions lock the version rows they
+    share in the same order and hold them only while they commit, so they cannot deadlock on them.
+    """
+    session.flush()  # the last changes, so that their keys are collected too
+    keys = session.info.pop(_CHANGED, set())
     if not keys:
         return
+    conn = session.connection()
     now = utcnow()
     bumped = versions.bump(conn, keys)
     conn.execute(IndexChange.__table__.insert(),
@@ -152,11 +166,18 @@ def _after_flush(session: OrmSession, flush_context) -> None:
 
 def _after_rollback(session: OrmSession, previous_transaction=None) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(_CHANGED, None)
+
+
+def _after_transaction_end(session: OrmSession, transaction) -> None:
+    if transaction.parent is None:  # the whole transaction ended (a close without commit too)
+        _after_rollback(session)
 
 
 def install() -> None:
-    """Listen to every ORM session's flushes (once per process, whatever the number of apps)."""
+    """Listen to every ORM session's flushes and commits (once per process, whatever the number of apps)."""
     for name, listener in (("before_flush", _before_flush), ("after_flush", _after_flush),
-                           ("after_soft_rollback", _after_rollback)):
+                           ("before_commit", _before_commit), ("after_soft_rollback", _after_rollback),
+                           ("after_transaction_end", _after_transaction_end)):
         if not event.contains(OrmSession, name, listener):
             event.listen(OrmSession, name, listener)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 from sqlmodel import select
 from werkzeug.datastructures import MultiDict
@@ -12,7 +13,7 @@ from kb.db import new_session
 from kb.forms.actions import action_form_values, form_pairs, parse_action_form
 from kb.indexing import versions
 from kb.indexing.documents import documents as build_documents
-from kb.models import FieldAction, IndexChange, IndexVersion
+from kb.models import FieldAction, IndexChange, IndexVersion, Practitioner
 from kb.services import accounts, moderation
 from tests.factories import Factories
 
@@ -219,3 +220,51 @@ def test_versions_are_read_in_commit_order_on_both_databases(any_app):
             session.commit()
         assert versions.read(session, [("action", action.id), ("action", 10**6)]) == {
             ("action", action.id): 4, ("action", 10**6): 0}
+
+
+def test_two_writers_sharing_a_document_do_not_deadlock_on_postgresql(postgres, pg_template, tmp_path):
+    # A professional renames one co-author while a trainer renames both: both rename documents that name the
+    # same action. Versions counted at each flush would lock that action's version row early, in flush order,
+    # and the two transactions would wait for each other; counted at commit, in one sorted pass, they queue.
+    from kb import create_app
+    from tests.conftest import _config, pg_database
+
+    app = create_app(_config(tmp_path, pg_database(postgres, pg_template)))
+    try:
+        with app.app_context(), new_session(app) as session:
+            make = Factories(session)
+            first, second = make.practitioner(last_name="Arnaud"), make.practitioner(last_name="Benali")
+            action = make.action(title="Conseil de quartier", people=[(first, "porteur"), (second, "partenaire")])
+            session.commit()
+            ids, before = (first.id, second.id), version_of(session, "action", action.id)
+        flushed, errors = threading.Event(), []
+
+        def other_writer():
+            try:
+                with new_session(app) as other:
+                    other.get(Practitioner, ids[1]).last_name = "Benali-Roux"
+                    other.flush()
+                    flushed.set()
+                    time.sleep(0.5)  # the first writer now waits for this row
+                    other.commit()
+            except Exception as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+                flushed.set()
+
+        with new_session(app) as session:
+            session.get(Practitioner, ids[0]).last_name = "Arnaud-Sellier"
+            session.flush()
+            worker = threading.Thread(target=other_writer)
+            worker.start()
+            flushed.wait(timeout=5)
+            session.get(Practitioner, ids[1]).last_name = "Benali-Martin"
+            session.flush()  # waits for the other writer's commit
+            session.commit()
+        worker.join(timeout=30)
+        assert errors == []
+        with new_session(app) as session:
+            assert session.get(Practitioner, ids[1]).last_name == "Benali-Martin"
+            assert version_of(session, "action", action.id) == before + 2
+    finally:
+        indexing.close_index(app)
+        app.extensions["kb_engine"].dispose()

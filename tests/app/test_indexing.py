@@ -157,10 +157,12 @@ def test_a_failed_index_write_after_the_commit_loses_nothing(client, app, monkey
 
 
 def test_a_rolled_back_change_leaves_nothing_to_index(app, make, session):
-    make.action(title="Atelier jamais enregistré")  # flushed: its outbox row is written in the transaction
-    assert session.exec(select(IndexChange)).first() is not None
+    make.action(title="Atelier jamais enregistré")  # flushed: its documents are noted for the commit
     session.rollback()
     assert _pending(app) == 0
+    org = make.organisation(name="Centre social du Trébon")  # the next transaction indexes only its own change
+    session.commit()
+    assert [(r.doc_kind, r.object_id) for r in session.exec(select(IndexChange))] == [("organisation", org.id)]
 
 
 def test_one_record_that_cannot_be_indexed_does_not_hold_back_the_others(app, make, session, runner, monkeypatch):

@@ -146,3 +146,16 @@ def served(tmp_path, demo_db):
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def pg_demo(postgres, pg_template, tmp_path):
+    """(URL, name) of a PostgreSQL database holding the demo data, loaded with the real `observatoire demo`."""
+    from tests.conftest import pg_database
+
+    url = pg_database(postgres, pg_template)
+    instance = tmp_path / "pg-instance"
+    instance.mkdir()
+    loaded = observatoire(cli_env(instance, url), "demo")
+    assert loaded.returncode == 0, loaded.stderr
+    return url, url.rsplit("/", 1)[1]

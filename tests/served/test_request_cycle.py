@@ -7,14 +7,10 @@ import signal
 import time
 from pathlib import Path
 
-import pytest
-
 from tests.served.conftest import (
     DEMO_PASSWORDS,
-    cli_env,
     client_session,
     form_token,
-    observatoire,
     sign_in,
 )
 
@@ -65,20 +61,6 @@ def idle_in_transaction(postgres, database: str) -> int:
     rows = postgres.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = "
                             f"'{database}' AND state LIKE 'idle in transaction%'")
     return rows[0][0]
-
-
-@pytest.fixture
-def pg_demo(postgres, pg_template, tmp_path):
-    """An instance on a PostgreSQL database holding the demo data (loaded with the real commands)."""
-    from tests.conftest import pg_database
-
-    url = pg_database(postgres, pg_template)
-    instance = tmp_path / "pg-instance"
-    instance.mkdir()
-    env = cli_env(instance, url)
-    loaded = observatoire(env, "demo")
-    assert loaded.returncode == 0, loaded.stderr
-    return url, url.rsplit("/", 1)[1]
 
 
 def test_postgresql_connections_go_back_idle_after_a_burst(served, postgres, pg_demo):
