@@ -23,6 +23,8 @@ class Saved:
 
     action: FieldAction
     pending: bool = False
+    unchanged: bool = False
+    withdrawn: bool = False
 
 
 def moderators(session: Session) -> list[UserAccount]:
@@ -97,11 +99,17 @@ def edit(session: Session, action: FieldAction, data: ActionInput, submitted: li
         return Saved(action)
     data = data.model_copy(update={"publication_status": action.publication_status})
     diff = changes(before, canonical(session, data))
-    if not diff:
-        raise DomainError("Vous n'avez rien modifié.")
+    pending = pending_revision(session, action)
+    own = pending is not None and pending.author_id == actor.user_id
+    if not diff:  # back to the published version: her own proposal, if any, is withdrawn
+        if own:
+            session.delete(pending)
+            session.flush()
+        return Saved(action, unchanged=not own, withdrawn=own)
+    if own and pending.changes == diff and pending.base == before:  # her proposal saved again as it was
+        return Saved(action, pending=True, unchanged=True)
     proposed = submitted
-    revision = pending_revision(session, action) or ActionRevision(action_id=action.id, kind="proposition",
-                                                                   status="en_attente")
+    revision = pending or ActionRevision(action_id=action.id, kind="proposition", status="en_attente")
     revision.author_id, revision.proposed, revision.changes, revision.created_at = actor.user_id, proposed, diff, utcnow()
     revision.base = before
     session.add(revision)

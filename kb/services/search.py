@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 from sqlmodel import Session, select
 
 from kb.forms.search import SearchForm
@@ -69,7 +69,7 @@ def similar_actions(session: Session, index: SearchIndex, action_id: int, viewer
                                 kinds=["action"])
     ids = [key[1] for key in map(split_doc_id, (h.doc_id for h in hits)) if key]
     found = {a.id: a for a in session.exec(select(FieldAction).where(
-        FieldAction.id.in_(ids), visible_actions_clause(viewer)).options(selectinload(FieldAction.commune)))}
+        FieldAction.id.in_(ids), visible_actions_clause(viewer)).options(joinedload(FieldAction.commune)))}
     return [found[i] for i in ids if i in found]
 
 

@@ -49,8 +49,8 @@ def canonical(session: Session, data: ActionInput) -> dict[str, str]:
         "publics": ", ".join(sorted(data.publics)), "themes": ", ".join(sorted(data.themes)),
         "partners": ", ".join(sorted(_name(session, Organisation, i, "name") for i in data.partner_ids)),
         "tools": ", ".join(sorted(_name(session, Tool, i, "title") for i in data.tool_ids)),
-        "people": "\n".join(f"{_name(session, Practitioner, p.practitioner_id, 'full_name')} "
-                            f"({choices.ACTION_ROLES.get(p.role, p.role)})" for p in data.people),
+        "people": "\n".join(sorted(f"{_name(session, Practitioner, p.practitioner_id, 'full_name')} "
+                                   f"({choices.ACTION_ROLES.get(p.role, p.role)})" for p in data.people)),
         "effects": "\n".join(f"[{choices.EFFECT_DIMENSIONS.get(e.dimension, e.dimension)}] {e.description}"
                              + (f" — indicateur : {e.indicator}" if e.indicator else "") for e in data.effects),
         "barriers": "\n".join(f"[{choices.BARRIER_KINDS.get(b.kind, b.kind)}, "

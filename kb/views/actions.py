@@ -83,6 +83,11 @@ def _form_context(action) -> dict:
 
 
 def _saved_message(saved) -> str:
+    if saved.withdrawn:
+        return "Votre proposition de modification est retirée : la version publiée reste en ligne, inchangée."
+    if saved.unchanged:
+        return ("Aucune modification à enregistrer : votre proposition attend toujours la validation de l'équipe."
+                if saved.pending else "Aucune modification à enregistrer : l'action publiée est inchangée.")
     if saved.pending:
         return "Vos modifications attendent la validation de l'équipe ; la version publiée reste en ligne."
     if saved.action.publication_status == "en_attente":

@@ -156,3 +156,21 @@ def _errors(response) -> str:
     html = response.get_data(as_text=True)
     shown = re.findall(r'class="field-error"[^>]*>([^<]+)', html) + re.findall(r"<p>([^<]+)</p>\s*</div>", html)[:1]
     return f"{response.status_code}: " + " | ".join(shown)
+
+
+def test_an_author_saving_her_published_action_unchanged_is_told_nothing_changed(demo_app, demo_client):
+    with demo_app.app_context():
+        session = new_session()
+        author = session.exec(select(UserAccount).where(UserAccount.email == EMAILS["professionnel"])).one()
+        action_id = session.exec(select(FieldAction.id).where(FieldAction.author_id == author.id,
+                                                              FieldAction.publication_status == "publiee")).first()
+        session.close()
+    assert action_id, "the demo professional has a published action"
+    login(demo_client, SimpleNamespace(email=EMAILS["professionnel"]), PASSWORDS["professionnel"])
+    url = f"/actions/{action_id}/modifier"
+    form = main_form(demo_client.get(url).get_data(as_text=True), url)
+    before = snapshot(demo_app)
+    response = demo_client.post(url, data=MultiDict(form.pairs()), follow_redirects=True)
+    assert response.status_code == 200, _errors(response)
+    assert "Aucune modification à enregistrer" in response.get_data(as_text=True)
+    assert differences(before, snapshot(demo_app)) == {}  # no pending version, no message to the moderators
