@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint test-deps assets clean mutation
+.PHONY: run test install lint test-deps assets clean mutation bench-load
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,13 @@ test: install test-deps lint
 # prints the figures per module (equivalent mutants: tests/mutation_equivalents.md). Results are cached in
 # mutants/: a second run only tries mutants of changed functions.
 MUTATION_CHILDREN ?= 2
+# Load benchmark of the real server (not part of `make test`): wrk from Debian, demo data (DOCS=10000 for 10k actions).
+DOCS ?= 0
+bench-load: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; fi; }
+	$(PY) bench/load.py --docs $(DOCS)
+
 mutation: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[test,mutation]'
 	$(VENV)/bin/mutmut run --max-children $(MUTATION_CHILDREN)

@@ -5,8 +5,7 @@ turn instead of failing at once; past the timeout ``IndexBusy`` tells the caller
 Every document carries the app's version of it: a write of a version the index already holds, or
 of an older one, is skipped, so a writer that read the database before another can never undo the
 other's newer document. A rebuild writes a new generation and swaps it in atomically. Each process
-keeps one searcher (and the postings decoded from it), reopened only after a commit or a swap:
-checking both is a small file read and a directory listing.
+keeps one searcher (and the postings decoded from it), reopened only after a commit or a swap.
 """
 
 from __future__ import annotations
@@ -282,15 +281,20 @@ class SearchIndex:
 
     # Reading
 
+    def generation(self) -> tuple[str, int]:
+        """A stamp of what the index holds, changed by every commit and swap (any process)."""
+        with self._lock:
+            self._follow()
+            return self._name, self._ix.latest_generation()
+
     def _fresh(self):
         """The process's searcher, reopened only when a commit or a swap happened since (any process)."""
         self._follow()  # reads CURRENT: a rebuild may have swapped generations
         generation = self._ix.latest_generation()  # a directory listing: cheap
         if self._searcher is not None and generation == self._generation:
             return self._searcher
-        # Not Searcher.refresh(): in whoosh-reloaded 2.7.5 it adds the old reader's segments to the
-        # new ones (FileIndex._reader, "merge segments with reuse segments"), so deleted and
-        # replaced documents come back. Reopening costs ~10 ms on 10k documents, after commits only.
+        # Not Searcher.refresh(): in whoosh-reloaded 2.7.5 it adds the old reader's segments to the new ones, so
+        # deleted and replaced documents come back. Reopening costs ~10 ms on 10k documents, after commits only.
         searcher = reading(self._ix.searcher)
         try:
             arrays = DocArrays(searcher, self.cache)
@@ -390,7 +394,7 @@ class SearchIndex:
                     return []
                 scope = self._scope({"kind": _choices(kinds)}, visibilities)
                 scope[docnum] = False
-                return similar_hits(searcher, docnum, scope, limit)
+                return similar_hits(searcher, docnum, scope, limit, None if self.fallback else self._arrays)
 
             key = (doc_id, limit, tuple(sorted(visibilities)), tuple(sorted(_choices(kinds))) if kinds else None)
             return self._similar.get((self._name, self._generation), key, compute)

@@ -16,7 +16,7 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session as OrmSession
 
-from kb.indexing import versions
+from kb.indexing import revision, versions
 from kb.models import (
     ActionPartner,
     ActionPractitioner,
@@ -137,6 +137,7 @@ def _before_flush(session: OrmSession, flush_context, instances) -> None:
 
 
 def _after_flush(session: OrmSession, flush_context) -> None:
+    revision.mark_flush(session)
     keys = session.info.pop(_PENDING, set())
     changed = _keys(list(session.new) + [obj for obj in session.dirty if _shown_change(obj)])
     if changed:
@@ -154,19 +155,21 @@ def _before_commit(session: OrmSession) -> None:
     """
     session.flush()  # the last changes, so that their keys are collected too
     keys = session.info.pop(_CHANGED, set())
-    if not keys:
-        return
-    conn = session.connection()
-    now = utcnow()
-    bumped = versions.bump(conn, keys)
-    conn.execute(IndexChange.__table__.insert(),
-                 [{"doc_kind": kind, "object_id": object_id, "version": version, "created_at": now}
-                  for (kind, object_id), version in bumped.items()])
+    if keys:
+        conn = session.connection()
+        now = utcnow()
+        bumped = versions.bump(conn, keys)
+        conn.execute(IndexChange.__table__.insert(),
+                     [{"doc_kind": kind, "object_id": object_id, "version": version, "created_at": now}
+                      for (kind, object_id), version in bumped.items()])
+    if session.info.get(revision.MOVED):
+        revision.count(session, session.connection())  # last: after the version rows, in every writer
 
 
 def _after_rollback(session: OrmSession, previous_transaction=None) -> None:
     session.info.pop(_PENDING, None)
     session.info.pop(_CHANGED, None)
+    revision.forget(session)
 
 
 def _after_transaction_end(session: OrmSession, transaction) -> None:
@@ -178,6 +181,7 @@ def install() -> None:
     """Listen to every ORM session's flushes and commits (once per process, whatever the number of apps)."""
     for name, listener in (("before_flush", _before_flush), ("after_flush", _after_flush),
                            ("before_commit", _before_commit), ("after_soft_rollback", _after_rollback),
-                           ("after_transaction_end", _after_transaction_end)):
+                           ("after_transaction_end", _after_transaction_end),
+                           ("do_orm_execute", revision.mark_statement)):
         if not event.contains(OrmSession, name, listener):
             event.listen(OrmSession, name, listener)

@@ -17,7 +17,7 @@ from kb.models.account import RateEvent, UserAccount
 from kb.models.action import ActionPractitioner, FieldAction
 from kb.models.findings import Barrier, Effect, Lever, Tool, ToolAction
 from kb.models.moderation import ActionReport, ActionRevision
-from kb.models.outbox import IndexChange, IndexVersion
+from kb.models.outbox import ContentRevision, IndexChange, IndexVersion
 from kb.models.people import (
     ActionPartner,
     ConsentRecord,
@@ -67,6 +67,7 @@ __all__ = [
     "ConsentRecord",
     "Effect",
     "FieldAction",
+    "ContentRevision",
     "IndexChange",
     "IndexVersion",
     "Lever",

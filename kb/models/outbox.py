@@ -1,4 +1,5 @@
-"""The search outbox and the version of each search document, written in the data's own transaction."""
+"""The search outbox, the version of each search document and the content revision, written in the data's own
+transaction."""
 
 from datetime import datetime
 
@@ -36,3 +37,13 @@ class IndexVersion(SQLModel, table=True):
     doc_kind: str = Field(max_length=20, primary_key=True)
     object_id: int = Field(primary_key=True)
     version: int = 0
+
+
+class ContentRevision(SQLModel, table=True):
+    """How many commits changed what pages show (one row): pages kept for anonymous readers are valid while
+    it stays the same (``kb.indexing.revision``)."""
+
+    __tablename__ = "content_revision"
+
+    id: int = Field(default=1, primary_key=True)
+    value: int = 0

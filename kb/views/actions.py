@@ -17,6 +17,7 @@ from kb.services import catalog, duplicates, moderation, privacy, reports
 from kb.services import search as search_services
 from kb.services import workshops as workshop_services
 from kb.views._forms import current_viewer, delete_cycle, form_cycle
+from kb.views._kept import kept_page
 from search_index import SearchIndexError
 
 bp = Blueprint("actions", __name__, url_prefix="/actions")
@@ -42,6 +43,10 @@ def index():
 @bp.route("/<int:action_id>")
 def detail(action_id: int):
     """Fiche d'une action : récit, effets, freins, leviers, outils, personnes, partenaires."""
+    return kept_page(lambda: _detail(action_id))
+
+
+def _detail(action_id: int) -> str:
     action, viewer = _action(action_id), current_viewer()
     if not policy.can_view_action(viewer, action):
         abort(404)

@@ -49,10 +49,10 @@ EDIT_FORMS = {
     "admin.account": ("/admin/comptes/{account}", "admin"),
     "accounts.consent": ("/compte/consentement", "professionnel"),
 }
-# Columns a save may touch without changing anything a person sees, and the search index's bookkeeping
-# (kb/indexing: which records to index again), which follows every flush of a record.
+# Columns a save may touch without changing anything a person sees, and the bookkeeping that follows every
+# flush of a record (kb/indexing: which records to index again; the content revision, which kept pages follow).
 IGNORED_COLUMNS = {"updated_at", "last_login_at"}
-IGNORED_TABLE_PREFIXES = ("index_",)
+IGNORED_TABLE_PREFIXES = ("index_", "content_revision")
 
 
 def snapshot(app) -> dict[str, list[tuple]]:

@@ -306,3 +306,15 @@ def test_a_commit_that_fails_halfway_leaves_the_index_writable(tmp_path, monkeyp
     monkeypatch.setattr(SegmentWriter, "_commit_toc", real)
     index.apply([doc("action:3", "Après la panne")], [])  # no IndexBusy: the lock was released
     assert sorted(ids(index, "panne")) == ["action:1", "action:3"]
+
+
+def test_the_generation_stamp_changes_with_every_write_and_swap_seen_from_another_process(tmp_path):
+    writer, reader = SearchIndex(tmp_path), SearchIndex(tmp_path)
+    writer.apply([doc("action:1", "Jardin partagé")], [])
+    seen = [reader.generation()]
+    assert reader.generation() == seen[-1]  # reading changes nothing
+    writer.apply([doc("action:2", "Maraude")], [])
+    seen.append(reader.generation())
+    writer.rebuild([doc("action:1", "Jardin partagé")])
+    seen.append(reader.generation())
+    assert len(set(seen)) == 3

@@ -1,0 +1,96 @@
+"""Action pages kept for anonymous readers: served again without the database, never after a change."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import event, update
+
+from kb.indexing import revision
+from kb.models import FieldAction, UserAccount
+from kb.models.base import utcnow
+from tests.conftest import login
+
+NONCE = re.compile(r'nonce="([^"]+)"')
+
+
+class Statements:
+    """Counts the SQL statements the app's engine runs."""
+
+    def __init__(self, app) -> None:
+        self.count = 0
+        event.listen(app.extensions["kb_engine"], "before_cursor_execute", self._seen)
+
+    def _seen(self, *args) -> None:
+        self.count += 1
+
+
+def test_a_second_anonymous_view_reads_only_the_revision_and_keeps_its_own_nonce(app, client, session, make):
+    action = make.action(title="Atelier couture à Barriol")
+    session.commit()
+    first = client.get(f"/actions/{action.id}")
+    statements = Statements(app)
+    second = client.get(f"/actions/{action.id}")
+    assert second.status_code == 200 and statements.count == 1  # the content revision, nothing else
+    html = second.get_data(as_text=True)
+    assert "Atelier couture à Barriol" in html and "\x00" not in html
+    nonces = set(NONCE.findall(html))
+    assert len(nonces) == 1 and nonces != set(NONCE.findall(first.get_data(as_text=True)))
+    assert f"'nonce-{nonces.pop()}'" in second.headers["Content-Security-Policy"]
+
+
+def test_a_change_committed_anywhere_shows_at_the_next_view(app, client, session, make):
+    partner = make.organisation(name="Centre social Les Tamaris")
+    action = make.action(title="Atelier couture")
+    action.partners = [partner]
+    session.commit()
+    url = f"/actions/{action.id}"
+    assert "Centre social Les Tamaris" in client.get(url).get_data(as_text=True)
+    partner.name = "Centre social Les Platanes"  # shown on the action page, stored in another table
+    session.commit()
+    assert "Centre social Les Platanes" in client.get(url).get_data(as_text=True)
+    session.execute(update(FieldAction).where(FieldAction.id == action.id).values(publication_status="masquee"))
+    session.commit()  # a bulk statement moves the revision too
+    assert client.get(url).status_code == 404
+
+
+def test_signed_in_readers_and_pending_messages_are_never_served_a_kept_page(app, client, session, make):
+    author = make.user("professionnel")
+    action = make.action(title="Atelier couture", author_id=author.id)
+    session.commit()
+    url = f"/actions/{action.id}"
+    kept = client.get(url).get_data(as_text=True)
+    assert "Déconnexion" not in kept
+    login(client, author)
+    assert "Déconnexion" in client.get(url).get_data(as_text=True)
+    client.post("/compte/deconnexion", data={"csrf_token": _token(client)})
+    with client.session_transaction() as cookie:
+        cookie["_flashes"] = [("success", "Vous êtes déconnecté·e.")]
+    assert "Vous êtes déconnecté·e." in client.get(url).get_data(as_text=True)
+    assert "Vous êtes déconnecté·e." not in client.get(url).get_data(as_text=True)
+
+
+def _token(client) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/compte/").get_data(as_text=True)).group(1)
+
+
+def test_the_revision_counts_commits_that_change_content_only(any_app):
+    from kb.db import new_session
+
+    with any_app.app_context(), new_session(any_app) as session:
+        start = revision.current(session)
+        account = UserAccount(email="lea@exemple.fr", display_name="Léa", role="etudiant", password_hash="x")
+        session.add(account)
+        session.commit()
+        assert revision.current(session) == start + 1
+        account.last_login_at = utcnow()  # a sign-in changes no page
+        session.commit()
+        assert revision.current(session) == start + 1
+        account.display_name = "Léa M."
+        session.rollback()
+        assert revision.current(session) == start + 1
+        account.display_name = "Léa M."
+        session.commit()
+        session.execute(update(UserAccount).where(UserAccount.id == account.id).values(display_name="Léa Martin"))
+        session.commit()
+        assert revision.current(session) == start + 3
