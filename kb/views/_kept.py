@@ -4,7 +4,8 @@ Most readers are not signed in (students, peers, the public) and all of them see
 page is filed under its URL, the content revision (``kb.indexing.revision``: any commit that changes data
 moves it), the search index's generation (similar actions) and the day, so it never outlives a change;
 the revision is read before the page's data, so the page is at least as new as its key. Signed-in people,
-a session with a message to show, and any answer but a 200 are rendered as usual. The CSP nonce of each
+a session with a message to show, any answer but a 200 and a page holding a form's CSRF token are rendered
+as usual. The CSP nonce of each
 response is put back into the kept HTML.
 """
 
@@ -70,6 +71,6 @@ def kept_page(render: Callable[[], tuple[str, int] | str]):
     if html is not None:
         return html.replace(NONCE_SLOT, nonce)
     answer = render()
-    if isinstance(answer, str):
+    if isinstance(answer, str) and 'name="csrf_token"' not in answer:  # a form's token belongs to one session
         pages.put(key, answer.replace(nonce, NONCE_SLOT))
     return answer

@@ -9,6 +9,7 @@ from sqlalchemy import event, update
 from kb.indexing import revision
 from kb.models import FieldAction, UserAccount
 from kb.models.base import utcnow
+from kb.views._kept import kept_page
 from tests.conftest import login
 
 NONCE = re.compile(r'nonce="([^"]+)"')
@@ -94,3 +95,22 @@ def test_the_revision_counts_commits_that_change_content_only(any_app):
         session.execute(update(UserAccount).where(UserAccount.id == account.id).values(display_name="Léa Martin"))
         session.commit()
         assert revision.current(session) == start + 3
+
+
+def test_a_page_holding_a_forms_token_or_an_error_is_never_kept(app):
+    renders = []
+
+    def answer(value):
+        def render():
+            renders.append(value)
+            return value
+        return render
+
+    pages = {"/actions/1": '<form><input name="csrf_token" value="one-session-only"></form>',
+             "/actions/2": ("Introuvable", 404), "/actions/3": "<p>Une page publique</p>"}
+    for path, value in pages.items():
+        for _ in range(2):
+            with app.test_request_context(path):
+                assert kept_page(answer(value)) == value
+    assert renders.count(pages["/actions/1"]) == 2 and renders.count(pages["/actions/2"]) == 2
+    assert renders.count(pages["/actions/3"]) == 1
