@@ -78,8 +78,10 @@ def serve_command(bind: str | None, workers: int | None) -> None:
         with app.app_context():
             indexing.warm(app)
 
+    # No SCRIPT_NAME / PATH_INFO from request headers (gunicorn trusts them from local peers by default): a
+    # local proxy passing a client's header would move every link of the pages kept for anonymous readers.
     options = {"bind": bind or app.config["BIND"], "workers": workers or app.config["WORKERS"],
-               "accesslog": "-", "timeout": 60, "post_worker_init": post_worker_init}
+               "accesslog": "-", "timeout": 60, "post_worker_init": post_worker_init, "forwarder_headers": ""}
 
     class _Server(BaseApplication):
         def load_config(self) -> None:

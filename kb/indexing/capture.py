@@ -167,6 +167,8 @@ def _before_commit(session: OrmSession) -> None:
 
 
 def _after_rollback(session: OrmSession, previous_transaction=None) -> None:
+    if previous_transaction is not None and previous_transaction.nested:
+        return  # a savepoint: what was flushed before it stays (its own keys too: one more write, harmless)
     session.info.pop(_PENDING, None)
     session.info.pop(_CHANGED, None)
     revision.forget(session)

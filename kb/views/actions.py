@@ -17,7 +17,7 @@ from kb.services import catalog, duplicates, moderation, privacy, reports
 from kb.services import search as search_services
 from kb.services import workshops as workshop_services
 from kb.views._forms import current_viewer, delete_cycle, form_cycle
-from kb.views._kept import kept_page
+from kb.views._kept import incomplete, kept_page
 from search_index import SearchIndexError
 
 bp = Blueprint("actions", __name__, url_prefix="/actions")
@@ -43,7 +43,7 @@ def index():
 @bp.route("/<int:action_id>")
 def detail(action_id: int):
     """Fiche d'une action : récit, effets, freins, leviers, outils, personnes, partenaires."""
-    return kept_page(lambda: _detail(action_id))
+    return kept_page(("action", action_id), lambda: _detail(action_id))
 
 
 def _detail(action_id: int) -> str:
@@ -61,6 +61,7 @@ def similar_to(action) -> list:
     try:
         return search_services.similar_actions(get_session(), indexing.get_index(app), action.id, current_viewer())
     except (SearchIndexError, OSError):
+        incomplete()  # not kept without its similar actions
         return []
 
 

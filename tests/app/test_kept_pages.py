@@ -9,7 +9,7 @@ from sqlalchemy import event, update
 from kb.indexing import revision
 from kb.models import FieldAction, UserAccount
 from kb.models.base import utcnow
-from kb.views._kept import kept_page
+from kb.views._kept import KeptPages, kept_page
 from tests.conftest import login
 
 NONCE = re.compile(r'nonce="([^"]+)"')
@@ -106,11 +106,68 @@ def test_a_page_holding_a_forms_token_or_an_error_is_never_kept(app):
             return value
         return render
 
-    pages = {"/actions/1": '<form><input name="csrf_token" value="one-session-only"></form>',
-             "/actions/2": ("Introuvable", 404), "/actions/3": "<p>Une page publique</p>"}
-    for path, value in pages.items():
+    pages = {1: '<form><input name="csrf_token" value="one-session-only"></form>', 2: ("Introuvable", 404),
+             3: "<p>Une page publique</p>"}
+    for name, value in pages.items():
         for _ in range(2):
-            with app.test_request_context(path):
-                assert kept_page(answer(value)) == value
-    assert renders.count(pages["/actions/1"]) == 2 and renders.count(pages["/actions/2"]) == 2
-    assert renders.count(pages["/actions/3"]) == 1
+            with app.test_request_context(f"/actions/{name}"):
+                kept_page(name, answer(value))
+    assert renders.count(pages[1]) == 2 and renders.count(pages[2]) == 2 and renders.count(pages[3]) == 1
+
+
+def test_query_strings_and_spellings_of_the_id_share_one_kept_page(app, client, session, make):
+    action = make.action(title="Atelier couture")
+    session.commit()
+    client.get(f"/actions/{action.id}")
+    statements = Statements(app)
+    for url in (f"/actions/{action.id}?x={n}" for n in range(5)):
+        assert "Atelier couture" in client.get(url).get_data(as_text=True)
+    assert "Atelier couture" in client.get(f"/actions/000{action.id}").get_data(as_text=True)
+    assert statements.count == 6  # the revision, once a view: no page rendered again
+
+
+def test_a_page_under_another_script_root_is_kept_apart(app, client, session, make):
+    action = make.action(title="Atelier couture")
+    session.commit()
+    moved = client.get(f"/actions/{action.id}", base_url="http://localhost/ailleurs")
+    assert 'href="/ailleurs/actions/' in moved.get_data(as_text=True)
+    assert "/ailleurs/" not in client.get(f"/actions/{action.id}").get_data(as_text=True)
+
+
+def test_a_page_rendered_without_its_similar_actions_is_not_kept(app, client, session, make, monkeypatch):
+    from kb.services import search as search_services
+    from search_index import SearchIndexError
+
+    action = make.action(title="Atelier couture")
+    session.commit()
+
+    def unavailable(*args, **kwargs):
+        raise SearchIndexError("index indisponible")
+
+    monkeypatch.setattr(search_services, "similar_actions", unavailable)
+    client.get(f"/actions/{action.id}")
+    statements = Statements(app)
+    client.get(f"/actions/{action.id}")
+    assert statements.count > 1  # rendered again, not served without its similar actions
+
+
+def test_the_kept_pages_stay_within_their_size():
+    pages = KeptPages(max_bytes=16_000)
+    for n in range(40):
+        pages.put(("action", n), b"x" * 900)
+    assert pages.size <= 16_000 and pages.get(("action", 39)) and pages.get(("action", 0)) is None
+    pages.put(("action", 99), b"x" * 1_001)  # over a sixteenth of the store: never kept
+    assert pages.get(("action", 99)) is None
+
+
+def test_a_savepoint_rolled_back_keeps_the_outer_changes_counted(app, session, make):
+    action = make.action(title="Atelier couture")
+    session.commit()
+    start = revision.current(session)
+    action.title = "Atelier couture et récup"
+    session.flush()
+    savepoint = session.begin_nested()
+    make.organisation(name="Brouillon")
+    savepoint.rollback()
+    session.commit()
+    assert revision.current(session) == start + 1

@@ -29,3 +29,14 @@ def test_an_edit_through_one_worker_shows_at_once_in_every_workers_kept_pages(se
     trainer.post(f"{url}/modifier", data=[*form.pairs(), ("confirm_warnings", "1")], timeout=30)
     assert "Titre changé pendant la lecture" not in reader.get(url, timeout=30).text
     assert "Traceback" not in server.log()
+
+
+def test_a_script_name_header_moves_no_link_of_the_kept_pages(served):
+    server = served()
+    http = client_session()
+    action = re.search(r'href="/actions/(\d+)"', http.get(server.url + "/actions/", timeout=30).text).group(1)
+    for _ in range(4):  # a client on the server's own host, as a local proxy passing headers through would be
+        answer = http.get(f"{server.url}/x/actions/{action}", headers={"SCRIPT_NAME": "/x"}, timeout=30)
+        assert answer.status_code == 404  # the header is ignored: no page lives under /x
+    pages = [http.get(f"{server.url}/actions/{action}", timeout=30).text for _ in range(6)]
+    assert all('href="/x/' not in page for page in pages)
