@@ -50,11 +50,6 @@ lint: install
 test: install test-deps lint
 	$(PY) -m pytest
 
-# Mutation testing, not part of `make test` (long: about N hours on 2 cores): mutmut mutates kb/services/ and
-# kb/policy.py ([tool.mutmut] in pyproject.toml), runs tests/unit and tests/app against each mutant, then
-# prints the figures per module (equivalent mutants: tests/mutation_equivalents.md). Results are cached in
-# mutants/: a second run only tries mutants of changed functions.
-MUTATION_CHILDREN ?= 2
 # Load benchmark of the real server (not part of `make test`): wrk from Debian, demo data (DOCS=10000 for 10k actions).
 DOCS ?= 0
 bench-load: $(STAMP)
@@ -62,6 +57,11 @@ bench-load: $(STAMP)
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; fi; }
 	$(PY) bench/load.py --docs $(DOCS)
 
+# Mutation testing, not part of `make test` (long: about 1 h 30 on 2 cores): mutmut mutates kb/services/ and
+# kb/policy.py ([tool.mutmut] in pyproject.toml), runs tests/unit and tests/app against each mutant, then
+# prints the figures per module (equivalent mutants: tests/mutation_equivalents.md). Results are cached in
+# mutants/: a second run only tries mutants of changed functions.
+MUTATION_CHILDREN ?= 2
 mutation: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[test,mutation]'
 	$(VENV)/bin/mutmut run --max-children $(MUTATION_CHILDREN)
