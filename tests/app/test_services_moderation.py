@@ -149,6 +149,14 @@ def test_a_pending_edit_keeps_the_published_status_and_an_unchanged_save_propose
     assert revisions(session, action) == []
 
 
+def test_a_pending_edit_belongs_to_its_own_action_only(session, make, people):
+    edited = make.action(title="Atelier couture", author_id=people["pro"].id)
+    other = make.action(title="Jardin partagé", author_id=people["pro"].id)
+    propose(session, edited, people["as_pro"], title="Atelier couture et récup")
+    assert services.pending_revision(session, edited) is not None
+    assert services.pending_revision(session, other) is None
+
+
 def test_an_author_saving_her_pending_proposal_again_changes_nothing_and_tells_no_one(session, make, people):
     action = make.action(title="Atelier couture", author_id=people["pro"].id)
     propose(session, action, people["as_pro"], title="Atelier couture et récup")
