@@ -379,3 +379,21 @@ def test_linkable_practitioners_are_by_name_without_anonymised_ones(session, mak
     make.practitioner(first_name="X", last_name="Anonyme", anonymised_at=utcnow())
     assert [p.full_name for p in services.linkable_practitioners(session)] == [
         "Alex Arnaud", "Bruno Arnaud", "Alice Blanc"]
+
+
+def test_an_unknown_address_costs_one_password_check_like_a_known_one(session, make, monkeypatch):
+    """No timing difference tells whether an address has an account: each failed sign-in verifies one hash."""
+    make.user("professionnel", email="connue@exemple.fr")
+    checks = []
+
+    class CountingHasher(PasswordHasher):
+        def verify(self, hashed, password):
+            checks.append(password)
+            return super().verify(hashed, password)
+
+    monkeypatch.setattr(services, "HASHER", CountingHasher())
+    for email in ("inconnue@exemple.fr", "connue@exemple.fr"):
+        checks.clear()
+        with pytest.raises(DomainError):
+            services.authenticate(session, email, "pas le bon", ip_key="ip:1")
+        assert len(checks) == 1, email

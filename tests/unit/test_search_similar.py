@@ -6,10 +6,11 @@ import random
 
 from search_index import SearchDoc, SearchIndex, SearchQuery
 
-WORDS = ("jardin partagé habitants quartier familles jeunes insertion emploi évaluation freins institutionnels "
-         "développement social local atelier cuisine santé parents école médiation logement bailleur mobilité "
-         "accès aux droits numérique seniors isolement collectif groupe animation centre social ccas mairie "
-         "projet partenaires financement bénévoles entraide solidarité culture sport théâtre écriture").split()
+VOCABULARY = ("jardin partagé habitants quartier familles jeunes insertion emploi évaluation freins institutionnels "
+              "développement social local atelier cuisine santé parents école médiation logement bailleur mobilité "
+              "accès aux droits numérique seniors isolement collectif groupe animation centre social ccas mairie "
+              "projet partenaires financement bénévoles entraide solidarité culture sport théâtre écriture")
+WORDS = VOCABULARY.split()
 
 
 def writeup(rng: random.Random) -> str:
