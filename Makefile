@@ -57,7 +57,7 @@ bench-load: $(STAMP)
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; fi; }
 	$(PY) bench/load.py --docs $(DOCS)
 
-# Mutation testing, not part of `make test` (long: about 1 h 30 on 2 cores): mutmut mutates kb/services/ and
+# Mutation testing, not part of `make test` (long: about 3 hours on 2 cores): mutmut mutates kb/services/ and
 # kb/policy.py ([tool.mutmut] in pyproject.toml), runs tests/unit and tests/app against each mutant, then
 # prints the figures per module (equivalent mutants: tests/mutation_equivalents.md). Results are cached in
 # mutants/: a second run only tries mutants of changed functions.

@@ -44,6 +44,12 @@ class Figures:
         return len(self.statuses)
 
     @property
+    def checked_score(self) -> float:
+        """The score over the mutants mutmut got to (an interrupted run): the share detected among them."""
+        judged = self.total - len(self.equivalent) - self.count("not checked")
+        return 100.0 * (self.count("killed") + self.count("timeout")) / judged if judged else 100.0
+
+    @property
     def score(self) -> float:
         judged = self.total - len(self.equivalent)
         return 100.0 * (self.count("killed") + self.count("timeout")) / judged if judged else 100.0
@@ -67,13 +73,25 @@ def module_figures(mutants_dir: Path, equivalents: set[str]) -> list[Figures]:
     return found
 
 
+def fill_in(figures: list[Figures], other: list[Figures]) -> None:
+    """Take from another run (fewer tests, or only some mutants) the outcome of the mutants this one did not
+    check: a mutant detected by fewer tests is detected by all of them; one that survived them stays unknown."""
+    found = {f.module: f.statuses for f in other}
+    for f in figures:
+        for name, status in found.get(f.module, {}).items():
+            if f.statuses.get(name) == "not checked" and status in ("killed", "timeout"):
+                f.statuses[name] = status
+
+
 def table(figures: list[Figures], markdown: bool) -> str:
     """The per-module table, aligned text or Markdown."""
-    head = ["module", "mutants", "killed", "survived", "no tests", "timeout", "equivalent", "%"]
+    head = ["module", "mutants", "killed", "survived", "no tests", "timeout", "equivalent", "not checked", "%",
+            "% of checked"]
     rows = [[f.module, str(f.total), str(f.count("killed")), str(f.count("survived")), str(f.count("no tests")),
-             str(f.count("timeout")), str(len(f.equivalent)), f"{f.score:.0f}"] for f in figures]
+             str(f.count("timeout")), str(len(f.equivalent)), str(f.count("not checked")), f"{f.score:.1f}",
+             f"{f.checked_score:.1f}"] for f in figures]
     others = Counter(s for f in figures for n, s in f.statuses.items()
-                     if n not in f.equivalent and s not in ("killed", "survived", "no tests", "timeout"))
+                     if n not in f.equivalent and s not in ("killed", "survived", "no tests", "timeout", "not checked"))
     note = "\n(also: " + ", ".join(f"{n} {s}" for s, n in sorted(others.items())) + ")" if others else ""
     if markdown:
         lines = ["| " + " | ".join(head) + " |", "| " + " | ".join(["---"] + ["---:"] * (len(head) - 1)) + " |"]
@@ -88,9 +106,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mutants", type=Path, default=Path("mutants"), help="mutmut's working directory")
     parser.add_argument("--fail-under", type=float, default=None, help="exit 1 when a module scores less")
     parser.add_argument("--markdown", action="store_true", help="a Markdown table (for the README)")
+    parser.add_argument("--fill-in", type=Path, default=None,
+                        help="mutants/ of another run whose detected mutants fill in those this one did not check")
     args = parser.parse_args(argv)
     equivalents = equivalent_mutants()
     figures = module_figures(args.mutants, equivalents)
+    if args.fill_in is not None:
+        fill_in(figures, module_figures(args.fill_in, equivalents))
     if not figures:
         print("No mutmut results: run `mutmut run` first.", file=sys.stderr)
         return 1
