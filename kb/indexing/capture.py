@@ -162,8 +162,7 @@ def _before_commit(session: OrmSession) -> None:
         conn.execute(IndexChange.__table__.insert(),
                      [{"doc_kind": kind, "object_id": object_id, "version": version, "created_at": now}
                       for (kind, object_id), version in bumped.items()])
-    if session.info.get(revision.MOVED):
-        revision.count(session, session.connection())  # last: after the version rows, in every writer
+    revision.count(session)  # last: after the version rows, in every writer
 
 
 def _after_rollback(session: OrmSession, previous_transaction=None) -> None:

@@ -10,10 +10,10 @@ while it commits. Reading it is one primary-key lookup.
 from __future__ import annotations
 
 from sqlalchemy import inspect, select
-from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
 
+from kb.indexing.versions import upsert_insert
 from kb.models import ContentRevision, UserAccount
 
 # Tables no page shows to an anonymous reader, written on every sign-in, drain or rate check.
@@ -47,15 +47,12 @@ def mark_statement(state: ORMExecuteState) -> None:
             state.session.info[MOVED] = True
 
 
-def count(session: OrmSession, conn: Connection) -> None:
+def count(session: OrmSession) -> None:
     """At commit: one more revision if the transaction changed content."""
     if not session.info.pop(MOVED, False):
         return
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    conn.execute(insert(_TABLE).values(id=1, value=1)
+    conn = session.connection()
+    conn.execute(upsert_insert(conn.dialect.name)(_TABLE).values(id=1, value=1)
                  .on_conflict_do_update(index_elements=[_TABLE.c.id], set_={"value": _TABLE.c.value + 1}))
 
 

@@ -23,14 +23,19 @@ CHUNK = 400  # pairs per IN list: far below SQLite's and PostgreSQL's bound-para
 _TABLE = IndexVersion.__table__
 
 
-def _upsert(dialect: str):
+def upsert_insert(dialect: str):
+    """The dialect's INSERT that takes ON CONFLICT DO UPDATE (a counter counted up in one statement)."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     elif dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert
     else:  # pragma: no cover - the app supports SQLite and PostgreSQL
         raise RuntimeError(f"unsupported database: {dialect}")
-    statement = insert(_TABLE)
+    return insert
+
+
+def _upsert(dialect: str):
+    statement = upsert_insert(dialect)(_TABLE)
     return statement.on_conflict_do_update(index_elements=[_TABLE.c.doc_kind, _TABLE.c.object_id],
                                            set_={"version": _TABLE.c.version + 1})
 
