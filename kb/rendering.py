@@ -13,6 +13,7 @@ from flask import Flask, request, url_for
 from markupsafe import Markup
 
 from kb.models import choices
+from kb.models.findings import effect_evidence
 
 PARIS = ZoneInfo("Europe/Paris")
 MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
@@ -99,6 +100,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(markdown_to_html, "markdown")
     app.add_template_filter(french_date, "date_fr")
     app.add_template_filter(kilometres, "km")
+    app.add_template_filter(effect_evidence, "evidence")
     app.add_template_global(choices, "choices")
     app.add_template_global(choices.label, "label")
     app.add_template_global(page_url, "page_url")

@@ -51,7 +51,10 @@ def action_detail(action: FieldAction, viewer: Viewer) -> dict:
         data["adresse"] = action.address
     data.update({
         "recit": action.writeup,
-        "effets": [{"dimension": e.dimension, "description": e.description, "indicateur": e.indicator}
+        "effets": [{"dimension": e.dimension, "description": e.description, "indicateur": e.indicator,
+                    "preuve": e.evidence_kind or None, "releve_par": e.observer or None,
+                    "date_releve": e.observed_on.isoformat() if e.observed_on else None,
+                    "valeur_avant": e.value_before, "valeur_apres": e.value_after}
                    for e in action.effects],
         "freins": [{"type": b.kind, "point_de_vue": b.actor_category, "description": b.description}
                    for b in action.barriers],

@@ -71,6 +71,7 @@ class MapPoint:
     category: str = ""
     layer: str = ""
     popup_html: str | None = None
+    size: float | None = None  # a proportional symbol's diameter in pixels (a count on a map); None: a marker
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,8 +242,10 @@ def _client_config(points: Sequence[MapPoint], keys: dict[str, int], category_to
             if point.popup_html:
                 popups[str(index)] = point.popup_html
         rows.append(row)
+    sized = any(point.size for point in points)
     config = {
         "points": rows, "popups": popups or None, "popupUrl": popup_url_template, "texts": _TEXTS,
+        "sizes": [round(min(max(point.size or 0, 8), 120), 1) for point in points] if sized else None,
         # Leaflet's layer control writes labels as HTML: escape them here.
         "layers": [f"{html.escape(name or 'Autres points')} ({count})"
                    for name, count in zip(layers, layer_counts, strict=True)],

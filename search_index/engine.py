@@ -184,28 +184,28 @@ class SearchIndex:
                 after_swap: Callable[[], None] | None = None) -> int:
         """Write ``docs`` into a new generation, then swap it in; returns the number of documents.
 
-        Readers and writers go on with the current generation meanwhile. ``after_swap`` runs under the
-        write lock right after the swap, before any other write: the caller brings the new generation
-        up to date there with what changed since ``docs`` were read.
+        Readers and writers go on with the current generation meanwhile. ``after_swap`` runs under the write
+        lock right after the swap: the caller brings the new generation up to date with what changed since.
         """
         name = self.directory.new_generation()
         try:
-            fresh = index.create_in(self.directory.path(name), SCHEMA)
-            # One process, a pool large enough to sort in memory, one segment: whoosh's fastest batch.
-            writer = self._writer(fresh, procs=1, limitmb=self.rebuild_mb, multisegment=False)
-            try:
-                count = write_all(writer, docs, progress)
-            except BaseException:
-                writer.cancel()
-                raise
-            commit(writer)
-            with self._locked():
-                previous = self.directory.switch(name)
-                self._follow()
-                if after_swap is not None:
-                    after_swap()
-                # The previous generation stays for searches that opened it before the swap.
-                self.directory.prune(keep={name, previous} - {None})
+            with self.directory.building(name):  # until swapped: another rebuild's prune must not take it
+                fresh = index.create_in(self.directory.path(name), SCHEMA)
+                # One process, a pool large enough to sort in memory, one segment: whoosh's fastest batch.
+                writer = self._writer(fresh, procs=1, limitmb=self.rebuild_mb, multisegment=False)
+                try:
+                    count = write_all(writer, docs, progress)
+                except BaseException:
+                    writer.cancel()
+                    raise
+                commit(writer)
+                with self._locked():
+                    previous = self.directory.switch(name)
+                    self._follow()
+                    if after_swap is not None:
+                        after_swap()
+                    # The previous generation stays for searches that opened it before the swap.
+                    self.directory.prune(keep={name, previous} - {None})
         except BaseException:
             if self.directory.current() != name:
                 self.directory.discard(name)

@@ -22,6 +22,7 @@ from whoosh import query as wq
 from whoosh.reading import IndexReader
 
 from search_index.analysis import TOKEN_RE, fold, stem, term_positions
+from search_index.schema import TEXT_FIELDS
 
 MAX_QUERY_CHARS = 300
 MAX_CLAUSES = 12
@@ -29,7 +30,7 @@ MAX_CLAUSES = 12
 MAX_PREFIXES = 2
 MAX_PREFIX_WORDS = 60
 MIN_PREFIX_CHARS = 3
-TEXT_FIELDS = ("title", "body", "extra")
+
 
 OR_WORDS = frozenset({"OR", "OU"})
 AND_WORDS = frozenset({"AND", "ET"})

@@ -23,9 +23,11 @@ from whoosh import columns, fields
 from search_index.analysis import fold, french_analyzer, term_positions
 
 # Facet fields, in the order the facets are returned. "visibility" is a filter, never a facet.
-FACET_FIELDS = ("kind", "territory", "commune", "mode", "publics", "themes", "status", "year")
+FACET_FIELDS = ("kind", "territory", "commune", "mode", "publics", "themes", "status", "year", "barrier_kinds",
+                "actors", "dimensions", "has_tool")
+LIST_FIELDS = ("publics", "themes", "barrier_kinds", "actors", "dimensions")
 FILTER_FIELDS = (*FACET_FIELDS, "visibility")
-TEXT_FIELDS = ("title", "body", "extra")
+TEXT_FIELDS = ("title", "labels", "body", "extra")
 
 _memo = threading.local()
 
@@ -106,6 +108,9 @@ def build_schema() -> fields.Schema:
         doc_id=Exact(stored=True, unique=True, sortable=True),
         kind=Exact(stored=True),
         title=FrenchText(stored=True, field_boost=3.0),
+        # What an action is tagged with, in words (publics, themes, their synonyms, the kinds of its
+        # findings): it weighs more than a passing mention in the body.
+        labels=FrenchText(field_boost=3.0),
         body=FrenchText(stored=True),
         extra=FrenchText(field_boost=0.5),
         # Unstemmed words, in vocabulary documents only: prefix expansion and suggestions.
@@ -116,6 +121,10 @@ def build_schema() -> fields.Schema:
         mode=Exact(stored=True),
         publics=ExactList(stored=True),
         themes=ExactList(stored=True),
+        barrier_kinds=ExactList(),
+        actors=ExactList(),
+        dimensions=ExactList(),
+        has_tool=Exact(),
         status=Exact(stored=True),
         year=Exact(stored=True),
         visibility=Exact(stored=True),
@@ -141,12 +150,17 @@ class SearchDoc:
     title: str
     body: str
     extra: str = ""
+    labels: str = ""
     url: str = ""
     territory: str | None = None
     commune: str | None = None
     mode: str | None = None
     publics: list[str] = field(default_factory=list)
     themes: list[str] = field(default_factory=list)
+    barrier_kinds: list[str] = field(default_factory=list)
+    actors: list[str] = field(default_factory=list)
+    dimensions: list[str] = field(default_factory=list)
+    has_tool: str | None = None
     status: str | None = None
     year: int | None = None
     date: dt.date | None = None
@@ -171,17 +185,18 @@ def to_fields(doc: SearchDoc) -> dict:
         "title": title,
         "body": _text(doc.body),
         "extra": _text(doc.extra),
+        "labels": _text(doc.labels),
         "url": doc.url or "",
         "visibility": _text(doc.visibility) or "public",
         "sort_title": " ".join(fold(title).split())[:200].encode("utf-8"),
         "stamp": _text(doc.stamp),
         "version": int(doc.version),
     }
-    for name in ("territory", "commune", "mode", "status"):
+    for name in ("territory", "commune", "mode", "status", "has_tool"):
         value = _text(getattr(doc, name))
         if value:
             values[name] = value
-    for name in ("publics", "themes"):
+    for name in LIST_FIELDS:
         kept = sorted({_text(v) for v in getattr(doc, name) or () if v})
         if kept:
             values[name] = kept
@@ -199,7 +214,7 @@ VOCABULARY_KIND = "__vocabulary__"
 
 def doc_words(values: dict) -> set[str]:
     """Folded, unstemmed words of the text fields of ``to_fields(doc)``."""
-    return analyzed(values["title"])[1] | analyzed(values["body"])[1] | analyzed(values["extra"])[1]
+    return set().union(*(analyzed(values[name])[1] for name in TEXT_FIELDS))
 
 
 def vocabulary_fields(new_words: set[str], tag: str) -> dict:

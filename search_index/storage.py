@@ -31,6 +31,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 GENERATION = re.compile(r"gen-\d{14}-[0-9a-f]{8}")
+BUILDING = "BUILDING"  # flock()ed inside a generation while a rebuild writes it
 _WHOOSH_FILE = re.compile(r"_?MAIN_.*")  # files of an index written directly in the directory (before generations)
 
 
@@ -118,6 +119,36 @@ class IndexDirectory:
         self.path(name).mkdir()
         return name
 
+    @contextmanager
+    def building(self, name: str) -> Iterator[None]:
+        """Hold a generation as being written: ``prune`` leaves it alone until the writer lets go.
+
+        Two rebuilds may overlap (an operator's, a start-up's): the first to swap used to prune the
+        other's generation while it was still being written. The flock() on ``BUILDING`` goes with its
+        process, so the generation of a rebuild killed midway becomes prunable again.
+        """
+        fd = os.open(self.path(name) / BUILDING, os.O_CREAT | os.O_RDWR, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+
+    def _being_built(self, directory: Path) -> bool:
+        try:
+            fd = os.open(directory / BUILDING, os.O_RDWR)
+        except FileNotFoundError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as err:
+            if err.errno in (errno.EAGAIN, errno.EACCES):
+                return True
+            raise
+        finally:
+            os.close(fd)
+        return False
+
     def switch(self, name: str) -> str | None:
         """Make ``name`` the generation in use (hold the lock); return the one it replaces."""
         previous = self.current()
@@ -133,9 +164,11 @@ class IndexDirectory:
         shutil.rmtree(self.path(name), ignore_errors=True)
 
     def prune(self, keep: set[str]) -> None:
-        """Remove every generation but ``keep``, and whoosh files left in the directory by older versions."""
+        """Remove every generation but ``keep`` and those being written, and whoosh files left in the
+        directory by older versions."""
         for entry in self.root.iterdir():
-            if entry.is_dir() and GENERATION.fullmatch(entry.name) and entry.name not in keep:
+            if (entry.is_dir() and GENERATION.fullmatch(entry.name) and entry.name not in keep
+                    and not self._being_built(entry)):
                 shutil.rmtree(entry, ignore_errors=True)
             elif entry.is_file() and _WHOOSH_FILE.fullmatch(entry.name):
                 entry.unlink(missing_ok=True)

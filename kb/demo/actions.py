@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import random
+import re
+import zlib
 from dataclasses import dataclass
+from datetime import timedelta
 
 from kb.demo import findings
 from kb.demo.names import street_address
@@ -100,6 +103,29 @@ def _effects(rng: random.Random, numbers: dict[str, int], planned: bool, themes:
     return chosen
 
 
+OBSERVERS = {"observe": ["l'équipe d'animation", "la cheffe de service", "le comité de suivi", "les deux co-animatrices"],
+             "declare": ["les participant·es (questionnaire de fin de cycle)", "les habitant·es (entretiens)",
+                         "les familles (bilan collectif)"],
+             "mesure": ["la coordinatrice du projet", "le chef de service", "le comité de pilotage"]}
+
+
+def _evidence(indicator: str, plan: Plan) -> dict:
+    """How a demo effect is known. A generator of its own, seeded by the text, leaves the main draws alone
+    (adding this field did not change the demo's other data)."""
+    if indicator.startswith("à mesurer") or plan.start is None:
+        return {}
+    rng = random.Random(zlib.crc32(indicator.encode()) ^ plan.start.toordinal())
+    kind = ("declare" if any(w in indicator for w in ("questionnaire", "disent", "expriment", "entretien"))
+            else "mesure" if any(ch.isdigit() for ch in indicator) and rng.random() < 0.7 else "observe")
+    found = {"evidence_kind": kind, "observer": rng.choice(OBSERVERS[kind]),
+             "observed_on": plan.end or plan.start + timedelta(days=240)}
+    numbers = [int(n) for n in re.findall(r"\d+", indicator)]
+    if kind == "mesure" and numbers:
+        found["value_after"] = float(numbers[0])
+        found["value_before"] = float(round(numbers[0] * rng.choice([0, 0.2, 0.25, 0.4, 0.5])))
+    return found
+
+
 def _barriers(rng: random.Random) -> list[tuple[str, str, str]]:
     # Two different categories at least, so each action shows diverging points of view.
     categories = rng.sample(CATEGORIES, 2) + [rng.choice(CATEGORIES) for _ in range(rng.randint(0, 4))]
@@ -189,8 +215,8 @@ def build_action(rng: random.Random, plan: Plan, commune: Commune, territory: Te
         for i, p in enumerate(team)]
     action.partners = [o for _, o in partners]
     action.tags = [tags[("public", p.tag)] for p in publics] + [tags[("theme", t.tag)] for t in themes]
-    action.effects = [Effect(dimension=dim, description=restyle(desc, **style),
-                             indicator=restyle(indicator, **style)) for dim, desc, indicator in effects]
+    action.effects = [Effect(dimension=dim, description=restyle(desc, **style), indicator=restyle(indicator, **style),
+                             **_evidence(indicator, plan)) for dim, desc, indicator in effects]
     action.barriers = [Barrier(kind=kind, actor_category=category, description=restyle(text, **style))
                        for category, kind, text in barriers]
     action.levers = [Lever(description=restyle(text, **style)) for text in levers]

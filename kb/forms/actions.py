@@ -10,9 +10,19 @@ from pydantic import field_validator, model_validator
 from sqlmodel import Field, SQLModel
 from werkzeug.datastructures import MultiDict
 
-from kb.forms.base import FormResult, RecordId, blank_to_none, clean_text, split_list, validate, validate_rows
+from kb.forms.base import (
+    FormResult,
+    RecordId,
+    blank_to_none,
+    clean_text,
+    parse_decimal,
+    split_list,
+    validate,
+    validate_rows,
+)
 from kb.forms.fields import check_choice, check_coordinates, check_one_line, coordinate, parse_date
 from kb.models import choices
+from kb.models.findings import french_number
 
 
 class PersonRow(SQLModel):
@@ -28,16 +38,31 @@ class PersonRow(SQLModel):
 
 
 class EffectRow(SQLModel):
-    """An observed effect."""
+    """An observed effect, and how it is known."""
 
     dimension: str
     description: str = Field(min_length=3, max_length=5000)
     indicator: str = Field(default="", max_length=2000)
+    evidence_kind: str = ""
+    observer: str = Field(default="", max_length=200)
+    observed_on: date | None = None
+    value_before: float | None = Field(default=None, ge=-1e12, le=1e12)
+    value_after: float | None = Field(default=None, ge=-1e12, le=1e12)
+
+    _date = field_validator("observed_on", mode="before")(classmethod(lambda cls, v: parse_date(v)))
+    _values = field_validator("value_before", "value_after", mode="before")(
+        classmethod(lambda cls, v: parse_decimal(v)))
+    _one_line = field_validator("observer")(classmethod(lambda cls, v: check_one_line(v)))
 
     @field_validator("dimension")
     @classmethod
     def _dimension(cls, v: str) -> str:
         return check_choice(v, choices.EFFECT_DIMENSIONS)
+
+    @field_validator("evidence_kind")
+    @classmethod
+    def _evidence(cls, v: str) -> str:
+        return check_choice(v, choices.EVIDENCE_KINDS, required=False) or ""
 
 
 class BarrierRow(SQLModel):
@@ -158,6 +183,10 @@ def _cross_field_errors(raw: Mapping[str, Any]) -> dict[str, str]:
     return errors
 
 
+EFFECT_FIELDS = ("dimension", "description", "indicator", "evidence_kind", "observer", "observed_on", "value_before",
+                 "value_after")
+
+
 def _ids(form: Mapping[str, Any], name: str) -> list[str]:
     getlist = getattr(form, "getlist", None)
     values = getlist(name) if getlist else form.get(name, [])
@@ -174,7 +203,7 @@ def parse_action_form(form: Mapping[str, Any]) -> FormResult[ActionInput]:
     errors: dict[str, str] = {}
     sub_rows = {
         "people": (PersonRow, ("practitioner_id", "role")),
-        "effects": (EffectRow, ("dimension", "description", "indicator")),
+        "effects": (EffectRow, EFFECT_FIELDS),
         "barriers": (BarrierRow, ("kind", "actor_category", "description")),
         "levers": (LeverRow, ("description",)),
     }
@@ -213,6 +242,10 @@ def action_form_values(action) -> MultiDict:
     for i, e in enumerate(action.effects):
         values[f"effects-{i}-dimension"], values[f"effects-{i}-description"] = e.dimension, e.description
         values[f"effects-{i}-indicator"] = e.indicator
+        values[f"effects-{i}-evidence_kind"], values[f"effects-{i}-observer"] = e.evidence_kind, e.observer
+        values[f"effects-{i}-observed_on"] = e.observed_on.isoformat() if e.observed_on else ""
+        values[f"effects-{i}-value_before"] = ("" if e.value_before is None else french_number(e.value_before))
+        values[f"effects-{i}-value_after"] = ("" if e.value_after is None else french_number(e.value_after))
     for i, b in enumerate(action.barriers):
         values[f"barriers-{i}-kind"], values[f"barriers-{i}-actor_category"] = b.kind, b.actor_category
         values[f"barriers-{i}-description"] = b.description

@@ -29,6 +29,7 @@ PYDANTIC_MESSAGES = {
     "int_type": "Saisissez un nombre entier.",
     "float_parsing": "Saisissez un nombre (par exemple 43,2965).",
     "float_type": "Saisissez un nombre.",
+    "finite_number": "Saisissez un nombre (par exemple 12 ou 3,5).",
     "date_from_datetime_parsing": "Saisissez une date au format JJ/MM/AAAA.",
     "date_parsing": "Saisissez une date au format JJ/MM/AAAA.",
     "date_type": "Saisissez une date au format JJ/MM/AAAA.",

@@ -22,7 +22,14 @@ class ActionFilters:
     theme: str | None = None
     status: str | None = None
     year: int | None = None
+    barrier_kind: str | None = None
+    actor: str | None = None  # the actor category of one of its barriers
+    dimension: str | None = None  # the dimension of one of its effects
+    has_tool: str | None = None  # "oui" or "non"
     page: int = 1
+
+
+HAS_TOOL = {"oui": "Avec un outil co-construit", "non": "Sans outil"}
 
 
 @dataclass(frozen=True)
@@ -35,7 +42,8 @@ class PeopleFilters:
     page: int = 1
 
 
-def _text(args: Mapping[str, Any], name: str, limit: int = 100) -> str | None:
+def text_arg(args: Mapping[str, Any], name: str, limit: int = 100) -> str | None:
+    """A query-string value without surrounding blanks, cut at ``limit``; None when empty."""
     value = (args.get(name) or "").strip()
     return value[:limit] or None
 
@@ -51,25 +59,35 @@ def _page(args: Mapping[str, Any], errors: dict[str, str]) -> int:
 def parse_action_filters(args: Mapping[str, Any]) -> tuple[ActionFilters, dict[str, str]]:
     """Read action filters; unknown values are reported in French and ignored."""
     errors: dict[str, str] = {}
-    mode = _text(args, "mode")
+    mode = text_arg(args, "mode")
     if mode and mode not in choices.INTERVENTION_MODES:
         errors["mode"] = "Mode d'intervention inconnu."
         mode = None
-    status = _text(args, "status")
+    status = text_arg(args, "status")
     if status and status not in choices.ACTION_STATUSES:
         errors["status"] = "Statut inconnu."
         status = None
-    year_raw = _text(args, "year")
+    year_raw = text_arg(args, "year")
     year = None
     if year_raw:
         if year_raw.isdecimal() and 1900 <= int(year_raw) <= 2100:
             year = int(year_raw)
         else:
             errors["year"] = "L'année doit être un nombre entre 1900 et 2100."
+    closed = {}
+    for name, vocabulary, message in (("barrier_kind", choices.BARRIER_KINDS, "Type de frein inconnu."),
+                                      ("actor", choices.ACTOR_CATEGORIES, "Catégorie d'acteur inconnue."),
+                                      ("dimension", choices.EFFECT_DIMENSIONS, "Dimension d'effet inconnue."),
+                                      ("has_tool", HAS_TOOL, "Choisissez « oui » ou « non » pour les outils.")):
+        value = text_arg(args, name)
+        if value and value not in vocabulary:
+            errors[name] = message
+            value = None
+        closed[name] = value
     filters = ActionFilters(
-        territory=_text(args, "territory"), commune=_text(args, "commune"), mode=mode,
-        public=_text(args, "public"), theme=_text(args, "theme"), status=status, year=year,
-        page=_page(args, errors),
+        territory=text_arg(args, "territory"), commune=text_arg(args, "commune"), mode=mode,
+        public=text_arg(args, "public"), theme=text_arg(args, "theme"), status=status, year=year,
+        page=_page(args, errors), **closed,
     )
     return filters, errors
 
@@ -77,10 +95,10 @@ def parse_action_filters(args: Mapping[str, Any]) -> tuple[ActionFilters, dict[s
 def parse_people_filters(args: Mapping[str, Any], kinds: dict[str, str]) -> tuple[PeopleFilters, dict[str, str]]:
     """Read directory filters (territory, kind or function, name)."""
     errors: dict[str, str] = {}
-    kind = _text(args, "kind")
+    kind = text_arg(args, "kind")
     if kind and kind not in kinds:
         errors["kind"] = "Valeur inconnue."
         kind = None
-    filters = PeopleFilters(territory=_text(args, "territory"), kind=kind, q=_text(args, "q"),
+    filters = PeopleFilters(territory=text_arg(args, "territory"), kind=kind, q=text_arg(args, "q"),
                             page=_page(args, errors))
     return filters, errors

@@ -35,7 +35,8 @@ from search_index import SearchDoc
 # 4: organisations and tools re-indexed when an action they list changes, sessions when a trainer's account is
 #    deleted or renamed (older indexes may hold stale titles and names).
 # 5: documents carry their version; every list in a document is in a fixed order (stamps agree across databases).
-MAPPING_VERSION = 5
+# 6: actions carry their labels (tags, kinds of findings) as words and the facets of their findings and tools.
+MAPPING_VERSION = 6
 
 KINDS = ("action", "practitioner", "organisation", "tool", "session")
 KIND_LABELS = {"action": "Actions", "practitioner": "Intervenant·es", "organisation": "Organisations",
@@ -95,6 +96,17 @@ def _barrier_line(barrier: Barrier) -> str:
     return f"Frein {kind.lower()} ({actor.lower()}) : {barrier.description}"
 
 
+def action_labels(action: FieldAction) -> str:
+    """What an action is tagged with, in words: its publics, themes and workshop tags, the kinds and
+    points of view of its barriers, the dimensions of its effects (one line each, in a stable order)."""
+    tags = [t.name for kind in ("public", "theme", "atelier") for t in action.tags_of(kind)]
+    kinds = sorted({choices.label(choices.BARRIER_KINDS, b.kind) for b in action.barriers})
+    actors = sorted({choices.label(choices.ACTOR_CATEGORIES, b.actor_category) for b in action.barriers})
+    dimensions = sorted({choices.label(choices.EFFECT_DIMENSIONS, e.dimension) for e in action.effects})
+    return "\n".join([*tags, *(f"frein {k.lower()}" for k in kinds), *actors,
+                      *(f"effet {d.lower()}" for d in dimensions)])
+
+
 def action_doc(action: FieldAction) -> SearchDoc:
     """The search document of a field action: its story, findings, tools, people and partners."""
     findings = [
@@ -114,6 +126,11 @@ def action_doc(action: FieldAction) -> SearchDoc:
         territory=action.territory.slug if action.territory else None,
         commune=action.commune_insee, mode=action.mode,
         publics=[t.slug for t in action.tags_of("public")], themes=[t.slug for t in action.tags_of("theme")],
+        labels=action_labels(action),
+        barrier_kinds=sorted({b.kind for b in action.barriers}),
+        actors=sorted({b.actor_category for b in action.barriers}),
+        dimensions=sorted({e.dimension for e in action.effects}),
+        has_tool="oui" if action.tools else "non",
         status=action.status, year=action.year, date=action.start_date,
         visibility=policy.action_visibility(action),
     ))

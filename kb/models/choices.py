@@ -78,6 +78,12 @@ EFFECT_DIMENSIONS = {
     "territoire": "Territoire et institutions",
 }
 
+EVIDENCE_KINDS = {
+    "observe": "Observé",
+    "declare": "Déclaré par les personnes",
+    "mesure": "Mesuré",
+}
+
 BARRIER_KINDS = {
     "institutionnel": "Institutionnel",
     "financier": "Financier",

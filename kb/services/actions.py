@@ -24,6 +24,7 @@ from kb.models import (
     Tag,
     Territory,
     Tool,
+    ToolAction,
 )
 from kb.policy import Viewer, visible_actions_clause
 from kb.services import Page, records_by_ids
@@ -57,6 +58,15 @@ def filtered_actions_query(filters: ActionFilters, viewer: Viewer):
     if filters.year:
         stmt = stmt.where(FieldAction.start_date >= date(filters.year, 1, 1),
                           FieldAction.start_date <= date(filters.year, 12, 31))
+    if filters.barrier_kind:
+        stmt = stmt.where(FieldAction.id.in_(select(Barrier.action_id).where(Barrier.kind == filters.barrier_kind)))
+    if filters.actor:
+        stmt = stmt.where(FieldAction.id.in_(select(Barrier.action_id).where(Barrier.actor_category == filters.actor)))
+    if filters.dimension:
+        stmt = stmt.where(FieldAction.id.in_(select(Effect.action_id).where(Effect.dimension == filters.dimension)))
+    if filters.has_tool:
+        with_tool = FieldAction.id.in_(select(ToolAction.action_id))
+        stmt = stmt.where(with_tool if filters.has_tool == "oui" else ~with_tool)
     return stmt
 
 

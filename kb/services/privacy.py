@@ -62,6 +62,22 @@ def identification_warnings(*texts: str) -> list[str]:
     return found[:10]
 
 
+TEXT_FIELDS = ("title", "summary", "writeup", "effects", "barriers", "levers")
+
+
+def action_warnings(action: FieldAction) -> list[str]:
+    """The identifying passages of an action's texts (what its author confirmed past, if anything)."""
+    return identification_warnings(action.title, action.summary, action.writeup,
+                                    *(e.description for e in action.effects), *(e.indicator for e in action.effects),
+                                    *(b.description for b in action.barriers), *(lv.description for lv in action.levers))
+
+
+def revision_warnings(revision: ActionRevision) -> list[str]:
+    """The identifying passages a proposed change brings (in the texts it changes)."""
+    return identification_warnings(*(str(c.get("after") or "") for c in revision.changes
+                                     if c.get("field") in TEXT_FIELDS))
+
+
 def set_consent(session: Session, practitioner: Practitioner, data: ConsentInput, actor: Viewer) -> None:
     """Record a consent given or withdrawn, with its date and scope (a choice confirmed unchanged is not new)."""
     if (practitioner.consent_listed, practitioner.consent_contact) == (data.listed, data.contact):

@@ -15,7 +15,9 @@ from search_index import SearchIndex, SearchQuery, SearchResults
 
 PER_PAGE = 20
 FACET_TITLES = {"kind": "Type", "territory": "Territoire", "commune": "Commune", "mode": "Mode d'intervention",
-                "publics": "Public", "themes": "Thème", "status": "Statut", "year": "Année"}
+                "publics": "Public", "themes": "Thème", "status": "Statut", "year": "Année",
+                "barrier_kinds": "Type de frein", "actors": "Frein vu par", "dimensions": "Dimension des effets",
+                "has_tool": "Outil co-construit"}
 
 
 @dataclass
@@ -46,6 +48,10 @@ def facet_labels(session: Session) -> dict[str, dict[str, str]]:
         "publics": tags["public"],
         "themes": tags["theme"],
         "status": choices.ACTION_STATUSES,
+        "barrier_kinds": choices.BARRIER_KINDS,
+        "actors": choices.ACTOR_CATEGORIES,
+        "dimensions": choices.EFFECT_DIMENSIONS,
+        "has_tool": {"oui": "Avec un outil", "non": "Sans outil"},
     }
 
 

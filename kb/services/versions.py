@@ -9,6 +9,7 @@ from sqlmodel import Session
 from kb.errors import DomainError
 from kb.forms.actions import ActionInput, action_form_values, parse_action_form
 from kb.models import FieldAction, Organisation, Practitioner, Territory, Tool, choices
+from kb.models.findings import effect_evidence
 from kb.services.places import resolve_commune
 
 LABELS = {
@@ -24,6 +25,13 @@ LONG_FIELDS = ("summary", "writeup", "effects", "barriers", "levers")
 def _name(session: Session, model, key: int, attr: str) -> str:
     obj = session.get(model, key)
     return getattr(obj, attr) if obj is not None else f"n° {key} (supprimé)"
+
+
+def _effect_line(effect) -> str:
+    """One effect as a version shows it: dimension, text, then what shows it."""
+    evidence = effect_evidence(effect)
+    return (f"[{choices.EFFECT_DIMENSIONS.get(effect.dimension, effect.dimension)}] {effect.description}"
+            + (f" — {evidence[:1].lower()}{evidence[1:]}" if evidence else ""))
 
 
 def canonical(session: Session, data: ActionInput) -> dict[str, str]:
@@ -51,8 +59,7 @@ def canonical(session: Session, data: ActionInput) -> dict[str, str]:
         "tools": ", ".join(sorted(_name(session, Tool, i, "title") for i in data.tool_ids)),
         "people": "\n".join(sorted(f"{_name(session, Practitioner, p.practitioner_id, 'full_name')} "
                                    f"({choices.ACTION_ROLES.get(p.role, p.role)})" for p in data.people)),
-        "effects": "\n".join(f"[{choices.EFFECT_DIMENSIONS.get(e.dimension, e.dimension)}] {e.description}"
-                             + (f" — indicateur : {e.indicator}" if e.indicator else "") for e in data.effects),
+        "effects": "\n".join(map(_effect_line, data.effects)),
         "barriers": "\n".join(f"[{choices.BARRIER_KINDS.get(b.kind, b.kind)}, "
                               f"{choices.ACTOR_CATEGORIES.get(b.actor_category, b.actor_category)}] {b.description}"
                               for b in data.barriers),

@@ -40,6 +40,7 @@ def init_app(app: Flask) -> None:
         geo,
         main,
         moderation,
+        observatory,
         organisations,
         practitioners,
         search,
@@ -97,5 +98,5 @@ def init_app(app: Flask) -> None:
         return check(current_viewer(), obj) if obj is not None else check(current_viewer())
 
     for module in (main, actions, organisations, practitioners, territories, tools, search, geo, api, accounts,
-                   admin, moderation, workshops, agenda):
+                   admin, moderation, workshops, agenda, observatory):
         app.register_blueprint(module.bp)

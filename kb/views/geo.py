@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 from markupsafe import Markup
 
-from kb import indexing, policy
+from kb import policy
 from kb.db import get_session
 from kb.errors import DomainError
 from kb.forms.filters import parse_action_filters
@@ -14,13 +16,13 @@ from kb.models import Organisation, choices
 from kb.security import csp_nonce
 from kb.services import actions as action_services
 from kb.services import geo as services
-from kb.services.search import matching_action_ids
 from kb.views._forms import current_viewer
+from kb.views._search import action_ids_for
 from maps.gazetteer import Gazetteer
 from maps.render import MapPoint, render_map_parts
-from search_index import SearchIndexError
 
 bp = Blueprint("geo", __name__)
+SYMBOL_CATEGORY = ("Communes où des actions sont publiées (surface proportionnelle à leur nombre)", "#1d5f8a")
 MODE_COLOURS = {"groupe": "#1d4e89", "communautaire": "#7b2d8e", "dsl": "#2e6b30"}
 CATEGORIES = {**{k: (v, MODE_COLOURS[k]) for k, v in choices.INTERVENTION_MODES.items()},
               "organisation": ("Organisation", "#8a4b08"), "practitioner": ("Intervenant·e", "#b3261e")}
@@ -43,6 +45,26 @@ def render_points(places: list[services.Place], *, popups: bool = True, **option
     return Markup(parts.html)
 
 
+def render_symbols(counts) -> Markup:
+    """Actions per commune as proportional symbols: a disc whose area follows the count ("< 3": the smallest)."""
+    top = max([c.cell.value for c in counts if not c.cell.hidden] + [1])
+    points = []
+    for c in counts:
+        if c.latitude is None or c.longitude is None:
+            continue
+        size = 10 if c.cell.hidden else 10 + 50 * math.sqrt(c.cell.value / top)
+        what = "action" if c.cell.value == 1 and not c.cell.hidden else "actions"
+        points.append(MapPoint(id=c.insee, lat=c.latitude, lon=c.longitude, title=f"{c.name} : {c.cell.text} {what}",
+                               url=url_for("actions.index", commune=c.insee), category="communes", size=size))
+    config = current_app.config
+    parts = render_map_parts(
+        points, asset_base_url=url_for("static", filename="vendor"), tiles_url=config["TILES_URL"] or None,
+        attribution=config["TILES_ATTRIBUTION"], categories={"communes": SYMBOL_CATEGORY},
+        legend_title="Légende", nonce=csp_nonce(), cluster=False, height="420px", map_id="communes",
+        label=f"Carte des actions par commune ({len(points)} communes)")
+    return Markup(parts.html)
+
+
 def small_map(place: services.Place | None, map_id: str = "situation") -> Markup | None:
     """The small map of an action or organisation page."""
     if place is None:
@@ -59,17 +81,6 @@ def picker_map(lat: float | None, lon: float | None) -> Markup:
                          label="Carte : cliquez pour placer le point")
 
 
-def _search_ids(text: str | None):
-    if not text:
-        return None, None
-    app = current_app._get_current_object()
-    indexing.sync(app)
-    try:
-        return matching_action_ids(indexing.get_index(app), text, current_viewer()), None
-    except (SearchIndexError, OSError):
-        return None, "La recherche est momentanément indisponible : la carte montre toutes les actions."
-
-
 @bp.route("/carte")
 def map_page():
     """Carte des actions visibles, avec les filtres de la liste et la recherche plein texte."""
@@ -77,7 +88,8 @@ def map_page():
     filters, errors = parse_action_filters(request.args)
     view, view_errors = parse_map_view(request.args)
     errors.update(view_errors)
-    ids, search_error = _search_ids(view.q)
+    ids, search_error = action_ids_for(view.q, "La recherche est momentanément indisponible : "
+                                                 "la carte montre toutes les actions.")
     places = services.action_places(session, filters, viewer, ids)
     shown = places + (services.organisation_places(session) if view.organisations else [])
     map_html = render_points(shown, center=view.center, zoom=view.zoom, height="65vh",

@@ -12,7 +12,7 @@ from kb.errors import DomainError
 from kb.models import ActionRevision
 from kb.services import actions as action_services
 from kb.services import moderation as services
-from kb.services import reports
+from kb.services import privacy, reports
 from kb.services.versions import LONG_FIELDS, line_diff
 from kb.views._forms import current_viewer
 
@@ -43,7 +43,10 @@ def _decide(run, template: str, **context):
 @bp.route("/")
 def queue():
     """File de modération : actions soumises, modifications en attente, signalements."""
-    return render_template("moderation/queue.html", items=services.queue(get_session()))
+    items = services.queue(get_session())
+    flagged = {("action", a.id) for a in items["submitted"] if privacy.action_warnings(a)}
+    flagged |= {("version", r.id) for r, _ in items["revisions"] if privacy.revision_warnings(r)}
+    return render_template("moderation/queue.html", items=items, flagged=flagged)
 
 
 @bp.route("/actions/<int:action_id>", methods=["GET", "POST"])
@@ -59,7 +62,7 @@ def submission(action_id: int):
         services.decide_action(session, action, approve, viewer, values.get("comment", ""))
         return "L'action est publiée." if approve else "L'action est renvoyée à son auteur·rice."
 
-    return _decide(run, "moderation/submission.html", action=action)
+    return _decide(run, "moderation/submission.html", action=action, identifying=privacy.action_warnings(action))
 
 
 @bp.route("/versions/<int:revision_id>", methods=["GET", "POST"])
@@ -80,7 +83,7 @@ def revision(revision_id: int):
 
     diffs = {c["field"]: line_diff(c["before"], c["after"]) for c in found.changes if c["field"] in LONG_FIELDS}
     return _decide(run, "moderation/revision.html", revision=found, action=action, diffs=diffs,
-                   moved=services.changed_since(session, found))
+                   moved=services.changed_since(session, found), identifying=privacy.revision_warnings(found))
 
 
 @bp.route("/signalements/<int:action_id>", methods=["GET", "POST"])

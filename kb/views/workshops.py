@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from kb import calendar, indexing, policy
+from kb import calendar, policy
 from kb.auth import require
 from kb.db import commit, get_session
 from kb.errors import DomainError
@@ -22,10 +22,9 @@ from kb.models import Presentation, Workshop, WorkshopSession
 from kb.models.base import utcnow
 from kb.services import actions as action_services
 from kb.services import catalog
-from kb.services import search as search_services
 from kb.services import workshops as services
 from kb.views._forms import current_viewer, delete_cycle, form_cycle
-from search_index import SearchIndexError
+from kb.views._search import action_ids_for
 
 bp = Blueprint("workshops", __name__, url_prefix="/ateliers")
 
@@ -144,14 +143,6 @@ def delete_session(session_id: int):
                         cancel=url_for(".session_page", session_id=meeting.id))
 
 
-def _search_ids(text: str) -> list[int] | None:
-    try:
-        return search_services.matching_action_ids(indexing.get_index(current_app._get_current_object()), text,
-                                                   current_viewer())
-    except (SearchIndexError, OSError):
-        return []
-
-
 @bp.route("/seances/<int:session_id>/preparer", methods=["GET", "POST"])
 def prepare(session_id: int):
     """Préparer une séance : choisir des actions étiquetées, les présentateur·rices, l'ordre du programme."""
@@ -173,7 +164,8 @@ def prepare(session_id: int):
                 return redirect(url_for(".prepare", session_id=meeting.id, q=request.args.get("q") or None,
                                         etiquette=request.args.get("etiquette") or None))
     text, tag = request.args.get("q", "").strip()[:200], request.args.get("etiquette", "").strip()[:100]
-    found = services.candidates(session, tag or None, _search_ids(text) if text else None)
+    ids, unavailable = action_ids_for(text)
+    found = services.candidates(session, tag or None, [] if unavailable else ids)
     return render_template("workshops/prepare.html", meeting=meeting, candidates=found, values=values, errors=errors,
                            tags=services.workshop_tags(session), q=text, tag=tag,
                            people=services.practitioners(session)), 422 if errors else 200

@@ -136,8 +136,13 @@
     });
     for (var i = 0; i < rows.length; i++) {
       var row = rows[i];
+      // Proportional symbols: a disc whose area follows the count (config.sizes, its diameter in px).
+      var icon = config.sizes ? L.divIcon({
+        className: "kb-marker kb-symbol kb-marker--" + config.categories[row[3]].slug,
+        iconSize: [config.sizes[i], config.sizes[i]], html: ""
+      }) : icons[row[3]];
       buckets[row[4]].push(new Marker([row[0], row[1]], {
-        icon: icons[row[3]], title: row[5], alt: row[5], riseOnHover: true, kbId: row[2], kbIndex: i
+        icon: icon, title: row[5], alt: row[5], riseOnHover: true, kbId: row[2], kbIndex: i
       }));
     }
 

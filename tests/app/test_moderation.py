@@ -225,3 +225,33 @@ def test_the_similar_action_warning_never_shows_unpublished_titles(client, sessi
     html = post_form(client, "/actions/nouvelle", {**FORM, "publication_status": "publiee",
                                                    "title": "Jardin partagé secret"}).get_data(as_text=True)
     assert "Une action proche existe déjà" not in html
+
+
+def test_moderators_see_the_identifying_details_an_author_confirmed_past(app, client, session, make):
+    trainer, pro = make.user("formateur"), make.user("professionnel")
+    published = make.action(title="Atelier couture", author_id=pro.id)
+    session.commit()
+    login(client, pro)
+    form = {**FORM, "writeup": "## Contexte\n\nKarim, 17 ans, a proposé le jardin."}
+    warned = post_form(client, "/actions/nouvelle", form)
+    assert warned.status_code == 200 and "Karim, 17 ans" in warned.get_data(as_text=True)
+    submitted = _action_id(post_form(client, "/actions/nouvelle", {**form, "confirm_warnings": "1"}))
+    values = dict(action_form_values(published).lists())
+    values.update(summary="Un atelier animé avec Mme Durand, voisine du centre social.", confirm_warnings="1")
+    assert post_form(client, f"/actions/{published.id}/modifier", values).status_code == 302
+    revision = session.exec(select(ActionRevision).where(ActionRevision.action_id == published.id,
+                                                         ActionRevision.status == "en_attente")).one()
+
+    moderator = app.test_client()
+    login(moderator, trainer)
+    queue = moderator.get("/moderation/").get_data(as_text=True)
+    assert queue.count("à vérifier : données identifiantes possibles") == 2
+    page = moderator.get(f"/moderation/actions/{submitted}").get_data(as_text=True)
+    assert "« Karim, 17 ans » (un prénom suivi d&#39;un âge)" in page
+    assert "L'auteur·rice a enregistré malgré cet avertissement." in page
+    version = moderator.get(f"/moderation/versions/{revision.id}").get_data(as_text=True)
+    assert "« Mme Durand » (une civilité suivie d&#39;un nom)" in version
+    assert "Karim" not in version  # only what this version brings
+    clean = make.action(title="Sans nom propre", publication_status="en_attente")
+    session.commit()
+    assert "semble identifier" not in moderator.get(f"/moderation/actions/{clean.id}").get_data(as_text=True)

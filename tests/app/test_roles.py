@@ -113,6 +113,12 @@ EXPECTED = {
     "workshops.sign_in_sheet": ("/ateliers/seances/{session}/emargement", MODERATORS),  # names of the enrolled
     "workshops.tags": ("/ateliers/actions/{published}/etiquettes", MODERATORS),
     "agenda.agenda": ("/agenda", EVERYONE),
+    "observatory.dashboard": ("/observatoire/", EVERYONE),
+    "observatory.barriers": ("/observatoire/freins", EVERYONE),
+    "observatory.levers": ("/observatoire/leviers", EVERYONE),
+    "observatory.effects": ("/observatoire/effets", EVERYONE),
+    "observatory.comparison": ("/observatoire/comparaison", EVERYONE),
+    "observatory.table_csv": ("/observatoire/donnees/freins-par-acteur.csv", EVERYONE),
     "agenda.feed": ("/agenda.ics", EVERYONE),
     "agenda.debates": ("/journees/", EVERYONE),
     "agenda.debate": ("/journees/{debate}", EVERYONE),

@@ -9,6 +9,7 @@ from collections import Counter
 import pytest
 from markupsafe import escape
 from sqlalchemy import func
+from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
 from kb import policy
@@ -127,7 +128,8 @@ def test_facet_counts_match_the_database(demo_client, demo_app, query):
         ids += [int(hit["id"].split(":")[1]) for hit in more["results"]]
     assert len(ids) == data["total"] > 20
     with new_session(demo_app) as session:
-        actions = session.exec(select(FieldAction).where(FieldAction.id.in_(ids))).all()
+        actions = session.exec(select(FieldAction).where(FieldAction.id.in_(ids)).options(
+            selectinload(FieldAction.barriers), selectinload(FieldAction.effects), selectinload(FieldAction.tools))).all()
         slugs = dict(session.exec(select(Territory.id, Territory.slug)).all())
         tags = session.exec(select(ActionTag.action_id, Tag.kind, Tag.slug).join(Tag, Tag.id == ActionTag.tag_id)
                             .where(ActionTag.action_id.in_(ids))).all()
@@ -138,6 +140,10 @@ def test_facet_counts_match_the_database(demo_client, demo_app, query):
         "year": Counter(str(a.year) for a in actions if a.year),
         "publics": Counter(slug for _, kind, slug in tags if kind == "public"),
         "themes": Counter(slug for _, kind, slug in tags if kind == "theme"),
+        "barrier_kinds": Counter(k for a in actions for k in {b.kind for b in a.barriers}),
+        "actors": Counter(c for a in actions for c in {b.actor_category for b in a.barriers}),
+        "dimensions": Counter(d for a in actions for d in {e.dimension for e in a.effects}),
+        "has_tool": Counter("oui" if a.tools else "non" for a in actions),
     }
     for name, counts in expected.items():
         assert {row["value"]: row["count"] for row in data["facets"][name]} == dict(counts), name
@@ -283,3 +289,44 @@ def test_matching_action_ids_feed_the_map_of_search_results(app, corpus, make, s
     assert [session.get(FieldAction, i).title for i in ids] == ["Jardin de Griffeuille"]
     assert matching_action_ids(index, "  ", ANONYMOUS) is None
     assert matching_action_ids(index, "zorglub", ANONYMOUS) == []
+
+
+def test_findings_facets_filter_like_the_action_list(demo_client):
+    """Barrier kind, actor category, effect dimension, has a tool: the same actions in search, list and API."""
+    for search_args, list_args in [({"barrier_kinds": "financier"}, {"barrier_kind": "financier"}),
+                                   ({"actors": "direction"}, {"actor": "direction"}),
+                                   ({"dimensions": "territoire"}, {"dimension": "territoire"}),
+                                   ({"has_tool": "oui"}, {"has_tool": "oui"}),
+                                   ({"has_tool": "non"}, {"has_tool": "non"})]:
+        found = demo_client.get("/api/search", query_string={"kind": "action", **search_args}).get_json()
+        listed = demo_client.get("/api/actions", query_string=list_args).get_json()
+        assert found["total"] == listed["total"] > 0, search_args
+        page = demo_client.get("/actions/", query_string=list_args).get_data(as_text=True)
+        assert f'{listed["total"]} action' in page
+    everything = demo_client.get("/api/actions").get_json()["total"]
+    with_tool = demo_client.get("/api/actions", query_string={"has_tool": "oui"}).get_json()["total"]
+    without = demo_client.get("/api/actions", query_string={"has_tool": "non"}).get_json()["total"]
+    assert with_tool + without == everything and with_tool > 0 and without > 0
+
+
+def test_a_bad_findings_filter_is_a_french_400_on_the_api_and_a_message_on_the_list(demo_client):
+    answer = demo_client.get("/api/actions", query_string={"barrier_kind": "inconnu"})
+    assert answer.status_code == 400 and "Type de frein inconnu." in answer.get_data(as_text=True)
+    page = demo_client.get("/actions/", query_string={"has_tool": "peut-etre"}).get_data(as_text=True)
+    assert "Choisissez « oui » ou « non » pour les outils." in page
+
+
+def test_search_finds_actions_by_the_words_of_their_tags_above_passing_mentions(session, make, client):
+    tagged = [make.action(title=f"Chantier éducatif {n}", publics=["Jeunes"], themes=["Insertion professionnelle"])
+              for n in range(3)]
+    passing = make.action(title="Fête de quartier", summary="Une fête de quartier préparée pendant trois mois avec "
+                          "les habitant·es, les associations et le centre social ; des jeunes y ont parlé "
+                          "d'insertion avec les éducateurs de prévention.")
+    other = make.action(title="Atelier cuisine", publics=["Familles"])
+    session.commit()
+    found = client.get("/api/search", query_string={"q": "insertion des jeunes", "kind": "action"}).get_json()
+    ids = [hit["id"] for hit in found["results"]]
+    assert set(ids[:3]) == {f"action:{a.id}" for a in tagged}
+    assert f"action:{passing.id}" in ids[3:] and f"action:{other.id}" not in ids
+    by_kind = client.get("/api/search", query_string={"q": "frein institutionnel", "kind": "action"}).get_json()
+    assert {hit["id"] for hit in by_kind["results"]} >= {f"action:{a.id}" for a in tagged}

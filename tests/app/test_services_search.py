@@ -87,8 +87,11 @@ def test_facet_labels_are_the_french_names_of_the_stored_keys(session, make):
     make.action(publics=["Familles monoparentales"], themes=["Accès aux droits"])
     get_or_create_tags(session, "atelier", ["Posture professionnelle"])
     labels = services.facet_labels(session)
-    assert set(labels) == {"kind", "territory", "commune", "mode", "publics", "themes", "status"}
+    assert set(labels) == {"kind", "territory", "commune", "mode", "publics", "themes", "status", "barrier_kinds",
+                           "actors", "dimensions", "has_tool"}
     assert labels["kind"] == KIND_LABELS and labels["mode"] == choices.INTERVENTION_MODES
+    assert labels["barrier_kinds"] == choices.BARRIER_KINDS and labels["actors"] == choices.ACTOR_CATEGORIES
+    assert labels["dimensions"] == choices.EFFECT_DIMENSIONS and labels["has_tool"]["oui"] == "Avec un outil"
     assert labels["status"] == choices.ACTION_STATUSES
     assert labels["territory"] == {"arles": "Arles", "avignon": "Avignon", "marseille": "Marseille"}
     assert labels["commune"]["13004"] == "Arles"

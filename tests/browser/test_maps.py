@@ -124,3 +124,16 @@ def test_clicking_the_form_map_fills_the_coordinates(serve, page):
     lat, lon = float(page.input_value("#latitude")), float(page.input_value("#longitude"))
     assert 43.0 < lat < 44.2 and 4.3 < lon < 5.7  # the form map opens on Provence
     assert page.hosts == {"127.0.0.1"}
+
+
+def test_observatory_map_draws_one_proportional_symbol_per_commune(demo_server, page):
+    """Actions per commune: one disc each, larger where there are more, the same communes as the table."""
+    page.goto(f"{demo_server.url}/observatoire/")
+    page.wait_for_selector(f"#communes{READY}", timeout=15_000)
+    rows = page.locator("table:has(caption:has-text('Actions par commune')) tbody tr").count()
+    symbols = page.locator("#communes .kb-symbol")
+    assert symbols.count() == rows > 10
+    sizes = sorted(symbols.nth(i).bounding_box()["width"] for i in range(symbols.count()))
+    assert sizes[0] == 10 and sizes[-1] > 50  # "< 3" communes get the smallest disc, the busiest the largest
+    assert page.locator("#communes .marker-cluster").count() == 0
+    assert page.hosts == {"127.0.0.1"}

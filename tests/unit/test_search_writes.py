@@ -130,6 +130,31 @@ def test_an_index_written_before_generations_is_replaced_by_an_empty_one_then_pr
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(("MAIN_", "_MAIN_"))]
 
 
+def test_a_rebuild_never_prunes_the_generation_another_rebuild_is_writing(tmp_path):
+    index = SearchIndex(tmp_path)
+    index.rebuild([doc("action:1", "Premier index")])
+
+    def slow_docs():
+        yield doc("action:2", "Deuxième reconstruction")
+        # Meanwhile another rebuild (an operator's, a start-up's) swaps its generation in and prunes.
+        assert SearchIndex(tmp_path).rebuild([doc("action:3", "Reconstruction concurrente")]) == 1
+        yield doc("action:4", "Fin de la deuxième reconstruction")
+
+    assert index.rebuild(slow_docs()) == 2
+    assert ids(index, "reconstruction") == ["action:2", "action:4"]
+    assert len([p for p in tmp_path.iterdir() if p.name.startswith("gen-")]) == 2  # current and previous
+
+
+def test_the_generation_of_a_rebuild_that_died_midway_is_pruned(tmp_path):
+    index = SearchIndex(tmp_path)
+    index.rebuild([doc("action:1", "Premier")])
+    directory = IndexDirectory(tmp_path, lock_timeout=1)
+    orphan = directory.new_generation()
+    (directory.path(orphan) / "BUILDING").touch()  # its writer is gone: nobody holds the lock
+    index.rebuild([doc("action:1", "Second")])
+    assert not directory.path(orphan).exists()
+
+
 def test_a_searcher_sees_writes_from_another_instance(tmp_path):
     reader, writer = SearchIndex(tmp_path), SearchIndex(tmp_path)
     assert ids(reader, "ludothèque") == []

@@ -1,0 +1,251 @@
+"""The observatory's figures: counts across published actions, as tables a page, a chart and a CSV share.
+
+Only published, visible actions count (the same for every reader). A figure that rests on fewer than
+``SMALL`` actions is shown as "< 3", so that a small territory cannot point at one team; its share and
+its bar are hidden too. A table holds the texts it shows: the page, the SVG chart and the CSV file read
+the same cells, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import and_, func
+from sqlmodel import Session, select
+
+from kb.forms.observatory import NOT_SAID, ObservatoryFilters
+from kb.models import ActionTag, Barrier, Commune, Effect, FieldAction, Tag, Territory, choices
+from kb.policy import public_actions_clause
+
+SMALL = 3
+HIDDEN = f"< {SMALL}"
+
+
+def french_share(share: float) -> str:
+    """0.4167 -> "42 %" (with the narrow no-break space French puts before %)."""
+    return f"{round(share * 100)}\u202f%"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A count, the number of actions behind it, its share of its column, and the filters that list it."""
+
+    value: int
+    actions: int
+    share: float | None = None
+    args: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def hidden(self) -> bool:
+        """Fewer than SMALL actions (but some): the figure is not shown."""
+        return 0 < self.actions < SMALL
+
+    @property
+    def text(self) -> str:
+        """What the reader sees: the count, or "< 3"."""
+        return HIDDEN if self.hidden else str(self.value)
+
+    @property
+    def share_text(self) -> str:
+        """The share as shown, or "–" when the count is hidden or has no share."""
+        return "–" if self.hidden or self.share is None else french_share(self.share)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a table."""
+
+    key: str
+    label: str
+    cells: list[Cell]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A titled table of counts: rows × columns, the last column and last row being totals when ``totals``."""
+
+    name: str
+    title: str
+    row_title: str
+    columns: list[str]
+    rows: list[Row]
+    shares: bool = False  # each count followed by its share of the column
+    unit: str = "actions"
+
+    def header(self) -> list[str]:
+        """Column titles as shown (and written to the CSV)."""
+        titles = [self.row_title]
+        for column in self.columns:
+            titles += [column, f"{column} (part)"] if self.shares else [column]
+        return titles
+
+    def lines(self) -> list[list[str]]:
+        """Every row as shown: its label, then each cell's text (and share)."""
+        return [[row.label, *(t for c in row.cells for t in ((c.text, c.share_text) if self.shares else (c.text,)))]
+                for row in self.rows]
+
+    @property
+    def empty(self) -> bool:
+        """No action counted at all."""
+        return all(c.actions == 0 for row in self.rows for c in row.cells)
+
+
+def scope(filters: ObservatoryFilters, ids: Sequence[int] | None = None) -> list:
+    """SQL conditions on FieldAction: published and visible, matching the filters (and the text's ids)."""
+    conditions = [public_actions_clause()]
+    if filters.territory:
+        conditions.append(FieldAction.territory_id.in_(select(Territory.id).where(Territory.slug == filters.territory)))
+    if filters.mode:
+        conditions.append(FieldAction.mode == filters.mode)
+    for kind, slug in (("public", filters.public), ("theme", filters.theme)):
+        if slug:
+            conditions.append(FieldAction.id.in_(select(ActionTag.action_id).join(Tag, Tag.id == ActionTag.tag_id)
+                                                 .where(Tag.kind == kind, Tag.slug == slug)))
+    if filters.year_from:
+        conditions.append(FieldAction.start_date >= date(filters.year_from, 1, 1))
+    if filters.year_to:
+        conditions.append(FieldAction.start_date <= date(filters.year_to, 12, 31))
+    if ids is not None:
+        # An empty IN, not false(): false() would swallow the join conditions ANDed with it.
+        conditions.append(FieldAction.id.in_(list(ids)))
+    return conditions
+
+
+def _link(names: tuple[str, str] | None):
+    """The filters that list what a cell counts: its row's and its column's values under these names."""
+    def args(row_key, column_key) -> dict[str, str]:
+        if names is None:
+            return {}
+        pairs = ((names[0], row_key), (names[1], column_key))
+        return {name: str(value) for name, value in pairs if value is not None}
+    return args
+
+
+def _crosstab(session: Session, name: str, title: str, row_title: str, rows: dict, columns: dict,
+              row_col, col_col, value_col, action_col, conditions: list, shares: bool = False,
+              unit: str = "actions", link=None) -> Table:
+    """Counts of ``value_col`` (and distinct ``action_col``) by ``row_col`` × ``col_col``, with totals;
+    shares are of each column's total."""
+
+    def grouped(*by) -> dict:
+        stmt = select(*by, func.count(value_col), func.count(func.distinct(action_col))).where(*conditions)
+        found = session.exec(stmt.group_by(*by) if by else stmt).all()
+        return {(tuple(r[:-2]) if len(by) > 1 else r[0] if by else None): (r[-2], r[-1]) for r in found}
+
+    link = link or _link(None)
+    cells, by_row, by_column, total = grouped(row_col, col_col), grouped(row_col), grouped(col_col), grouped()[None]
+
+    def cell(counts: tuple[int, int], of: int | None, args: dict) -> Cell:
+        return Cell(counts[0], counts[1], (counts[0] / of if of else 0.0) if shares else None, args)
+
+    table_rows = []
+    for key, label in rows.items():
+        line = [cell(cells.get((key, c), (0, 0)), by_column.get(c, (0, 0))[0], link(key, c)) for c in columns]
+        line.append(cell(by_row.get(key, (0, 0)), total[0], link(key, None)))
+        table_rows.append(Row(str(key), label, line))
+    bottom = [cell(by_column.get(c, (0, 0)), by_column.get(c, (0, 0))[0], link(None, c)) for c in columns]
+    bottom.append(cell(total, total[0], link(None, None)))
+    table_rows.append(Row("total", "Total", bottom))
+    return Table(name, title, row_title, [*columns.values(), "Total"], table_rows, shares, unit)
+
+
+def barriers_by_kind_and_actor(session: Session, filters: ObservatoryFilters, ids=None) -> Table:
+    """Barrier kinds × actor categories: how many barriers each category names, and its share of them."""
+    conditions = [*scope(filters, ids), Barrier.action_id == FieldAction.id]
+    return _crosstab(session, "freins-par-acteur", "Freins cités, par type et par catégorie d'acteur",
+                     "Type de frein", choices.BARRIER_KINDS, choices.ACTOR_CATEGORIES, Barrier.kind,
+                     Barrier.actor_category, Barrier.id, Barrier.action_id, conditions, shares=True,
+                     unit="freins", link=_link(("kind", "actor")))
+
+
+def effects_by_dimension_and_evidence(session: Session, filters: ObservatoryFilters, ids=None) -> Table:
+    """Effect dimensions × evidence kinds ("non précisé" when the author did not say)."""
+    conditions = [*scope(filters, ids), Effect.action_id == FieldAction.id]
+    return _crosstab(session, "effets-par-preuve", "Effets relevés, par dimension et par type de preuve",
+                     "Dimension", choices.EFFECT_DIMENSIONS, {**choices.EVIDENCE_KINDS, "": "Non précisé"},
+                     Effect.dimension, Effect.evidence_kind, Effect.id, Effect.action_id, conditions,
+                     unit="effets", link=lambda row, column: _link(("dimension", "evidence"))(
+                         row, NOT_SAID if column == "" else column))
+
+
+def actions_by_territory_and_mode(session: Session, filters: ObservatoryFilters, ids=None) -> Table:
+    """Actions per territory of the institute and intervention mode."""
+    territories = {t.id: t.name for t in session.exec(select(Territory).order_by(Territory.name))}
+    return _crosstab(session, "actions-par-territoire", "Actions par territoire et par mode d'intervention",
+                     "Territoire", {**territories, None: "Sans territoire"}, choices.INTERVENTION_MODES,
+                     FieldAction.territory_id, FieldAction.mode, FieldAction.id, FieldAction.id, scope(filters, ids))
+
+
+def actions_by_year_and_mode(session: Session, filters: ObservatoryFilters, ids=None) -> Table:
+    """Actions per starting year and mode: the trend over the years."""
+    year = func.extract("year", FieldAction.start_date)
+    found = session.exec(select(year).where(*scope(filters, ids), FieldAction.start_date.is_not(None))
+                         .group_by(year)).all()
+    years = {int(y): str(int(y)) for y in sorted(found)}
+    conditions = [*scope(filters, ids), FieldAction.start_date.is_not(None)]
+
+    def link(row_key, column_key) -> dict[str, str]:
+        found = {"year_from": str(row_key), "year_to": str(row_key)} if row_key is not None else {}
+        return {**found, **({"mode": column_key} if column_key else {})}
+
+    return _crosstab(session, "actions-par-annee", "Actions par année de début et par mode d'intervention",
+                     "Année", years, choices.INTERVENTION_MODES, year, FieldAction.mode, FieldAction.id,
+                     FieldAction.id, conditions, link=link)
+
+
+def actions_by_tag(session: Session, filters: ObservatoryFilters, kind: str, ids=None) -> Table:
+    """Actions per public or theme (an action counts once under each of its tags), most frequent first."""
+    stmt = (select(Tag.slug, Tag.name, func.count(func.distinct(ActionTag.action_id)))
+            .join(ActionTag, ActionTag.tag_id == Tag.id).join(FieldAction, FieldAction.id == ActionTag.action_id)
+            .where(Tag.kind == kind, *scope(filters, ids)).group_by(Tag.slug, Tag.name))
+    counted = sorted(session.exec(stmt), key=lambda r: (-r[2], r[1]))
+    title = {"public": "Actions par public", "theme": "Actions par thème"}.get(kind, "Actions par étiquette")
+    rows = [Row(slug, name, [Cell(count, count, None, {kind: slug})]) for slug, name, count in counted]
+    return Table(f"actions-par-{kind}", title, choices.TAG_KINDS.get(kind, kind), ["Actions"], rows)
+
+
+@dataclass(frozen=True)
+class CommuneCount:
+    """Actions in one commune, for proportional symbols and their table."""
+
+    insee: str
+    name: str
+    latitude: float | None
+    longitude: float | None
+    cell: Cell
+
+
+def actions_by_commune(session: Session, filters: ObservatoryFilters, ids=None) -> list[CommuneCount]:
+    """Actions per commune, most first."""
+    stmt = (select(Commune.insee, Commune.name, Commune.latitude, Commune.longitude, func.count(FieldAction.id))
+            .join(FieldAction, FieldAction.commune_insee == Commune.insee).where(*scope(filters, ids))
+            .group_by(Commune.insee, Commune.name, Commune.latitude, Commune.longitude))
+    return [CommuneCount(insee, name, lat, lon, Cell(count, count))
+            for insee, name, lat, lon, count in sorted(session.exec(stmt), key=lambda r: (-r[4], r[1]))]
+
+
+def communes_table(counts: list[CommuneCount]) -> Table:
+    """The proportional symbols' data as a table (the map's accessible alternative)."""
+    return Table("actions-par-commune", "Actions par commune", "Commune", ["Actions"],
+                 [Row(c.insee, c.name, [c.cell]) for c in counts])
+
+
+def count_actions(session: Session, filters: ObservatoryFilters, ids=None) -> int:
+    """How many published actions the filters keep."""
+    return session.exec(select(func.count(FieldAction.id)).where(and_(*scope(filters, ids)))).one()
+
+
+def dashboard(session: Session, filters: ObservatoryFilters, ids=None) -> dict:
+    """Every figure of the dashboard, for the same actions."""
+    return {
+        "total": count_actions(session, filters, ids),
+        "territories": actions_by_territory_and_mode(session, filters, ids),
+        "years": actions_by_year_and_mode(session, filters, ids),
+        "publics": actions_by_tag(session, filters, "public", ids),
+        "themes": actions_by_tag(session, filters, "theme", ids),
+        "barriers": barriers_by_kind_and_actor(session, filters, ids),
+        "effects": effects_by_dimension_and_evidence(session, filters, ids),
+        "communes": actions_by_commune(session, filters, ids),
+    }
