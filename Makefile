@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint test-deps assets clean mutation bench-load
+.PHONY: run test install lint test-deps assets clean mutation bench-load bench-observatory
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ lint: install
 
 test: install test-deps lint
 	$(PY) -m pytest
+
+# The observatory's dashboard beside the action list at 10k and 100k actions (not part of `make test`).
+bench-observatory: $(STAMP)
+	$(PY) bench/observatory_bench.py
 
 # Load benchmark of the real server (not part of `make test`): wrk from Debian, demo data (DOCS=10000 for 10k actions).
 DOCS ?= 0

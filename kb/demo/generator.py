@@ -14,7 +14,7 @@ from kb.demo.organisations import ORGANISATIONS, OrgSpec, build_organisation
 from kb.demo.people import build_people
 from kb.demo.places import PLACES
 from kb.demo.planning import plan_actions
-from kb.demo.vocab import PUBLICS, THEMES
+from kb.demo.vocab import PUBLICS, TERM_DETAILS, THEMES
 from kb.models import Commune, FieldAction, Organisation, Tag, Tool
 from kb.reference import ensure_units, territory_for_commune
 from kb.services.places import ensure_commune
@@ -31,6 +31,9 @@ def _tags(session: Session) -> dict[tuple[str, str], Tag]:
     # Created once up front: looking tags up per action would autoflush the whole pending graph each time.
     publics = get_or_create_tags(session, "public", list(PUBLICS))
     themes = get_or_create_tags(session, "theme", list(THEMES))
+    for tag in publics + themes:
+        tag.definition, synonyms = TERM_DETAILS.get(tag.name, ("", []))
+        tag.synonyms = "\n".join(synonyms)
     return {("public", t.name): t for t in publics} | {("theme", t.name): t for t in themes}
 
 

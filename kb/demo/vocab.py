@@ -130,3 +130,25 @@ class Project:
     details: tuple[str, ...]
     sensitive: bool = False
     min_year: int = 2009  # conseils citoyens exist since 2014, for instance
+
+# Definitions and synonyms of the shared vocabularies (what trainers keep at /vocabulaire).
+TERM_DETAILS = {
+    "Familles": ("Parents et enfants accompagnés ensemble.", ["Parents", "Ménages"]),
+    "Jeunes de 16 à 25 ans": ("Jeunes sortis ou près de sortir de l'école, suivis par une mission locale, la prévention "
+                              "spécialisée ou un centre social.", ["Jeunes", "Jeunes adultes", "16-25 ans"]),
+    "Personnes âgées": ("Personnes de plus de 60 ans vivant à domicile.", ["Seniors", "Aînés"]),
+    "Habitants d'un quartier prioritaire": ("Habitant·es d'un quartier de la politique de la ville.",
+                                            ["Habitants", "QPV", "Quartier prioritaire"]),
+    "Allocataires du RSA": ("Personnes percevant le revenu de solidarité active.", ["Bénéficiaires du RSA", "RSA"]),
+    "Demandeurs d'asile": ("Personnes dont la demande d'asile est en cours d'examen.", ["Exilés", "Réfugiés"]),
+    "Personnes en situation de handicap": ("", ["Handicap"]),
+    "Accès aux droits": ("Connaître, ouvrir et faire valoir ses droits sociaux.", ["Droits sociaux", "Non-recours"]),
+    "Logement": ("Accès au logement, maintien dans les lieux, habitat indigne.", ["Habitat", "Hébergement"]),
+    "Insertion professionnelle": ("Formation, emploi, reprise d'activité.",
+                                  ["Insertion pro", "Emploi", "Insertion par l'emploi"]),
+    "Santé": ("Accès aux soins, prévention, santé mentale.", ["Soins", "Prévention santé"]),
+    "Numérique": ("Usage des outils et démarches en ligne.", ["Inclusion numérique", "Fracture numérique"]),
+    "Évaluation": ("Mesurer et comprendre les effets d'une action avec les personnes concernées.",
+                   ["Évaluation participative", "Mesure d'impact"]),
+    "Lien social": ("Rompre l'isolement, créer des liens entre habitant·es.", ["Isolement", "Convivialité"]),
+}

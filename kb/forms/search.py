@@ -45,6 +45,15 @@ class SearchForm:
             args["sort"] = self.sort
         return args
 
+    def observatory_args(self) -> dict[str, str]:
+        """The observatory's filters for the same actions: the text, and each facet chosen once (the
+        observatory takes one value per filter; a facet with several values is left to the text)."""
+        names = {"territory": "territory", "mode": "mode", "publics": "public", "themes": "theme"}
+        args = {names[k]: v[0] for k, v in self.filters.items() if k in names and len(v) == 1}
+        if len(self.filters.get("year", ())) == 1:
+            args["year_from"] = args["year_to"] = self.filters["year"][0]
+        return {**args, **({"q": self.text} if self.text else {})}
+
     def is_active(self, name: str, value: str) -> bool:
         """Whether a facet value is among the filters."""
         return value in self.filters.get(name, ())

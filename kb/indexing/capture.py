@@ -31,6 +31,7 @@ from kb.models import (
     PractitionerOrganisation,
     Presentation,
     PresentationPresenter,
+    Tag,
     Tool,
     ToolAction,
     UserAccount,
@@ -76,6 +77,8 @@ def _direct_keys(obj: object) -> set[Key]:
         return {("workshop", obj.workshop_id)}
     if isinstance(obj, UserAccount):
         return {("account", obj.id)}  # a trainer's name shows in the sessions of her workshops
+    if isinstance(obj, Tag):
+        return {("tag", obj.id)}  # its name and synonyms are words of its actions
     return set()
 
 
@@ -102,6 +105,7 @@ def _dependents(conn: Connection, keys: set[Key]) -> set[Key]:
     actions = _linked(conn, ActionPractitioner.action_id, ActionPractitioner.practitioner_id, people)
     actions |= _linked(conn, ActionPartner.action_id, ActionPartner.organisation_id, orgs)
     actions |= _linked(conn, ToolAction.action_id, ToolAction.tool_id, tools)
+    actions |= _linked(conn, ActionTag.action_id, ActionTag.tag_id, {i for k, i in keys if k == "tag"})
     # Sessions show the titles of the actions presented, the presenters' and the trainers' names.
     presentations = {i for k, i in keys if k == "presentation"}
     presentations |= _linked(conn, PresentationPresenter.presentation_id, PresentationPresenter.practitioner_id, people)

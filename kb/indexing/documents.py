@@ -35,7 +35,8 @@ from search_index import SearchDoc
 # 4: organisations and tools re-indexed when an action they list changes, sessions when a trainer's account is
 #    deleted or renamed (older indexes may hold stale titles and names).
 # 5: documents carry their version; every list in a document is in a fixed order (stamps agree across databases).
-# 6: actions carry their labels (tags, kinds of findings) as words and the facets of their findings and tools.
+# 6: actions carry their labels (tags and their synonyms, kinds of findings) as words, and the facets of their
+#    findings and tools; proposed terms are words, not facets, until a trainer validates them.
 MAPPING_VERSION = 6
 
 KINDS = ("action", "practitioner", "organisation", "tool", "session")
@@ -99,7 +100,8 @@ def _barrier_line(barrier: Barrier) -> str:
 def action_labels(action: FieldAction) -> str:
     """What an action is tagged with, in words: its publics, themes and workshop tags, the kinds and
     points of view of its barriers, the dimensions of its effects (one line each, in a stable order)."""
-    tags = [t.name for kind in ("public", "theme", "atelier") for t in action.tags_of(kind)]
+    tags = [name for kind in ("public", "theme", "atelier") for t in action.tags_of(kind)
+            for name in (t.name, *t.synonym_list)]
     kinds = sorted({choices.label(choices.BARRIER_KINDS, b.kind) for b in action.barriers})
     actors = sorted({choices.label(choices.ACTOR_CATEGORIES, b.actor_category) for b in action.barriers})
     dimensions = sorted({choices.label(choices.EFFECT_DIMENSIONS, e.dimension) for e in action.effects})
@@ -125,7 +127,8 @@ def action_doc(action: FieldAction) -> SearchDoc:
         extra=" · ".join(dict.fromkeys(extra)),
         territory=action.territory.slug if action.territory else None,
         commune=action.commune_insee, mode=action.mode,
-        publics=[t.slug for t in action.tags_of("public")], themes=[t.slug for t in action.tags_of("theme")],
+        publics=[t.slug for t in action.tags_of("public") if t.validated],
+        themes=[t.slug for t in action.tags_of("theme") if t.validated],
         labels=action_labels(action),
         barrier_kinds=sorted({b.kind for b in action.barriers}),
         actors=sorted({b.actor_category for b in action.barriers}),

@@ -25,7 +25,7 @@ from kb.models.people import (
     Practitioner,
     PractitionerOrganisation,
 )
-from kb.models.tag import ActionTag, Tag
+from kb.models.tag import ActionTag, Tag, TagAlias
 from kb.models.territory import Commune, Territory, TerritoryCommune
 from kb.models.workshop import (
     Attendance,
@@ -76,6 +76,7 @@ __all__ = [
     "RateEvent",
     "PractitionerOrganisation",
     "Tag",
+    "TagAlias",
     "Territory",
     "TerritoryCommune",
     "Tool",

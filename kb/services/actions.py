@@ -13,7 +13,6 @@ from kb.forms.actions import ActionInput
 from kb.forms.filters import ActionFilters
 from kb.models import (
     ActionPractitioner,
-    ActionTag,
     Barrier,
     Commune,
     Effect,
@@ -21,7 +20,6 @@ from kb.models import (
     Lever,
     Organisation,
     Practitioner,
-    Tag,
     Territory,
     Tool,
     ToolAction,
@@ -29,15 +27,9 @@ from kb.models import (
 from kb.policy import Viewer, visible_actions_clause
 from kb.services import Page, records_by_ids
 from kb.services.places import resolve_commune
-from kb.services.tags import get_or_create_tags, tags_in_use
+from kb.services.tags import get_or_create_tags, tag_condition, tags_in_use
 
 LIST_LOADS = (selectinload(FieldAction.territory), selectinload(FieldAction.commune), selectinload(FieldAction.tags))
-
-
-def _has_tag(kind: str, slug: str):
-    return FieldAction.id.in_(
-        select(ActionTag.action_id).join(Tag, Tag.id == ActionTag.tag_id).where(Tag.kind == kind, Tag.slug == slug)
-    )
 
 
 def filtered_actions_query(filters: ActionFilters, viewer: Viewer):
@@ -52,9 +44,9 @@ def filtered_actions_query(filters: ActionFilters, viewer: Viewer):
     if filters.status:
         stmt = stmt.where(FieldAction.status == filters.status)
     if filters.public:
-        stmt = stmt.where(_has_tag("public", filters.public))
+        stmt = stmt.where(tag_condition("public", filters.public))
     if filters.theme:
-        stmt = stmt.where(_has_tag("theme", filters.theme))
+        stmt = stmt.where(tag_condition("theme", filters.theme))
     if filters.year:
         stmt = stmt.where(FieldAction.start_date >= date(filters.year, 1, 1),
                           FieldAction.start_date <= date(filters.year, 12, 31))
@@ -125,7 +117,7 @@ def _by_ids(session: Session, model, ids: list[int], field: str, what: str) -> l
     return records_by_ids(session, model, ids, field, f"{what} choisi·e n'existe plus. Rechargez la page.")
 
 
-def _apply(session: Session, action: FieldAction, data: ActionInput) -> None:
+def _apply(session: Session, action: FieldAction, data: ActionInput, actor: Viewer) -> None:
     if data.territory_id is not None and session.get(Territory, data.territory_id) is None:
         raise DomainError("Ce territoire n'existe pas.", field="territory_id")
     commune = resolve_commune(session, data.commune) if data.commune else None
@@ -141,7 +133,8 @@ def _apply(session: Session, action: FieldAction, data: ActionInput) -> None:
     else:
         action.latitude = action.longitude = None
     action.tags = [t for t in action.tags if t.kind not in ("public", "theme")] + \
-        get_or_create_tags(session, "public", data.publics) + get_or_create_tags(session, "theme", data.themes)
+        get_or_create_tags(session, "public", data.publics, actor) + \
+        get_or_create_tags(session, "theme", data.themes, actor)
     action.partners = _by_ids(session, Organisation, data.partner_ids, "partner_ids", "Une organisation")
     action.tools = _by_ids(session, Tool, data.tool_ids, "tool_ids", "Un outil")
     people_ids = [row.practitioner_id for row in data.people]
@@ -158,14 +151,14 @@ def create_action(session: Session, data: ActionInput, actor: Viewer) -> FieldAc
     """Create an action from validated input."""
     action = FieldAction(title=data.title, summary=data.summary, mode=data.mode)
     session.add(action)
-    _apply(session, action, data)
+    _apply(session, action, data, actor)
     session.flush()
     return action
 
 
 def update_action(session: Session, action: FieldAction, data: ActionInput, actor: Viewer) -> FieldAction:
     """Replace an action's content with validated input."""
-    _apply(session, action, data)
+    _apply(session, action, data, actor)
     session.flush()
     return action
 

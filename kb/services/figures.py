@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from kb.forms.observatory import NOT_SAID, ObservatoryFilters
 from kb.models import ActionTag, Barrier, Commune, Effect, FieldAction, Tag, Territory, choices
 from kb.policy import public_actions_clause
+from kb.services.tags import tag_condition
 
 SMALL = 3
 HIDDEN = f"< {SMALL}"
@@ -101,8 +102,7 @@ def scope(filters: ObservatoryFilters, ids: Sequence[int] | None = None) -> list
         conditions.append(FieldAction.mode == filters.mode)
     for kind, slug in (("public", filters.public), ("theme", filters.theme)):
         if slug:
-            conditions.append(FieldAction.id.in_(select(ActionTag.action_id).join(Tag, Tag.id == ActionTag.tag_id)
-                                                 .where(Tag.kind == kind, Tag.slug == slug)))
+            conditions.append(tag_condition(kind, slug))
     if filters.year_from:
         conditions.append(FieldAction.start_date >= date(filters.year_from, 1, 1))
     if filters.year_to:
@@ -199,7 +199,7 @@ def actions_by_tag(session: Session, filters: ObservatoryFilters, kind: str, ids
     """Actions per public or theme (an action counts once under each of its tags), most frequent first."""
     stmt = (select(Tag.slug, Tag.name, func.count(func.distinct(ActionTag.action_id)))
             .join(ActionTag, ActionTag.tag_id == Tag.id).join(FieldAction, FieldAction.id == ActionTag.action_id)
-            .where(Tag.kind == kind, *scope(filters, ids)).group_by(Tag.slug, Tag.name))
+            .where(Tag.kind == kind, Tag.status == "validee", *scope(filters, ids)).group_by(Tag.slug, Tag.name))
     counted = sorted(session.exec(stmt), key=lambda r: (-r[2], r[1]))
     title = {"public": "Actions par public", "theme": "Actions par thème"}.get(kind, "Actions par étiquette")
     rows = [Row(slug, name, [Cell(count, count, None, {kind: slug})]) for slug, name, count in counted]

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from kb import mail, policy
 from kb.errors import DomainError
 from kb.forms.actions import ActionInput, parse_action_pairs
-from kb.models import ActionReport, ActionRevision, FieldAction, UserAccount
+from kb.models import ActionReport, ActionRevision, FieldAction, Tag, UserAccount
 from kb.models.base import utcnow
 from kb.policy import Viewer
 from kb.services import actions as action_services
@@ -202,6 +202,7 @@ def queue(session: Session) -> dict:
         select(FieldAction, func.count(ActionReport.id)).join(ActionReport, ActionReport.action_id == FieldAction.id)
         .where(ActionReport.status == "ouvert").group_by(FieldAction.id).order_by(func.count(ActionReport.id).desc())
     ).all()
+    terms = session.exec(select(Tag).where(Tag.status == "proposee").order_by(Tag.kind, Tag.name)).all()
     return {"submitted": list(submitted), "revisions": [(r, session.get(FieldAction, r.action_id)) for r in revisions],
-            "reported": [(a, n) for a, n in reported]}
+            "reported": [(a, n) for a, n in reported], "terms": list(terms)}
 

@@ -11,6 +11,7 @@ from kb.forms.search import SearchForm
 from kb.indexing.documents import KIND_LABELS, split_doc_id
 from kb.models import Commune, FieldAction, Tag, Territory, choices
 from kb.policy import Viewer, search_visibilities, visible_actions_clause
+from kb.services.tags import find_term
 from search_index import SearchIndex, SearchQuery, SearchResults
 
 PER_PAGE = 20
@@ -33,6 +34,16 @@ def run_search(index: SearchIndex, form: SearchForm, viewer: Viewer, per_page: i
     """One page of results with facet counts over every match, limited to what the viewer may see."""
     return index.search(SearchQuery(text=form.text, filters=form.filters, sort=form.sort, page=form.page,
                                     per_page=per_page, visibilities=search_visibilities(viewer)))
+
+
+def canonical_filters(session: Session, form: SearchForm) -> dict[str, list[str]]:
+    """The facet filters with the URL names of merged or renamed terms replaced by their term's."""
+    found = {}
+    for name, kind in (("publics", "public"), ("themes", "theme")):
+        if form.filters.get(name):
+            found[name] = list(dict.fromkeys(
+                (term.slug if (term := find_term(session, kind, slug)[0]) else slug) for slug in form.filters[name]))
+    return {**form.filters, **found}
 
 
 def facet_labels(session: Session) -> dict[str, dict[str, str]]:

@@ -46,6 +46,7 @@ def init_app(app: Flask) -> None:
         search,
         territories,
         tools,
+        vocabulary,
         workshops,
     )
     from kb.views._forms import current_viewer
@@ -98,5 +99,5 @@ def init_app(app: Flask) -> None:
         return check(current_viewer(), obj) if obj is not None else check(current_viewer())
 
     for module in (main, actions, organisations, practitioners, territories, tools, search, geo, api, accounts,
-                   admin, moderation, workshops, agenda, observatory):
+                   admin, moderation, workshops, agenda, observatory, vocabulary):
         app.register_blueprint(module.bp)

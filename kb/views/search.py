@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 
 from kb import indexing
 from kb.db import get_session
@@ -45,6 +45,10 @@ def _results(form):
 def search_page():
     """Recherche plein texte dans les récits, les personnes, les organisations et les outils."""
     form, errors = parse_search_args(request.args)
+    canonical = services.canonical_filters(get_session(), form)
+    if canonical != form.filters:  # a merged or renamed term: the link leads to the term it became
+        args = {**request.args.to_dict(flat=False), **canonical}
+        return redirect(url_for(".search_page", **args), 301)
     results = _results(form)
     labels = services.facet_labels(get_session()) if results else {}
     status = 200 if results is not None else 503

@@ -48,6 +48,7 @@ EDIT_FORMS = {
     "agenda.edit_seminar": ("/seminaire/{seminar}/modifier", "formateur"),
     "admin.account": ("/admin/comptes/{account}", "admin"),
     "accounts.consent": ("/compte/consentement", "professionnel"),
+    "vocabulary.edit": ("/vocabulaire/publics/{term}/modifier", "formateur"),
 }
 # Columns a save may touch without changing anything a person sees, and the bookkeeping that follows every
 # flush of a record (kb/indexing: which records to index again; the content revision, which kept pages follow).
@@ -113,6 +114,7 @@ def ids(demo_app) -> dict[str, int]:
             "debate": _richest(session, DebateDay, "attendees", "themes").id,
             "seminar": session.exec(select(Seminar.id).order_by(Seminar.id)).first(),
             "account": student.id,
+            "term": "jeunes-de-16-a-25-ans",  # with a definition and synonyms
         }
 
 

@@ -119,6 +119,14 @@ EXPECTED = {
     "observatory.effects": ("/observatoire/effets", EVERYONE),
     "observatory.comparison": ("/observatoire/comparaison", EVERYONE),
     "observatory.table_csv": ("/observatoire/donnees/freins-par-acteur.csv", EVERYONE),
+    "vocabulary.index": ("/vocabulaire/", EVERYONE),
+    "vocabulary.term": ("/vocabulaire/publics/{term}", EVERYONE),
+    "vocabulary.suggest": ("/api/vocabulaire/publics?q=fam", EVERYONE),
+    "vocabulary.create": ("/vocabulaire/publics/nouveau", MODERATORS),
+    "vocabulary.edit": ("/vocabulaire/publics/{term}/modifier", MODERATORS),
+    "vocabulary.merge": ("/vocabulaire/publics/{term}/fusionner", MODERATORS),
+    "vocabulary.delete": ("/vocabulaire/publics/{term}/supprimer", MODERATORS),
+    "vocabulary.validate": ("/vocabulaire/publics/{term}/valider", dict.fromkeys(ROLES, 405)),  # POST only
     "agenda.feed": ("/agenda.ics", EVERYONE),
     "agenda.debates": ("/journees/", EVERYONE),
     "agenda.debate": ("/journees/{debate}", EVERYONE),
@@ -151,7 +159,8 @@ def world(app, session, make):
     accounts = {role: make.user(role) for role in ROLES[1:]}
     accounts["professionnel"].practitioner_id = me.id
     pro = accounts["professionnel"].id
-    published = make.action(title="Atelier cuisine partagée", people=[(me, "porteur")], author_id=pro)
+    published = make.action(title="Atelier cuisine partagée", people=[(me, "porteur")], author_id=pro,
+                            publics=["Familles"])
     draft = make.action(title="Projet en brouillon", publication_status="brouillon", author_id=pro)
     submitted = make.action(title="Action soumise", publication_status="en_attente", author_id=pro)
     org, tool = make.organisation(), make.tool(actions=[published])
@@ -179,7 +188,7 @@ def world(app, session, make):
     ids = {"published": published.id, "draft": draft.id, "submitted": submitted.id, "peer": peer.id, "org": org.id,
            "tool": tool.id, "revision": revision.id, "student_account": accounts["etudiant"].id,
            "workshop": workshop.id, "session": meeting.id, "presentation": presentation.id, "debate": debate.id,
-           "theme": theme.id, "seminar": seminar.id}
+           "theme": theme.id, "seminar": seminar.id, "term": "familles"}
     return ids, accounts
 
 
