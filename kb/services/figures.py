@@ -22,6 +22,7 @@ from kb.services.tags import tag_condition
 
 SMALL = 3
 HIDDEN = f"< {SMALL}"
+_ALL = object()  # a total over every row or every column
 
 
 def french_share(share: float) -> str:
@@ -31,7 +32,10 @@ def french_share(share: float) -> str:
 
 @dataclass(frozen=True)
 class Cell:
-    """A count, the number of actions behind it, its share of its column, and the filters that list it."""
+    """A count, the number of actions behind it, its share of its column, and the filters that list it.
+
+    ``actions`` is exact for a cell; for a total it is exact below SMALL and a lower bound from SMALL on
+    (all the rule needs)."""
 
     value: int
     actions: int
@@ -128,25 +132,37 @@ def _crosstab(session: Session, name: str, title: str, row_title: str, rows: dic
               unit: str = "actions", link=None) -> Table:
     """Counts of ``value_col`` (and distinct ``action_col``) by ``row_col`` × ``col_col``, with totals;
     shares are of each column's total."""
-
-    def grouped(*by) -> dict:
-        stmt = select(*by, func.count(value_col), func.count(func.distinct(action_col))).where(*conditions)
-        found = session.exec(stmt.group_by(*by) if by else stmt).all()
-        return {(tuple(r[:-2]) if len(by) > 1 else r[0] if by else None): (r[-2], r[-1]) for r in found}
-
     link = link or _link(None)
-    cells, by_row, by_column, total = grouped(row_col, col_col), grouped(row_col), grouped(col_col), grouped()[None]
+    found = session.exec(select(row_col, col_col, func.count(value_col), func.count(func.distinct(action_col)))
+                         .where(*conditions).group_by(row_col, col_col)).all()
+    cells = {(r, c): (n, a) for r, c, n, a in found}
+
+    def total(row=_ALL, column=_ALL) -> tuple[int, int]:
+        """A row's, a column's or the grand total from the cells (one query for the whole table).
+
+        Counts add up; distinct actions do not (an action may sit in several cells), but the rule only
+        asks "fewer than SMALL or not": the largest cell says "not" (a lower bound is kept), the sum of
+        the cells says "fewer" (an upper bound is kept); only between the two does one more query count."""
+        parts = [v for (r, c), v in cells.items() if row in (_ALL, r) and column in (_ALL, c)]
+        value, largest, upper = sum(n for n, _ in parts), max((a for _, a in parts), default=0), sum(a for _, a in parts)
+        if largest >= SMALL or upper < SMALL:
+            return value, largest if largest >= SMALL else upper
+        where = [*conditions, *([row_col == row] if row is not _ALL else []),
+                 *([col_col == column] if column is not _ALL else [])]
+        return value, session.exec(select(func.count(func.distinct(action_col))).where(*where)).one()
 
     def cell(counts: tuple[int, int], of: int | None, args: dict) -> Cell:
         return Cell(counts[0], counts[1], (counts[0] / of if of else 0.0) if shares else None, args)
 
+    by_column = {c: total(column=c) for c in columns}
+    everything = total()
     table_rows = []
     for key, label in rows.items():
-        line = [cell(cells.get((key, c), (0, 0)), by_column.get(c, (0, 0))[0], link(key, c)) for c in columns]
-        line.append(cell(by_row.get(key, (0, 0)), total[0], link(key, None)))
+        line = [cell(cells.get((key, c), (0, 0)), by_column[c][0], link(key, c)) for c in columns]
+        line.append(cell(total(row=key), everything[0], link(key, None)))
         table_rows.append(Row(str(key), label, line))
-    bottom = [cell(by_column.get(c, (0, 0)), by_column.get(c, (0, 0))[0], link(None, c)) for c in columns]
-    bottom.append(cell(total, total[0], link(None, None)))
+    bottom = [cell(by_column[c], by_column[c][0], link(None, c)) for c in columns]
+    bottom.append(cell(everything, everything[0], link(None, None)))
     table_rows.append(Row("total", "Total", bottom))
     return Table(name, title, row_title, [*columns.values(), "Total"], table_rows, shares, unit)
 
@@ -195,15 +211,20 @@ def actions_by_year_and_mode(session: Session, filters: ObservatoryFilters, ids=
                      FieldAction.id, conditions, link=link)
 
 
-def actions_by_tag(session: Session, filters: ObservatoryFilters, kind: str, ids=None) -> Table:
-    """Actions per public or theme (an action counts once under each of its tags), most frequent first."""
-    stmt = (select(Tag.slug, Tag.name, func.count(func.distinct(ActionTag.action_id)))
+def actions_by_tags(session: Session, filters: ObservatoryFilters, ids=None,
+                    kinds: tuple[str, ...] = ("public", "theme")) -> dict[str, Table]:
+    """Actions per public and per theme (an action counts once under each of its terms), most frequent
+    first; one query for every kind."""
+    stmt = (select(Tag.kind, Tag.slug, Tag.name, func.count(ActionTag.action_id))
             .join(ActionTag, ActionTag.tag_id == Tag.id).join(FieldAction, FieldAction.id == ActionTag.action_id)
-            .where(Tag.kind == kind, Tag.status == "validee", *scope(filters, ids)).group_by(Tag.slug, Tag.name))
-    counted = sorted(session.exec(stmt), key=lambda r: (-r[2], r[1]))
-    title = {"public": "Actions par public", "theme": "Actions par thème"}.get(kind, "Actions par étiquette")
-    rows = [Row(slug, name, [Cell(count, count, None, {kind: slug})]) for slug, name, count in counted]
-    return Table(f"actions-par-{kind}", title, choices.TAG_KINDS.get(kind, kind), ["Actions"], rows)
+            .where(Tag.kind.in_(kinds), Tag.status == "validee", *scope(filters, ids))
+            .group_by(Tag.kind, Tag.slug, Tag.name))
+    counted = sorted(session.exec(stmt), key=lambda r: (-r[3], r[2]))
+    titles = {"public": "Actions par public", "theme": "Actions par thème"}
+    return {kind: Table(f"actions-par-{kind}", titles.get(kind, "Actions par étiquette"),
+                        choices.TAG_KINDS.get(kind, kind), ["Actions"],
+                        [Row(slug, name, [Cell(n, n, None, {kind: slug})]) for k, slug, name, n in counted if k == kind])
+            for kind in kinds}
 
 
 @dataclass(frozen=True)
@@ -239,12 +260,12 @@ def count_actions(session: Session, filters: ObservatoryFilters, ids=None) -> in
 
 def dashboard(session: Session, filters: ObservatoryFilters, ids=None) -> dict:
     """Every figure of the dashboard, for the same actions."""
+    territories = actions_by_territory_and_mode(session, filters, ids)
     return {
-        "total": count_actions(session, filters, ids),
-        "territories": actions_by_territory_and_mode(session, filters, ids),
+        "total": territories.rows[-1].cells[-1].value,  # every action sits in one territory (or none) and one mode
+        "territories": territories,
         "years": actions_by_year_and_mode(session, filters, ids),
-        "publics": actions_by_tag(session, filters, "public", ids),
-        "themes": actions_by_tag(session, filters, "theme", ids),
+        **{f"{kind}s": table for kind, table in actions_by_tags(session, filters, ids).items()},
         "barriers": barriers_by_kind_and_actor(session, filters, ids),
         "effects": effects_by_dimension_and_evidence(session, filters, ids),
         "communes": actions_by_commune(session, filters, ids),

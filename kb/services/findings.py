@@ -50,16 +50,21 @@ def _grouped(session: Session, model, keys: Sequence, labels: Sequence[dict[str,
     def vocabulary_order(key: tuple) -> tuple:
         return tuple(list(v).index(k) if k in v else len(v) for k, v in zip(key, labels, strict=True))
 
-    groups = []
-    for key, total in sorted(counts.items(), key=lambda kv: vocabulary_order(kv[0])):
-        where = [column == value for column, value in zip(keys, key, strict=True)]
-        items = list(session.exec(
-            select(model).join(FieldAction, model.action_id == FieldAction.id).where(*conditions, *where)
-            .options(contains_eager(model.action).joinedload(FieldAction.commune))
-            .order_by(*_order(), model.id).limit(limit)))
-        groups.append(Group({n: k for n, k in zip(names, key, strict=True)},
-                            title(*(choices.label(v, k) for k, v in zip(key, labels, strict=True))), items, total))
-    return groups
+    # The first `limit` of every group in one query (a window function, in SQLite and PostgreSQL alike):
+    # one query per group cost 28 sorts of the same rows, about a second at 10k actions (measured).
+    rank = func.row_number().over(partition_by=list(keys), order_by=[*_order(), model.id]).label("rank")
+    ranked = (select(model.id.label("id"), rank).join(FieldAction, model.action_id == FieldAction.id)
+              .where(*conditions).subquery())
+    first = session.exec(select(model).join(FieldAction, model.action_id == FieldAction.id)
+                         .where(model.id.in_(select(ranked.c.id).where(ranked.c.rank <= limit)))
+                         .options(contains_eager(model.action).joinedload(FieldAction.commune))
+                         .order_by(*_order(), model.id)).all()
+    items: dict[tuple, list] = {}
+    for item in first:
+        items.setdefault(tuple(getattr(item, column.key) for column in keys), []).append(item)
+    return [Group({n: k for n, k in zip(names, key, strict=True)},
+                  title(*(choices.label(v, k) for k, v in zip(key, labels, strict=True))), items.get(key, []), total)
+            for key, total in sorted(counts.items(), key=lambda kv: vocabulary_order(kv[0]))]
 
 
 def barrier_groups(session: Session, filters: ObservatoryFilters, ids=None, limit: int = GROUP_LIMIT) -> list[Group]:

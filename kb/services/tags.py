@@ -67,11 +67,13 @@ def get_or_create_tags(session: Session, kind: str, names: list[str], actor: Vie
     return tags
 
 
-def tags_in_use(session: Session, kind: str, action_ids_query=None) -> list[Tag]:
-    """Validated terms of one kind carried by at least one action (of the given id subquery), by name."""
-    stmt = select(Tag).where(Tag.kind == kind, Tag.status == "validee", Tag.id.in_(select(ActionTag.tag_id)))
-    if action_ids_query is not None:
-        stmt = stmt.where(Tag.id.in_(select(ActionTag.tag_id).where(ActionTag.action_id.in_(action_ids_query))))
+def tags_in_use(session: Session, kind: str, visible=None) -> list[Tag]:
+    """Validated terms of one kind carried by at least one action (matching ``visible``, a condition on
+    FieldAction, when given), by name."""
+    used = select(ActionTag.tag_id)
+    if visible is not None:
+        used = used.join(FieldAction, FieldAction.id == ActionTag.action_id).where(visible)
+    stmt = select(Tag).where(Tag.kind == kind, Tag.status == "validee", Tag.id.in_(used.distinct()))
     return list(session.exec(stmt.order_by(Tag.name)))
 
 

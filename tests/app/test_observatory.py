@@ -310,3 +310,43 @@ def test_bad_evidence_is_refused_next_to_its_field_keeping_the_values(session, m
     assert response.status_code == 422
     assert f'id="effects-0-{field}-error">{message}'.replace("'", "&#39;") in html
     assert "l&#39;équipe « Jardin »" in html
+
+
+def test_figures_groups_and_merges_agree_on_both_databases(any_app):
+    """The cross table, its "< 3" totals, the years (EXTRACT), the first quotes of each group (a window
+    function) and a vocabulary merge give the same answers on SQLite and PostgreSQL."""
+    from datetime import date
+
+    from kb.db import new_session
+    from kb.forms.observatory import ObservatoryFilters
+    from kb.policy import ANONYMOUS
+    from kb.services import figures, findings, tags
+    from tests.factories import Factories
+
+    with any_app.app_context(), new_session(any_app) as session:
+        make = Factories(session)
+        actions = [make.action(title=f"Action {n}", start_date=date(2010 + n % 2, 3, 1), publics=["Jeunes"],
+                               territory_id=None if n == 4 else make.territory("arles").id) for n in range(5)]
+        actions[0].barriers.append(Barrier(kind="financier", actor_category="direction", description="Budget."))
+        make.action(title="Autre public", publics=["Jeunes de 16 à 25 ans"])
+        session.commit()
+        every = ObservatoryFilters()
+        table = figures.barriers_by_kind_and_actor(session, every)
+        lines = {line[0]: line for line in table.lines()}
+        assert lines["Institutionnel"][3:5] == ["6", "100\u202f%"]  # 6 actions, one barrier each, all chef·fe
+        assert lines["Financier"][1:3] == ["< 3", "–"] and lines["Total"][-2] == "7"
+        years = figures.actions_by_year_and_mode(session, every)
+        assert [line[0] for line in years.lines()] == ["2010", "2011", "2012", "Total"]
+        assert [line[-1] for line in years.lines()] == ["3", "< 3", "< 3", "6"]
+        territories = {line[0]: line[-1] for line in figures.actions_by_territory_and_mode(session, every).lines()}
+        assert territories["Arles"] == "5" and territories["Sans territoire"] == "< 3"
+        groups = findings.barrier_groups(session, every, limit=2)
+        assert [(g.args, len(g.items), g.total) for g in groups] == [
+            ({"kind": "institutionnel", "actor": "chef_service"}, 2, 6), ({"kind": "financier", "actor": "direction"}, 1, 1)]
+        assert groups[0].items[0].action.start_date >= groups[0].items[1].action.start_date
+        source, target = (tags.find_term(session, "public", slug)[0] for slug in ("jeunes", "jeunes-de-16-a-25-ans"))
+        assert tags.merge_terms(session, source, target, ANONYMOUS) == 5
+        session.commit()
+        publics = figures.actions_by_tags(session, every)["public"]
+        assert publics.lines() == [["Jeunes de 16 à 25 ans", "6"]]
+        assert figures.actions_by_territory_and_mode(session, ObservatoryFilters(public="jeunes")).lines()[-1][-1] == "6"

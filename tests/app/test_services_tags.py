@@ -43,7 +43,7 @@ def test_tags_in_use_are_those_some_action_carries(session, make):
     get_or_create_tags(session, "theme", ["Jamais utilisé"])
     assert [t.name for t in tags_in_use(session, "theme")] == ["Insertion", "Logement", "Santé"]
     assert [t.name for t in tags_in_use(session, "public")] == ["Familles"]
-    only_published = select(FieldAction.id).where(FieldAction.id == published.id)
+    only_published = FieldAction.id == published.id
     assert [t.name for t in tags_in_use(session, "theme", only_published)] == ["Logement", "Santé"]
-    only_draft = select(FieldAction.id).where(FieldAction.id == draft.id)
+    only_draft = FieldAction.id == draft.id
     assert [t.name for t in tags_in_use(session, "theme", only_draft)] == ["Insertion"]
