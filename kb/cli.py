@@ -80,8 +80,13 @@ def serve_command(bind: str | None, workers: int | None) -> None:
 
     # No SCRIPT_NAME / PATH_INFO from request headers (gunicorn trusts them from local peers by default): a
     # local proxy passing a client's header would move every link of the pages kept for anonymous readers.
+    # No control socket: gunicorn runs it as an asyncio thread in the arbiter, stopped around each fork with a
+    # 2 s timeout. A fork while another thread runs leaves the child that thread's half-done state (its frames,
+    # its locks); a worker crashed in the garbage collector once under load (the index soak test). The arbiter
+    # must fork from a single thread; nothing here uses `gunicornc` (and its socket was one path per user).
     options = {"bind": bind or app.config["BIND"], "workers": workers or app.config["WORKERS"],
-               "accesslog": "-", "timeout": 60, "post_worker_init": post_worker_init, "forwarder_headers": ""}
+               "accesslog": "-", "timeout": 60, "post_worker_init": post_worker_init, "forwarder_headers": "",
+               "control_socket_disable": True}
 
     class _Server(BaseApplication):
         def load_config(self) -> None:

@@ -303,6 +303,8 @@ def test_findings_facets_filter_like_the_action_list(demo_client):
         assert found["total"] == listed["total"] > 0, search_args
         page = demo_client.get("/actions/", query_string=list_args).get_data(as_text=True)
         assert f'{listed["total"]} action' in page
+        on_map = demo_client.get("/carte", query_string=list_args).get_data(as_text=True)
+        assert f'{listed["total"]} action{"s" if listed["total"] != 1 else ""} sur la carte' in on_map
     everything = demo_client.get("/api/actions").get_json()["total"]
     with_tool = demo_client.get("/api/actions", query_string={"has_tool": "oui"}).get_json()["total"]
     without = demo_client.get("/api/actions", query_string={"has_tool": "non"}).get_json()["total"]
@@ -330,3 +332,27 @@ def test_search_finds_actions_by_the_words_of_their_tags_above_passing_mentions(
     assert f"action:{passing.id}" in ids[3:] and f"action:{other.id}" not in ids
     by_kind = client.get("/api/search", query_string={"q": "frein institutionnel", "kind": "action"}).get_json()
     assert {hit["id"] for hit in by_kind["results"]} >= {f"action:{a.id}" for a in tagged}
+
+
+def test_a_public_named_in_full_finds_every_action_carrying_it_first(demo_app, demo_client):
+    from kb.db import new_session
+
+    with new_session(demo_app) as session:
+        carrying = set(session.exec(
+            select(ActionTag.action_id).join(Tag, Tag.id == ActionTag.tag_id).join(
+                FieldAction, FieldAction.id == ActionTag.action_id)
+            .where(Tag.slug == "jeunes-de-16-a-25-ans", FieldAction.publication_status.in_(("publiee", "archivee")),
+                   FieldAction.hidden_at.is_(None))).all())
+    found = demo_client.get("/api/search", query_string={"q": "Jeunes de 16 à 25 ans", "kind": "action"}).get_json()
+    ranked = [int(hit["id"].split(":")[1]) for hit in found["results"]]
+    assert len(carrying) >= 8 and set(ranked[:len(carrying)]) == carrying
+
+
+def test_a_search_opens_the_dashboard_of_its_actions(demo_client):
+    page = demo_client.get("/recherche", query_string={"q": "évaluation", "territory": "arles"}).get_data(as_text=True)
+    link = re.search(r'href="(/observatoire/\?[^"]+)">Ce que l', page).group(1).replace("&amp;", "&")
+    assert "territory=arles" in link and "q=%C3%A9valuation" in link
+    dashboard = demo_client.get(link).get_data(as_text=True)
+    searched = demo_client.get("/api/search", query_string={"q": "évaluation", "territory": "arles",
+                                                            "kind": "action"}).get_json()["total"]
+    assert f"({searched} avec ces critères)" in dashboard

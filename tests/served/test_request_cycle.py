@@ -83,6 +83,17 @@ def worker_pids(server) -> list[int]:
     return [int(pid) for pid in children]
 
 
+def test_the_arbiter_forks_its_workers_from_a_single_thread(served):
+    """A fork copies only the forking thread: another thread's frames and locks are left half-done in the child
+    (gunicorn's control socket, an asyncio thread in the arbiter, once crashed a worker's garbage collector)."""
+    server = served()
+    assert client_session().get(server.url + "/", timeout=30).status_code == 200
+    status = Path(f"/proc/{server.process.pid}/status").read_text()
+    assert "\nThreads:\t1\n" in status
+    assert len(worker_pids(server)) == 2
+    assert "Control socket listening" not in server.log()
+
+
 def test_a_crashing_worker_leaves_its_python_stack_in_the_log_and_the_site_keeps_answering(served):
     server = served()
     http = client_session()
