@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,6 +24,21 @@ class TermInput(SQLModel):
 
     _one_line = field_validator("name")(classmethod(lambda cls, v: check_one_line(v)))
 
+    @field_validator("name")
+    @classmethod
+    def _no_separator(cls, v: str) -> str:
+        if any(c in v for c in ",;\t"):
+            raise ValueError("Un nom de terme ne contient ni virgule ni point-virgule (ils séparent les termes "
+                             "dans le formulaire des actions).")
+        return v
+
+    @field_validator("definition")
+    @classmethod
+    def _printable(cls, v: str) -> str:
+        if any(unicodedata.category(c) == "Cc" and c != "\n" for c in v):
+            raise ValueError("La définition contient un caractère de contrôle invisible : retirez-le.")
+        return v
+
     @field_validator("name", "definition", mode="before")
     @classmethod
     def _strip(cls, v: Any) -> Any:
@@ -35,6 +51,10 @@ class TermInput(SQLModel):
             raise ValueError(f"Au plus {MAX_SYNONYMS} synonymes.")
         if any(len(s) > 100 or len(s) < 2 for s in v):
             raise ValueError("Chaque synonyme fait entre 2 et 100 caractères.")
+        for synonym in v:
+            if any(unicodedata.category(c) == "Cc" for c in synonym):
+                raise ValueError(f"« {synonym.encode('unicode_escape').decode()} » contient un caractère de contrôle "
+                                 "invisible : retirez-le.")
         return v
 
 

@@ -157,9 +157,11 @@ def create_action(session: Session, data: ActionInput, actor: Viewer) -> FieldAc
     return action
 
 
-def update_action(session: Session, action: FieldAction, data: ActionInput, actor: Viewer) -> FieldAction:
-    """Replace an action's content with validated input."""
-    _apply(session, action, data, actor)
+def update_action(session: Session, action: FieldAction, data: ActionInput, actor: Viewer,
+                  terms_by: Viewer | None = None) -> FieldAction:
+    """Replace an action's content with validated input; new terms are proposed in the name of ``terms_by``
+    (the author of an approved version), else of ``actor``."""
+    _apply(session, action, data, terms_by or actor)
     session.flush()
     return action
 

@@ -262,7 +262,7 @@ def dashboard(session: Session, filters: ObservatoryFilters, ids=None) -> dict:
     """Every figure of the dashboard, for the same actions."""
     territories = actions_by_territory_and_mode(session, filters, ids)
     return {
-        "total": territories.rows[-1].cells[-1].value,  # every action sits in one territory (or none) and one mode
+        "total": territories.rows[-1].cells[-1],  # every action sits in one territory (or none) and one mode
         "territories": territories,
         "years": actions_by_year_and_mode(session, filters, ids),
         **{f"{kind}s": table for kind, table in actions_by_tags(session, filters, ids).items()},

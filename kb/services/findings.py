@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from kb.forms.observatory import NOT_SAID, ObservatoryFilters
 from kb.models import Barrier, Effect, FieldAction, Lever, choices
 from kb.services import Page
-from kb.services.figures import scope
+from kb.services.figures import Cell, scope
 
 GROUP_LIMIT = 20  # quotes shown per group on the overview; a group's own page shows them all, by pages
 PER_PAGE = 50
@@ -26,6 +26,12 @@ class Group:
     title: str
     items: list = field(default_factory=list)
     total: int = 0
+    actions: int = 0  # distinct actions behind the quotes
+
+    @property
+    def count(self) -> str:
+        """How many quotes, as the small-numbers rule lets it be shown ("< 3" from one or two actions)."""
+        return Cell(self.total, self.actions).text
 
     @property
     def more(self) -> int:
@@ -44,8 +50,9 @@ def _order():
 def _grouped(session: Session, model, keys: Sequence, labels: Sequence[dict[str, str]], names: Sequence[str],
              conditions: list, title, limit: int) -> list[Group]:
     """Groups in vocabulary order, each with its count and its first ``limit`` quotes, newest actions first."""
-    counts = {tuple(r[:-1]): r[-1] for r in session.exec(
-        select(*keys, func.count(model.id)).where(*conditions).group_by(*keys))}
+    counts = {tuple(r[:-2]): (r[-2], r[-1]) for r in session.exec(
+        select(*keys, func.count(model.id), func.count(func.distinct(model.action_id))).where(*conditions)
+        .group_by(*keys))}
 
     def vocabulary_order(key: tuple) -> tuple:
         return tuple(list(v).index(k) if k in v else len(v) for k, v in zip(key, labels, strict=True))
@@ -63,8 +70,8 @@ def _grouped(session: Session, model, keys: Sequence, labels: Sequence[dict[str,
     for item in first:
         items.setdefault(tuple(getattr(item, column.key) for column in keys), []).append(item)
     return [Group({n: k for n, k in zip(names, key, strict=True)},
-                  title(*(choices.label(v, k) for k, v in zip(key, labels, strict=True))), items.get(key, []), total)
-            for key, total in sorted(counts.items(), key=lambda kv: vocabulary_order(kv[0]))]
+                  title(*(choices.label(v, k) for k, v in zip(key, labels, strict=True))), items.get(key, []), *numbers)
+            for key, numbers in sorted(counts.items(), key=lambda kv: vocabulary_order(kv[0]))]
 
 
 def barrier_groups(session: Session, filters: ObservatoryFilters, ids=None, limit: int = GROUP_LIMIT) -> list[Group]:
@@ -91,11 +98,15 @@ def effect_groups(session: Session, filters: ObservatoryFilters, ids=None, limit
 
 
 def _paged(session: Session, model, conditions: list, page: int, per_page: int) -> Page:
-    total = session.exec(select(func.count(model.id)).where(*conditions)).one()
+    """A page of quotes; ``count`` is their number as the small-numbers rule lets it be shown."""
+    total, actions = session.exec(select(func.count(model.id), func.count(func.distinct(model.action_id)))
+                                  .where(*conditions)).one()
     items = session.exec(select(model).join(FieldAction, model.action_id == FieldAction.id).where(*conditions)
                          .options(contains_eager(model.action).joinedload(FieldAction.commune))
                          .order_by(*_order(), model.id).offset((page - 1) * per_page).limit(per_page)).all()
-    return Page(items=list(items), total=total, page=page, per_page=per_page)
+    found = Page(items=list(items), total=total, page=page, per_page=per_page)
+    found.count = Cell(total, actions).text
+    return found
 
 
 def barriers_page(session: Session, filters: ObservatoryFilters, ids=None, page: int = 1,

@@ -14,6 +14,7 @@ from kb.models import ActionReport, ActionRevision, FieldAction, Tag, UserAccoun
 from kb.models.base import utcnow
 from kb.policy import Viewer
 from kb.services import actions as action_services
+from kb.services.accounts import viewer_of
 from kb.services.versions import canonical, changes, current_input
 
 
@@ -133,7 +134,10 @@ def approve_revision(session: Session, revision: ActionRevision, actor: Viewer, 
                           "effacerait ces changements. Refusez-la en demandant à l'auteur·rice de reprendre sa "
                           "modification sur la version actuelle.")
     data = result.data.model_copy(update={"publication_status": action.publication_status})
-    action_services.update_action(session, action, data, actor)
+    # Terms the version brings stay proposals of its author: approving an edit is not validating a vocabulary.
+    author = session.get(UserAccount, revision.author_id) if revision.author_id else None
+    action_services.update_action(session, action, data, actor,
+                                  terms_by=viewer_of(author) if author else Viewer(role="professionnel"))
     revision.changes = changes(before, canonical(session, current_input(action)))
     revision.status, revision.reviewer_id, revision.reviewed_at, revision.comment = (
         "approuvee", actor.user_id, utcnow(), comment)

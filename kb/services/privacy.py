@@ -68,7 +68,7 @@ TEXT_FIELDS = ("title", "summary", "writeup", "effects", "barriers", "levers")
 def action_warnings(action: FieldAction) -> list[str]:
     """The identifying passages of an action's texts (what its author confirmed past, if anything)."""
     return identification_warnings(action.title, action.summary, action.writeup,
-                                    *(e.description for e in action.effects), *(e.indicator for e in action.effects),
+                                    *(text for e in action.effects for text in (e.description, e.indicator, e.observer)),
                                     *(b.description for b in action.barriers), *(lv.description for lv in action.levers))
 
 

@@ -23,10 +23,17 @@ VOCABULARY_KINDS = {"public": "Publics", "theme": "Thèmes"}
 SUGGESTIONS = 10
 
 
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
+RESERVED = {"nouveau"}  # URL words of the vocabulary pages: a term may not take them as its name
+
+
 def slugify(text: str) -> str:
-    """'Accès aux droits' -> 'acces-aux-droits'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
+    """'Accès aux droits' -> 'acces-aux-droits'; letters of other scripts are kept ('日本語'); "" when the
+    text has no letter or digit at all. At most 100 characters (the column's size)."""
+    text = text.translate(_LIGATURES)
+    unaccented = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    slug = re.sub(r"[\W_]+", "-", unaccented.lower()).strip("-")[:100].strip("-")
+    return f"{slug}-terme" if slug in RESERVED else slug
 
 
 def _names_index(session: Session, kind: str) -> dict[str, Tag]:
@@ -54,6 +61,8 @@ def get_or_create_tags(session: Session, kind: str, names: list[str], actor: Vie
     tags: list[Tag] = []
     for name in names:
         slug = slugify(name)
+        if not slug:
+            continue  # no letter nor digit: nothing to name
         tag = known.get(slug)
         if tag is None:
             proposed = actor is not None and not is_moderator(actor)
@@ -120,6 +129,10 @@ def suggestions(session: Session, kind: str, text: str, limit: int = SUGGESTIONS
 
 
 def _check_names(session: Session, kind: str, name: str, synonyms: list[str], term: Tag | None) -> None:
+    if not slugify(name):
+        raise DomainError("Le nom doit contenir au moins une lettre ou un chiffre.", field="name")
+    if any(not slugify(synonym) for synonym in synonyms):
+        raise DomainError("Chaque synonyme doit contenir au moins une lettre ou un chiffre.", field="synonyms")
     known = _names_index(session, kind)
     owner = known.get(slugify(name))
     if owner is not None and owner is not term:
@@ -144,12 +157,23 @@ def save_term(session: Session, kind: str, name: str, definition: str, synonyms:
     if term is None:
         term = Tag(kind=kind, name=name, slug=slugify(name))
     elif slugify(name) != term.slug:
-        session.add(TagAlias(kind=kind, slug=term.slug, tag_id=term.id))
+        _add_alias(session, kind, term.slug, term.id)
         term.slug = slugify(name)
+        # Taking back a former name: it is the term's own again, no longer an alias.
+        for alias in session.exec(select(TagAlias).where(TagAlias.kind == kind, TagAlias.slug == term.slug)):
+            session.delete(alias)
     term.name, term.definition, term.synonyms, term.status = name, definition, "\n".join(synonyms), "validee"
     session.add(term)
     session.flush()
     return term
+
+
+def _add_alias(session: Session, kind: str, slug: str, tag_id: int) -> None:
+    """Let ``slug`` lead to the term ``tag_id`` (an alias already there is pointed at it, never doubled)."""
+    alias = session.exec(select(TagAlias).where(TagAlias.kind == kind, TagAlias.slug == slug)).first()
+    session.add(alias or TagAlias(kind=kind, slug=slug, tag_id=tag_id))
+    if alias is not None:
+        alias.tag_id = tag_id
 
 
 def validate_term(session: Session, term: Tag, actor: Viewer) -> None:
@@ -165,6 +189,8 @@ def merge_terms(session: Session, source: Tag, target: Tag, actor: Viewer) -> in
     Returns the number of actions that now carry ``target`` because they carried ``source``."""
     if source.kind != target.kind or source.id == target.id:
         raise DomainError("Choisissez un autre terme de la même liste.", field="target")
+    if not target.validated:
+        raise DomainError("Choisissez un terme validé : celui-ci attend lui-même une décision.", field="target")
     actions = session.exec(select(FieldAction).where(
         FieldAction.id.in_(select(ActionTag.action_id).where(ActionTag.tag_id == source.id)))).all()
     for action in actions:
@@ -180,7 +206,7 @@ def merge_terms(session: Session, source: Tag, target: Tag, actor: Viewer) -> in
     slug = source.slug
     session.delete(source)
     session.flush()
-    session.add(TagAlias(kind=target.kind, slug=slug, tag_id=target.id))
+    _add_alias(session, target.kind, slug, target.id)
     session.add(target)
     session.flush()
     return len(actions)

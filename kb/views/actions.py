@@ -73,7 +73,9 @@ def _warnings(data, exclude_id: int | None) -> list[tuple[str, str | None]]:
             place = f", {other.commune.name}" if other.commune else ""
             found.append((f"Une action proche existe déjà : « {other.title} »{place}. S'agit-il de la même ?",
                           url_for(".detail", action_id=other.id) if policy.is_public(other) else None))
-    texts = [data.summary, data.writeup, *(e.description for e in data.effects)]
+    texts = [data.title, data.summary, data.writeup,
+             *(text for e in data.effects for text in (e.description, e.indicator, e.observer)),
+             *(b.description for b in data.barriers), *(lever.description for lever in data.levers)]
     for passage in privacy.identification_warnings(*texts):
         found.append((f"Le texte semble identifier une personne accompagnée : {passage}. "
                       "Anonymisez-le (initiale, âge arrondi, quartier plutôt qu'adresse).", None))

@@ -106,11 +106,17 @@ def table_csv(name: str):
         abort(404)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(table.header())
-    writer.writerows(table.lines())
+    writer.writerow(map(spreadsheet_safe, table.header()))
+    writer.writerows([map(spreadsheet_safe, line) for line in table.lines()])
     # A BOM so that a spreadsheet opened by a double click reads the accents right.
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="observatoire-{name}.csv"'})
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell a spreadsheet reads as text: one starting with = + - @, a tab or a carriage return (a formula, for
+    Excel or LibreOffice) gets a leading apostrophe. Term names are typed by users."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _communes_map(counts: list[figures.CommuneCount]):

@@ -57,6 +57,8 @@ def index():
 def term(segment: str, slug: str):
     """Un terme : sa définition, ses synonymes et les actions publiées qui le portent."""
     found = _term(segment, slug)
+    if not found.validated and not policy.is_moderator(current_viewer()):
+        abort(404)  # a proposal (perhaps from a draft) is the trainers' business until they accept it
     count = dict((t.id, n) for t, n in services.terms(get_session(), found.kind)).get(found.id, 0)
     return render_template("vocabulary/term.html", term=found, count=count, segment=segment,
                            trainer=policy.is_moderator(current_viewer()))
@@ -103,7 +105,7 @@ def merge(segment: str, slug: str):
     """Fusionner un terme dans un autre : ses actions, ses liens et la recherche suivent."""
     _trainer()
     session, found = get_session(), _term(segment, slug)
-    others = [t for t, _ in services.terms(session, found.kind) if t.id != found.id]
+    others = [t for t, _ in services.terms(session, found.kind) if t.id != found.id and t.validated]
     errors, status = {}, 200
     if request.method == "POST":
         result = parse_merge_form(request.form)

@@ -252,6 +252,20 @@ def test_moderators_see_the_identifying_details_an_author_confirmed_past(app, cl
     version = moderator.get(f"/moderation/versions/{revision.id}").get_data(as_text=True)
     assert "« Mme Durand » (une civilité suivie d&#39;un nom)" in version
     assert "Karim" not in version  # only what this version brings
+    observed = make.action(title="Relevé nominatif", publication_status="en_attente")
+    observed.effects[0].observer = "Mme Dupont"
+    session.commit()
+    assert "« Mme Dupont » (une civilité suivie d&#39;un nom)" in moderator.get(
+        f"/moderation/actions/{observed.id}").get_data(as_text=True)
     clean = make.action(title="Sans nom propre", publication_status="en_attente")
     session.commit()
     assert "semble identifier" not in moderator.get(f"/moderation/actions/{clean.id}").get_data(as_text=True)
+
+
+def test_the_form_warns_about_identifying_details_in_every_text_it_saves(client, session, make, editor):
+    form = {**FORM, "publication_status": "publiee", "barriers-0-kind": "institutionnel",
+            "barriers-0-actor_category": "intervenant", "barriers-0-description": "La famille de M. Benali a refusé.",
+            "effects-0-dimension": "groupe", "effects-0-description": "Entraide entre voisines.",
+            "effects-0-observer": "Mme Durand"}
+    warned = post_form(client, "/actions/nouvelle", form).get_data(as_text=True)
+    assert "« M. Benali »" in warned and "« Mme Durand »" in warned

