@@ -14,9 +14,12 @@ from kb.services.tags import get_or_create_tags, slugify, tags_in_use
     ("  Santé !  ", "sante"),
     ("Éducation populaire", "education-populaire"),
     ("Jeunes 16-25 ans", "jeunes-16-25-ans"),
-    ("«Œuvre» & co", "uvre-co"),
-    ("!!!", "x"),
+    ("«Œuvre» & co", "oeuvre-co"),
+    ("!!!", ""),  # no letter nor digit: not a name (the form says so)
     ("ÀÉÎ", "aei"),
+    ("日本語", "日本語"),  # other scripts keep their letters
+    ("Nouveau", "nouveau-terme"),  # /vocabulaire/<liste>/nouveau is the page that creates a term
+    ("ﬃ" * 60, "ffi" * 33 + "f"),  # at most 100 characters, the column's size
 ])
 def test_a_tag_name_gives_a_readable_url_slug(name, slug):
     assert slugify(name) == slug
