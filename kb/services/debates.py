@@ -4,6 +4,7 @@ trainer and prioritised by the participants' votes."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlmodel import Session, select
 
@@ -81,8 +82,15 @@ def votes_of(session: Session, debate: DebateDay, account_id: int | None) -> set
                                                               DebateVote.theme_id.in_(ids)))) if ids else set()
 
 
-def toggle_vote(session: Session, theme: DebateTheme, account_id: int) -> bool:
+def votes_open(debate: DebateDay, today: date) -> bool:
+    """Whether themes may still be voted for: until the end of the day itself."""
+    return debate.day >= today
+
+
+def toggle_vote(session: Session, theme: DebateTheme, account_id: int, today: date) -> bool:
     """Vote for a theme, or take the vote back; at most MAX_VOTES per debate day. True when voted."""
+    if not votes_open(theme.debate_day, today):
+        raise DomainError("La journée a eu lieu : les votes sur ses thèmes sont clos.")
     existing = session.get(DebateVote, (theme.id, account_id))
     if existing is not None:
         session.delete(existing)

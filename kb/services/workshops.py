@@ -147,8 +147,12 @@ def save_synthesis(session: Session, presentation: Presentation, data: Synthesis
     return presentation
 
 
-def record_attendance(session: Session, meeting: WorkshopSession, present_ids: list[int]) -> int:
-    """Mark who among the enrolled practitioners attended; returns how many were present."""
+def record_attendance(session: Session, meeting: WorkshopSession, present_ids: list[int], today: date) -> int:
+    """Mark who among the enrolled practitioners attended (from the session's day on); returns how many were
+    present."""
+    if meeting.day > today:
+        raise DomainError(f"La séance n'a pas encore eu lieu : les présences se pointent à partir du "
+                          f"{meeting.day.strftime('%d/%m/%Y')}.", field="present")
     enrolled = {e.practitioner_id for e in meeting.workshop.enrolments}
     unknown = set(present_ids) - enrolled
     if unknown:
@@ -158,7 +162,7 @@ def record_attendance(session: Session, meeting: WorkshopSession, present_ids: l
         row = rows.get(person_id) or Attendance(session_id=meeting.id, practitioner_id=person_id)
         row.present = person_id in present_ids
         session.add(row)
-    if meeting.status == "prevue" and meeting.day <= date.today():
+    if meeting.status == "prevue":
         meeting.status = "tenue"
     session.flush()
     return len(present_ids)

@@ -74,7 +74,8 @@ def debate(debate_id: int):
     """Une journée débat : programme et thèmes issus des groupes, classés par les votes."""
     session, viewer, found = get_session(), current_viewer(), _debate(debate_id)
     return render_template("agenda/debate.html", debate=found, themes=services.ranked_themes(found),
-                           my_votes=services.votes_of(session, found, viewer.user_id), max_votes=services.MAX_VOTES)
+                           my_votes=services.votes_of(session, found, viewer.user_id), max_votes=services.MAX_VOTES,
+                           votes_open=services.votes_open(found, calendar.today()))
 
 
 @bp.route("/journees/nouvelle", methods=["GET", "POST"])
@@ -137,7 +138,7 @@ def vote(theme_id: int):
     if theme is None:
         abort(404)
     try:
-        voted = services.toggle_vote(session, theme, viewer.user_id)
+        voted = services.toggle_vote(session, theme, viewer.user_id, calendar.today())
         commit()
     except DomainError as exc:
         session.rollback()

@@ -215,7 +215,8 @@ def attendance(session_id: int):
     session, meeting = get_session(), _get(WorkshopSession, session_id)
     present = {a.practitioner_id for a in meeting.attendance if a.present}
     initial = MultiDict([("present", str(i)) for i in sorted(present)])
-    return form_cycle(parse=parse_attendance_form, save=lambda ids: services.record_attendance(session, meeting, ids),
+    return form_cycle(parse=parse_attendance_form,
+                      save=lambda ids: services.record_attendance(session, meeting, ids, calendar.today()),
                       template="workshops/attendance.html", initial=initial,
                       success=lambda _n: url_for(".session_page", session_id=meeting.id),
                       message=lambda n: f"Présences enregistrées : {n} présent·e{'s' if n > 1 else ''}.",

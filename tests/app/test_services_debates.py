@@ -3,7 +3,7 @@ participants' votes (three each) and who attends."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import select
@@ -12,6 +12,8 @@ from kb.errors import DomainError
 from kb.forms.workshops import DebateDayInput, ThemeInput
 from kb.models import DebateDay, DebateTheme, Presentation, Workshop, WorkshopSession
 from kb.services import debates as services
+
+BEFORE = date(2026, 11, 1)  # before the debate days of these tests: votes are open
 
 
 @pytest.fixture
@@ -129,10 +131,10 @@ def themes(session, debate):
 
 def test_a_participant_votes_and_takes_her_vote_back(session, make, debate, themes):
     voter, other = make.user("etudiant"), make.user("etudiant")
-    assert services.toggle_vote(session, themes[0], voter.id) is True
-    assert services.toggle_vote(session, themes[1], other.id) is True
+    assert services.toggle_vote(session, themes[0], voter.id, BEFORE) is True
+    assert services.toggle_vote(session, themes[1], other.id, BEFORE) is True
     assert services.votes_of(session, debate, voter.id) == {themes[0].id}
-    assert services.toggle_vote(session, themes[0], voter.id) is False
+    assert services.toggle_vote(session, themes[0], voter.id, BEFORE) is False
     assert services.votes_of(session, debate, voter.id) == set()
     assert services.votes_of(session, debate, other.id) == {themes[1].id}
     assert services.votes_of(session, debate, None) == set()  # anonymous visitors have no votes
@@ -144,11 +146,11 @@ def test_three_votes_per_debate_day(session, make, debate, themes):
     elsewhere = DebateTheme(debate_day_id=other_day.id, title="Ailleurs", questions="Q ?")
     session.add(elsewhere)
     session.flush()
-    assert services.toggle_vote(session, elsewhere, voter.id) is True  # another day's vote is not counted
+    assert services.toggle_vote(session, elsewhere, voter.id, BEFORE) is True  # another day's vote is not counted
     for theme in themes[:3]:
-        services.toggle_vote(session, theme, voter.id)
+        services.toggle_vote(session, theme, voter.id, BEFORE)
     with pytest.raises(DomainError) as refused:
-        services.toggle_vote(session, themes[3], voter.id)
+        services.toggle_vote(session, themes[3], voter.id, BEFORE)
     assert refused.value.message == "Vous avez déjà donné vos 3 voix : retirez-en une pour voter pour ce thème."
     assert services.votes_of(session, debate, voter.id) == {t.id for t in themes[:3]}
     assert services.votes_of(session, other_day, voter.id) == {elsewhere.id}
@@ -161,10 +163,10 @@ def test_a_debate_day_without_themes_has_no_votes(session, make, debate):
 def test_themes_are_ranked_by_votes_then_title(session, make, debate, themes):
     voters = [make.user("etudiant") for _ in range(3)]
     for voter in voters:
-        services.toggle_vote(session, themes[2], voter.id)
+        services.toggle_vote(session, themes[2], voter.id, BEFORE)
     for voter in voters[:2]:
-        services.toggle_vote(session, themes[3], voter.id)
-    services.toggle_vote(session, themes[1], voters[0].id)
+        services.toggle_vote(session, themes[3], voter.id, BEFORE)
+    services.toggle_vote(session, themes[1], voters[0].id, BEFORE)
     session.expire_all()
     ranked = services.ranked_themes(session.get(DebateDay, debate.id))
     assert [(t.title, n) for t, n in ranked] == [("C", 3), ("D", 2), ("B", 1), ("A", 0)]
@@ -180,3 +182,11 @@ def test_who_attends_the_debate_day_is_recorded(session, make, debate):
         services.set_attendees(session, debate, [alice.id, 999_999])
     assert (refused.value.field, refused.value.message) == (
         "attendees", "Une personne choisie n'existe plus. Rechargez la page.")
+
+
+def test_votes_close_when_the_day_has_passed(session, make, debate, themes):
+    voter = make.user("professionnel")
+    assert services.toggle_vote(session, themes[0], voter.id, debate.day) is True  # the day itself: still open
+    with pytest.raises(DomainError, match="La journée a eu lieu : les votes sur ses thèmes sont clos."):
+        services.toggle_vote(session, themes[0], voter.id, debate.day + timedelta(days=1))
+    assert services.votes_of(session, debate, voter.id) == {themes[0].id}  # the vote given stays

@@ -28,6 +28,8 @@ from kb.services.tags import get_or_create_tags
 
 TRAINER = Viewer(role="formateur", user_id=1)
 
+LATER = date(2030, 1, 1)  # any day after the sessions of these tests
+
 
 def rows_of(session, model) -> int:
     return session.exec(select(func.count()).select_from(model)).one()
@@ -113,7 +115,7 @@ def test_editing_a_group_keeps_its_enrolments_and_their_attendance(session, make
         name="Groupe 2026", year=2026, enrolments=[EnrolmentRow(practitioner_id=alice.id),
                                                    EnrolmentRow(practitioner_id=bruno.id)]), TRAINER)
     meeting = meeting_of(session, workshop, date(2026, 2, 13))
-    services.record_attendance(session, meeting, [alice.id])
+    services.record_attendance(session, meeting, [alice.id], LATER)
     edited = services.save_workshop(session, WorkshopInput(
         name="Groupe ISIC 2026", year=2026, enrolments=[EnrolmentRow(practitioner_id=alice.id, experience="experimente"),
                                                         EnrolmentRow(practitioner_id=carla.id)]), TRAINER, workshop)
@@ -156,7 +158,7 @@ def test_deleting_a_group_deletes_its_sessions_programmes_and_attendance(session
     other = new_group(session, "Autre groupe", people=[bruno])
     meeting = meeting_of(session, workshop, date(2026, 2, 13))
     services.add_presentation(session, meeting, PresentationInput(action_id=action.id, presenter_ids=[alice.id]))
-    services.record_attendance(session, meeting, [alice.id])
+    services.record_attendance(session, meeting, [alice.id], LATER)
     kept = meeting_of(session, other, date(2026, 2, 13))
     services.delete_workshop(session, workshop)
     session.expire_all()
@@ -234,7 +236,7 @@ def test_deleting_a_session_deletes_its_programme_and_attendance_only(session, m
     gone, kept = meeting_of(session, workshop, date(2026, 2, 13)), meeting_of(session, workshop, date(2026, 3, 26))
     for meeting in (gone, kept):
         services.add_presentation(session, meeting, PresentationInput(action_id=action.id, presenter_ids=[alice.id]))
-        services.record_attendance(session, meeting, [alice.id, bruno.id])
+        services.record_attendance(session, meeting, [alice.id, bruno.id], LATER)
     services.delete_session(session, gone)
     session.expire_all()
     assert [m.id for m in session.exec(select(WorkshopSession))] == [kept.id]
@@ -360,7 +362,7 @@ def test_an_action_lists_where_it_was_presented_latest_first(session, make, peop
 
 def test_attendance_marks_the_present_and_the_absent(session, meeting, people):
     alice, bruno = people
-    assert services.record_attendance(session, meeting, [alice.id]) == 1
+    assert services.record_attendance(session, meeting, [alice.id], LATER) == 1
     session.expire_all()
     assert {(a.practitioner_id, a.present) for a in session.exec(select(Attendance))} == {
         (alice.id, True), (bruno.id, False)}
@@ -368,10 +370,10 @@ def test_attendance_marks_the_present_and_the_absent(session, meeting, people):
 
 def test_recording_attendance_twice_does_not_duplicate_rows(session, meeting, people):
     alice, bruno = people
-    services.record_attendance(session, meeting, [alice.id, bruno.id])
+    services.record_attendance(session, meeting, [alice.id, bruno.id], LATER)
     session.commit()  # each submission of the attendance form is a request of its own
     session.expire_all()
-    assert services.record_attendance(session, meeting, [bruno.id]) == 1
+    assert services.record_attendance(session, meeting, [bruno.id], LATER) == 1
     session.expire_all()
     assert sorted((a.practitioner_id, a.present) for a in session.exec(select(Attendance))) == sorted(
         [(alice.id, False), (bruno.id, True)])
@@ -380,7 +382,7 @@ def test_recording_attendance_twice_does_not_duplicate_rows(session, meeting, pe
 def test_only_enrolled_people_can_be_marked_present(session, make, meeting, people):
     stranger = make.practitioner()
     with pytest.raises(DomainError) as refused:
-        services.record_attendance(session, meeting, [people[0].id, stranger.id])
+        services.record_attendance(session, meeting, [people[0].id, stranger.id], LATER)
     assert (refused.value.field, refused.value.message) == (
         "present", "Seules les personnes inscrites au groupe peuvent être pointées.")
     assert rows_of(session, Attendance) == 0
@@ -389,14 +391,13 @@ def test_only_enrolled_people_can_be_marked_present(session, make, meeting, peop
 @pytest.mark.parametrize(("days_from_today", "status", "after"), [
     (-7, "prevue", "tenue"),
     (0, "prevue", "tenue"),
-    (1, "prevue", "prevue"),  # attendance ticked in advance does not say the session was held
-    (-7, "annulee", "annulee"),
+    (-7, "annulee", "annulee"),  # (attendance cannot be ticked in advance: test_attendance_waits_for_the_session_day)
 ])
 def test_recording_attendance_marks_a_planned_session_held_once_its_day_has_come(session, people, days_from_today,
                                                                                   status, after):
     workshop = new_group(session, people=people)
     meeting = meeting_of(session, workshop, date.today() + timedelta(days=days_from_today), status=status)
-    services.record_attendance(session, meeting, [people[0].id])
+    services.record_attendance(session, meeting, [people[0].id], date.today())
     session.expire_all()
     assert session.get(WorkshopSession, meeting.id).status == after
 
@@ -406,8 +407,8 @@ def test_attendance_is_counted_per_session_and_per_person(session, make, people)
     carla = make.practitioner(first_name="Carla", last_name="Costa")
     workshop = new_group(session, people=[alice, bruno, carla])
     first, second = meeting_of(session, workshop, date(2026, 2, 13)), meeting_of(session, workshop, date(2026, 3, 26))
-    services.record_attendance(session, first, [alice.id, bruno.id])
-    services.record_attendance(session, second, [alice.id])
+    services.record_attendance(session, first, [alice.id, bruno.id], LATER)
+    services.record_attendance(session, second, [alice.id], LATER)
     session.expire_all()
     counts = services.attendance_counts(session.get(Workshop, workshop.id))
     assert counts == {"sessions": {first.id: 2, second.id: 1}, "people": {alice.id: 2, bruno.id: 1, carla.id: 0}}
@@ -501,3 +502,12 @@ def test_a_cancelled_session_leaves_the_agenda_and_the_feeds(client, session):
     held.status = "annulee"
     session.commit()
     assert shown() == (0, [0, 0])
+
+
+def test_attendance_waits_for_the_session_day(session, meeting, people):
+    alice = people[0]
+    with pytest.raises(DomainError, match="La séance n'a pas encore eu lieu : les présences se pointent à partir du"):
+        services.record_attendance(session, meeting, [alice.id], meeting.day - timedelta(days=1))
+    assert meeting.attendance == [] and meeting.status == "prevue"
+    assert services.record_attendance(session, meeting, [alice.id], meeting.day) == 1  # the day itself
+    assert meeting.status == "tenue"

@@ -164,17 +164,17 @@ def test_configured_hours_are_used(app, client, session, group):
 
 def test_debate_themes_come_from_the_sessions_questions_and_are_voted(app, client, session, make, editor, group):
     workshop, action, alice, _ = group
-    meeting = WorkshopSession(workshop_id=workshop.id, day=date(2026, 10, 9), half_day="am")
+    meeting = WorkshopSession(workshop_id=workshop.id, day=date(2030, 10, 9), half_day="am")
     session.add(meeting)
     session.flush()
     session.add(Presentation(session_id=meeting.id, action_id=action.id, presenters=[alice],
                              questions="Comment garder sa posture ?\nQui décide dans le groupe ?\nQuels indicateurs ?"))
-    later = WorkshopSession(workshop_id=workshop.id, day=date(2026, 12, 11), half_day="pm")
+    later = WorkshopSession(workshop_id=workshop.id, day=date(2030, 12, 11), half_day="pm")
     session.add(later)
     session.flush()
     session.add(Presentation(session_id=later.id, action_id=action.id, presenters=[alice],
                              questions="Question après la journée ?"))
-    debate = DebateDay(title="Journée débat 2026", day=date(2026, 11, 27))
+    debate = DebateDay(title="Journée débat 2030", day=date(2030, 11, 27))
     session.add(debate)
     session.commit()
     page = client.get(f"/journees/{debate.id}/themes").get_data(as_text=True)
@@ -206,7 +206,7 @@ def test_debate_themes_come_from_the_sessions_questions_and_are_voted(app, clien
 
 
 def test_three_votes_per_participant(app, session, make, group):
-    debate = DebateDay(title="Journée", day=date(2026, 11, 27))
+    debate = DebateDay(title="Journée", day=date(2030, 11, 27))
     session.add(debate)
     session.flush()
     themes = [DebateTheme(debate_day_id=debate.id, title=f"Thème {i}", questions="Q ?") for i in range(4)]
@@ -220,6 +220,36 @@ def test_three_votes_per_participant(app, session, make, group):
     html = post_form(client, f"/journees/themes/{themes[3].id}/vote", {}, follow_redirects=True).get_data(as_text=True)
     assert "Vous avez déjà donné vos 3 voix" in html
     assert sum(len(t.votes) for t in session.exec(select(DebateTheme)).all()) == 3
+
+
+def test_votes_close_once_the_debate_day_has_passed(app, session, make):
+    debate = DebateDay(title="Journée passée", day=date(2012, 11, 30))
+    session.add(debate)
+    session.flush()
+    theme = DebateTheme(debate_day_id=debate.id, title="La posture", questions="Q ?")
+    session.add(theme)
+    voter = make.user("etudiant")
+    session.commit()
+    client = app.test_client()
+    login(client, voter)
+    page = client.get(f"/journees/{debate.id}").get_data(as_text=True)
+    assert "La journée a eu lieu : les votes sont clos." in page and "Voter pour ce thème" not in page
+    html = post_form(client, f"/journees/themes/{theme.id}/vote", {}, follow_redirects=True).get_data(as_text=True)
+    assert "La journée a eu lieu : les votes sur ses thèmes sont clos." in html
+    assert session.exec(select(DebateTheme)).one().votes == []
+
+
+def test_attendance_cannot_be_ticked_before_the_session(client, session, editor, group):
+    workshop, _, alice, _ = group
+    meeting = WorkshopSession(workshop_id=workshop.id, day=date(2030, 3, 1), half_day="am")
+    session.add(meeting)
+    session.commit()
+    refused = post_form(client, f"/ateliers/seances/{meeting.id}/presences", {"present": str(alice.id)})
+    assert refused.status_code == 422
+    assert "La séance n&#39;a pas encore eu lieu : les présences se pointent à partir du 01/03/2030." in (
+        refused.get_data(as_text=True))
+    session.expire_all()
+    assert session.get(WorkshopSession, meeting.id).attendance == []
 
 
 def test_demo_has_the_2012_calendar_and_a_current_year_group(demo_client):
