@@ -54,17 +54,19 @@ class WorkshopInput(_Stripped):
     year: int = Field(ge=2000, le=2100)
     territory_id: RecordId | None = None
     description: str = Field(default="", max_length=10_000)
+    capacity: int | None = Field(default=None, ge=1, le=500)
     trainer_ids: list[RecordId] = []
     enrolments: list[EnrolmentRow] = []
 
-    _blank = field_validator("territory_id", mode="before")(classmethod(lambda cls, v: blank_to_none(v)))
+    _blank = field_validator("territory_id", "capacity", mode="before")(
+        classmethod(lambda cls, v: blank_to_none(v)))
     _one_line = field_validator("name")(classmethod(lambda cls, v: check_one_line(v)))
 
 
 def parse_workshop_form(form: Mapping[str, Any]) -> FormResult[WorkshopInput]:
     """Validate the workshop form, enrolment rows included."""
     rows, errors = validate_rows(EnrolmentRow, form, "enrolments", ("practitioner_id", "experience"))
-    raw = {k: form.get(k, "") for k in ("name", "year", "territory_id", "description")}
+    raw = {k: form.get(k, "") for k in ("name", "year", "territory_id", "description", "capacity")}
     raw.update(trainer_ids=_ids(form, "trainer_ids"), enrolments=[r.model_dump() for r in rows])
     result = validate(WorkshopInput, raw)
     result.errors.update(errors)
@@ -81,7 +83,8 @@ def workshop_form_values(workshop) -> dict:
     from werkzeug.datastructures import MultiDict
 
     values = MultiDict({"name": workshop.name, "year": str(workshop.year),
-                        "territory_id": str(workshop.territory_id or ""), "description": workshop.description})
+                        "territory_id": str(workshop.territory_id or ""), "description": workshop.description,
+                        "capacity": "" if workshop.capacity is None else str(workshop.capacity)})
     values.setlist("trainer_ids", [str(t.id) for t in workshop.trainers])
     for i, e in enumerate(workshop.enrolments):
         values[f"enrolments-{i}-practitioner_id"], values[f"enrolments-{i}-experience"] = str(e.practitioner_id), e.experience

@@ -4,7 +4,7 @@ and the yearly debate day with themes drawn from the sessions' questions."""
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Optional
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, Text, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 from kb.models.base import created_at_field
@@ -37,6 +37,24 @@ class Enrolment(SQLModel, table=True):
     practitioner: "Practitioner" = Relationship()
 
 
+class JoinRequest(SQLModel, table=True):
+    """A professional's request to join a workshop group, accepted or declined by one of its trainers."""
+
+    __tablename__ = "workshop_join_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key="workshop.id", index=True, ondelete="CASCADE")
+    practitioner_id: int = Field(foreign_key="practitioner.id", index=True, ondelete="CASCADE")
+    account_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    message: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    status: str = Field(default="demandee", max_length=20)  # demandee, acceptee, refusee
+    created_at: datetime = created_at_field()
+    decided_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    decided_by_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+
+    practitioner: "Practitioner" = Relationship()
+
+
 class Workshop(SQLModel, table=True):
     """An "atelier de mutualisation des pratiques": a group meeting over 6 half-days in a year."""
 
@@ -47,6 +65,8 @@ class Workshop(SQLModel, table=True):
     year: int = Field(index=True)
     territory_id: int | None = Field(default=None, foreign_key="territory.id", ondelete="SET NULL")
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # Places in the group (enrolled practitioners); None: no limit set.
+    capacity: int | None = None
     created_at: datetime = created_at_field()
 
     territory: Optional["Territory"] = Relationship()

@@ -57,9 +57,12 @@ def save_workshop(session: Session, data: WorkshopInput, actor: Viewer, workshop
         raise DomainError("Choisissez des formateur·rices dans la liste.", field="trainer_ids")
     records_by_ids(session, Practitioner, [row.practitioner_id for row in data.enrolments], "enrolments",
                    "Une personne inscrite n'existe plus. Rechargez la page.")
+    if data.capacity is not None and len(data.enrolments) > data.capacity:
+        raise DomainError(f"Le groupe compte {len(data.enrolments)} inscrit·es : prévoyez au moins autant de places.",
+                          field="capacity")
     workshop = workshop or Workshop(name=data.name, year=data.year)
     workshop.name, workshop.year, workshop.territory_id = data.name, data.year, data.territory_id
-    workshop.description = data.description
+    workshop.description, workshop.capacity = data.description, data.capacity
     workshop.trainers = chosen
     kept = {e.practitioner_id: e for e in workshop.enrolments}
     workshop.enrolments = [kept.get(r.practitioner_id) or Enrolment(practitioner_id=r.practitioner_id) for r in data.enrolments]

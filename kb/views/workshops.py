@@ -18,10 +18,10 @@ from kb.forms.workshops import (
     parse_workshop_form,
     workshop_form_values,
 )
-from kb.models import Presentation, Workshop, WorkshopSession
+from kb.models import JoinRequest, Presentation, Workshop, WorkshopSession
 from kb.models.base import utcnow
 from kb.services import actions as action_services
-from kb.services import catalog
+from kb.services import catalog, enrolments
 from kb.services import workshops as services
 from kb.views._forms import current_viewer, delete_cycle, form_cycle
 from kb.views._search import action_ids_for
@@ -54,9 +54,51 @@ def index():
 @bp.route("/<int:workshop_id>")
 def detail(workshop_id: int):
     """Un groupe : formateur·rices, inscrit·es, séances et programmes."""
-    workshop = _get(Workshop, workshop_id)
+    workshop, session, viewer = _get(Workshop, workshop_id), get_session(), current_viewer()
     return render_template("workshops/detail.html", workshop=workshop, counts=services.attendance_counts(workshop),
-                           hours=hours())
+                           hours=hours(), places_left=enrolments.places_left(session, workshop),
+                           enrolled=enrolments.is_enrolled(workshop, viewer.practitioner_id),
+                           my_request=enrolments.pending_request(session, workshop, viewer.practitioner_id),
+                           requests=enrolments.requests_of(session, workshop) if policy.can_run_workshops(viewer)
+                           else [], statuses=enrolments.STATUSES)
+
+
+@bp.route("/<int:workshop_id>/rejoindre", methods=["POST"])
+def join(workshop_id: int):
+    """Demander à rejoindre un groupe (professionnel·les) ; ses formateur·rices sont prévenu·es."""
+    viewer = current_viewer()
+    require(policy.can_contribute(viewer))
+    workshop, session = _get(Workshop, workshop_id), get_session()
+    try:
+        enrolments.request_to_join(session, workshop, viewer, request.form.get("message", ""),
+                                   url_for(".detail", workshop_id=workshop.id, _external=True) + "#demandes")
+        commit()
+    except DomainError as exc:
+        session.rollback()
+        flash(exc.message, "error")
+    else:
+        flash("Votre demande est transmise aux formateur·rices du groupe ; vous recevrez leur réponse par courriel.",
+              "success")
+    return redirect(url_for(".detail", workshop_id=workshop.id))
+
+
+@bp.route("/demandes/<int:request_id>", methods=["POST"])
+def decide_request(request_id: int):
+    """Accepter ou refuser une demande pour rejoindre un groupe."""
+    _trainer()
+    session = get_session()
+    found = _get(JoinRequest, request_id)
+    accept = request.form.get("decision") == "accepter"
+    try:
+        enrolments.decide(session, found, accept, current_viewer(),
+                          url_for(".detail", workshop_id=found.workshop_id, _external=True))
+        commit()
+    except DomainError as exc:
+        session.rollback()
+        flash(exc.message, "error")
+    else:
+        flash("La demande est acceptée." if accept else "La demande est refusée.", "success")
+    return redirect(url_for(".detail", workshop_id=found.workshop_id) + "#demandes")
 
 
 def _workshop_context() -> dict:

@@ -110,6 +110,8 @@ EXPECTED = {
     "workshops.synthesis": ("/ateliers/seances/{session}/presentations/{presentation}/synthese", MODERATORS),
     "workshops.attendance": ("/ateliers/seances/{session}/presences", MODERATORS),
     "workshops.programme": ("/ateliers/seances/{session}/programme", EVERYONE),
+    "workshops.join": ("/ateliers/{workshop}/rejoindre", dict.fromkeys(ROLES, 405)),  # POST only
+    "workshops.decide_request": ("/ateliers/demandes/1", dict.fromkeys(ROLES, 405)),  # POST only
     "workshops.sign_in_sheet": ("/ateliers/seances/{session}/emargement", MODERATORS),  # names of the enrolled
     "workshops.tags": ("/ateliers/actions/{published}/etiquettes", MODERATORS),
     "agenda.agenda": ("/agenda", EVERYONE),

@@ -12,7 +12,7 @@ from icalendar import Calendar
 from sqlmodel import select
 
 from kb.models import DebateDay, DebateTheme, Enrolment, Presentation, Workshop, WorkshopSession
-from tests.conftest import login, post_form
+from tests.conftest import csrf_token, login, post_form
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -306,3 +306,88 @@ def test_an_action_unpublished_after_its_presentation_is_not_shown_to_the_public
     for url in (f"/ateliers/seances/{meeting.id}", f"/ateliers/seances/{meeting.id}/programme",
                 f"/ateliers/{workshop.id}"):
         assert "Jardin partagé de Barriol" not in client.get(url).get_data(as_text=True), url
+
+
+def test_a_professional_asks_to_join_a_group_and_a_trainer_answers(app, session, make):
+    from kb.mail import sent_mails
+    from kb.models import Enrolment, JoinRequest, Workshop
+
+    trainer = make.user("formateur", email="formatrice@exemple.fr")
+    nadia = make.practitioner(first_name="Nadia", last_name="Demande", isic_experience="experimente")
+    pro = make.user("professionnel", practitioner=nadia, email="nadia@exemple.fr")
+    student = make.user("etudiant")
+    workshop = Workshop(name="Groupe ISIC Arles", year=2030, capacity=1, trainers=[trainer])
+    session.add(workshop)
+    session.commit()
+    asker = app.test_client()
+    login(asker, pro)
+    page = asker.get(f"/ateliers/{workshop.id}").get_data(as_text=True)
+    assert "Demander à rejoindre le groupe" in page and "Places</dt><dd>1, dont 1 libre" in page
+    response = post_form(asker, f"/ateliers/{workshop.id}/rejoindre", {"message": "J'anime un groupe à Barriol."},
+                         follow_redirects=True)
+    assert "Votre demande est transmise" in response.get_data(as_text=True)
+    assert sent_mails(app)[-1]["To"] == trainer.email and "Nadia Demande" in sent_mails(app)[-1].get_content()
+    again = post_form(asker, f"/ateliers/{workshop.id}/rejoindre", {}, follow_redirects=True)
+    assert "Votre demande est déjà transmise" in again.get_data(as_text=True)
+    other = app.test_client()
+    login(other, student)
+    refused = other.post(f"/ateliers/{workshop.id}/rejoindre", data={"csrf_token": csrf_token(other, "/ateliers/")})
+    assert refused.status_code == 403  # a student does not join a practitioners' group
+
+    moderator = app.test_client()
+    login(moderator, trainer)
+    request_id = session.exec(select(JoinRequest.id)).one()
+    listed = moderator.get(f"/ateliers/{workshop.id}").get_data(as_text=True)
+    assert "J&#39;anime un groupe à Barriol." in listed and "Accepter" in listed
+    post_form(moderator, f"/ateliers/demandes/{request_id}", {"decision": "accepter"})
+    session.expire_all()
+    assert [(e.practitioner_id, e.experience) for e in session.exec(select(Enrolment))] == [(nadia.id, "experimente")]
+    assert sent_mails(app)[-1]["To"] == pro.email and "acceptée" in sent_mails(app)[-1].get_content()
+    assert "Vous faites partie de ce groupe." in asker.get(f"/ateliers/{workshop.id}").get_data(as_text=True)
+    twice = post_form(moderator, f"/ateliers/demandes/{request_id}", {"decision": "refuser"}, follow_redirects=True)
+    assert "Cette demande a déjà reçu une réponse." in twice.get_data(as_text=True)
+
+
+def test_a_full_group_takes_requests_but_accepts_none_until_a_place_is_free(app, session, make):
+    from kb.models import Enrolment, JoinRequest, Workshop
+
+    trainer = make.user("formateur")
+    member, newcomer = make.practitioner(), make.practitioner(first_name="Zoé")
+    pro = make.user("professionnel", practitioner=newcomer)
+    workshop = Workshop(name="Groupe complet", year=2030, capacity=1, trainers=[trainer],
+                        enrolments=[Enrolment(practitioner_id=member.id)])
+    session.add(workshop)
+    session.commit()
+    asker = app.test_client()
+    login(asker, pro)
+    assert "Le groupe est complet" in asker.get(f"/ateliers/{workshop.id}").get_data(as_text=True)
+    post_form(asker, f"/ateliers/{workshop.id}/rejoindre", {})
+    moderator = app.test_client()
+    login(moderator, trainer)
+    request_id = session.exec(select(JoinRequest.id)).one()
+    full = post_form(moderator, f"/ateliers/demandes/{request_id}", {"decision": "accepter"}, follow_redirects=True)
+    assert "Le groupe est complet (1 places)" in full.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(JoinRequest, request_id).status == "demandee" and len(session.exec(select(Enrolment)).all()) == 1
+    too_small = post_form(moderator, f"/ateliers/{workshop.id}/modifier", {
+        "name": "Groupe complet", "year": "2030", "capacity": "1", "trainer_ids": str(trainer.id),
+        "enrolments-0-practitioner_id": str(member.id), "enrolments-0-experience": "debutant",
+        "enrolments-1-practitioner_id": str(newcomer.id), "enrolments-1-experience": "debutant"})
+    assert too_small.status_code == 422 and "prévoyez au moins autant de places" in too_small.get_data(as_text=True)
+    declined = post_form(moderator, f"/ateliers/demandes/{request_id}", {"decision": "refuser"})
+    assert declined.status_code == 302
+    session.expire_all()
+    assert session.get(JoinRequest, request_id).status == "refusee"
+
+
+def test_an_account_without_a_profile_is_told_how_to_join(app, session, make):
+    from kb.models import Workshop
+
+    pro = make.user("professionnel")
+    workshop = Workshop(name="Groupe", year=2030)
+    session.add(workshop)
+    session.commit()
+    client = app.test_client()
+    login(client, pro)
+    html = post_form(client, f"/ateliers/{workshop.id}/rejoindre", {}, follow_redirects=True).get_data(as_text=True)
+    assert "Votre compte n&#39;est relié à aucune fiche d&#39;intervenant·e" in html
