@@ -178,14 +178,16 @@ class DebateDayInput(_Stripped):
     day: date
     place: str = Field(default="", max_length=300)
     programme: str = Field(default="", max_length=20_000)
+    capacity: int | None = Field(default=None, ge=1, le=5000)
 
     _date = field_validator("day", mode="before")(classmethod(lambda cls, v: parse_date(v)))
+    _capacity = field_validator("capacity", mode="before")(classmethod(lambda cls, v: blank_to_none(v)))
     _one_line = field_validator("title", "place")(classmethod(lambda cls, v: check_one_line(v)))
 
 
 def parse_debate_form(form: Mapping[str, Any]) -> FormResult[DebateDayInput]:
     """Validate the debate day form."""
-    return validate(DebateDayInput, {k: form.get(k, "") for k in ("title", "day", "place", "programme")})
+    return validate(DebateDayInput, {k: form.get(k, "") for k in ("title", "day", "place", "programme", "capacity")})
 
 
 class ThemeInput(_Stripped):

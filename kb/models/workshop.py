@@ -158,6 +158,8 @@ class DebateDay(SQLModel, table=True):
     day: date = Field(index=True)
     place: str = Field(default="", max_length=300)
     programme: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # Places for people who register themselves; None: no limit set.
+    capacity: int | None = None
     created_at: datetime = created_at_field()
 
     themes: list["DebateTheme"] = Relationship(back_populates="debate_day", cascade_delete=True)

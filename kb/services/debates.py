@@ -34,6 +34,10 @@ def save_debate(session: Session, data: DebateDayInput, debate: DebateDay | None
     """Create or change a debate day."""
     debate = debate or DebateDay(title=data.title, day=data.day)
     debate.title, debate.day, debate.place, debate.programme = data.title, data.day, data.place, data.programme
+    if data.capacity is not None and len(debate.attendees) > data.capacity:
+        raise DomainError(f"{len(debate.attendees)} personnes sont déjà inscrites : prévoyez au moins autant de "
+                          "places.", field="capacity")
+    debate.capacity = data.capacity
     session.add(debate)
     session.flush()
     return debate
@@ -80,6 +84,38 @@ def votes_of(session: Session, debate: DebateDay, account_id: int | None) -> set
     ids = [t.id for t in debate.themes]
     return set(session.exec(select(DebateVote.theme_id).where(DebateVote.account_id == account_id,
                                                               DebateVote.theme_id.in_(ids)))) if ids else set()
+
+
+def places_left(debate: DebateDay) -> int | None:
+    """Free places at the day, None when it has no capacity."""
+    return None if debate.capacity is None else max(debate.capacity - len(debate.attendees), 0)
+
+
+def register(session: Session, debate: DebateDay, practitioner_id: int | None, today: date) -> None:
+    """Register oneself for a debate day (before it, while places are left)."""
+    if practitioner_id is None:
+        raise DomainError("Votre compte n'est relié à aucune fiche d'intervenant·e : demandez à l'équipe de "
+                          "l'observatoire de les relier pour vous inscrire.")
+    if debate.day < today:
+        raise DomainError("La journée a eu lieu : les inscriptions sont closes.")
+    if any(p.id == practitioner_id for p in debate.attendees):
+        raise DomainError("Vous êtes déjà inscrit·e à cette journée.")
+    if places_left(debate) == 0:
+        raise DomainError(f"La journée est complète ({debate.capacity} places).")
+    debate.attendees.append(session.get(Practitioner, practitioner_id))
+    session.add(debate)
+    session.flush()
+
+
+def unregister(session: Session, debate: DebateDay, practitioner_id: int | None, today: date) -> None:
+    """Cancel one's registration (before the day): the place is free again."""
+    if debate.day < today:
+        raise DomainError("La journée a eu lieu : l'inscription ne peut plus être annulée.")
+    if not any(p.id == practitioner_id for p in debate.attendees):
+        raise DomainError("Vous n'êtes pas inscrit·e à cette journée.")
+    debate.attendees = [p for p in debate.attendees if p.id != practitioner_id]
+    session.add(debate)
+    session.flush()
 
 
 def votes_open(debate: DebateDay, today: date) -> bool:

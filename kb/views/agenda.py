@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from kb import calendar, policy
@@ -75,7 +75,30 @@ def debate(debate_id: int):
     session, viewer, found = get_session(), current_viewer(), _debate(debate_id)
     return render_template("agenda/debate.html", debate=found, themes=services.ranked_themes(found),
                            my_votes=services.votes_of(session, found, viewer.user_id), max_votes=services.MAX_VOTES,
-                           votes_open=services.votes_open(found, calendar.today()))
+                           votes_open=services.votes_open(found, calendar.today()),
+                           places_left=services.places_left(found),
+                           registered=any(p.id == viewer.practitioner_id for p in found.attendees))
+
+
+@bp.route("/journees/<int:debate_id>/inscription", methods=["POST"])
+def register(debate_id: int):
+    """S'inscrire à une journée débat (ou annuler son inscription)."""
+    viewer = current_viewer()
+    require(viewer.signed_in)
+    session, found = get_session(), _debate(debate_id)
+    cancel = request.form.get("annuler") == "1"
+    try:
+        if cancel:
+            services.unregister(session, found, viewer.practitioner_id, calendar.today())
+        else:
+            services.register(session, found, viewer.practitioner_id, calendar.today())
+        commit()
+    except DomainError as exc:
+        session.rollback()
+        flash(exc.message, "error")
+    else:
+        flash("Votre inscription est annulée." if cancel else "Vous êtes inscrit·e à la journée.", "success")
+    return redirect(url_for(".debate", debate_id=found.id))
 
 
 @bp.route("/journees/nouvelle", methods=["GET", "POST"])
@@ -95,7 +118,7 @@ def edit_debate(debate_id: int):
     require(policy.can_run_workshops(current_viewer()))
     session, found = get_session(), _debate(debate_id)
     initial = MultiDict({"title": found.title, "day": found.day.isoformat(), "place": found.place,
-                         "programme": found.programme})
+                         "programme": found.programme, "capacity": "" if found.capacity is None else str(found.capacity)})
     return form_cycle(parse=parse_debate_form, save=lambda data: services.save_debate(session, data, found),
                       template="agenda/debate_form.html", initial=initial,
                       success=lambda d: url_for(".debate", debate_id=d.id), message="La journée est modifiée.",

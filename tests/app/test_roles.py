@@ -115,6 +115,7 @@ EXPECTED = {
     "workshops.sign_in_sheet": ("/ateliers/seances/{session}/emargement", MODERATORS),  # names of the enrolled
     "workshops.tags": ("/ateliers/actions/{published}/etiquettes", MODERATORS),
     "agenda.agenda": ("/agenda", EVERYONE),
+    "agenda.register": ("/journees/{debate}/inscription", dict.fromkeys(ROLES, 405)),  # POST only
     "observatory.dashboard": ("/observatoire/", EVERYONE),
     "observatory.barriers": ("/observatoire/freins", EVERYONE),
     "observatory.levers": ("/observatoire/leviers", EVERYONE),

@@ -391,3 +391,49 @@ def test_an_account_without_a_profile_is_told_how_to_join(app, session, make):
     login(client, pro)
     html = post_form(client, f"/ateliers/{workshop.id}/rejoindre", {}, follow_redirects=True).get_data(as_text=True)
     assert "Votre compte n&#39;est relié à aucune fiche d&#39;intervenant·e" in html
+
+
+def test_people_register_themselves_for_a_debate_day_within_its_places_and_may_cancel(app, session, make):
+    from kb.models import DebateDay
+
+    first, second = make.practitioner(first_name="Inès"), make.practitioner(first_name="Paul")
+    accounts = [make.user("professionnel", practitioner=first), make.user("etudiant", practitioner=second)]
+    debate = DebateDay(title="Journée rencontre 2030", day=date(2030, 11, 22), capacity=1)
+    past = DebateDay(title="Journée 2012", day=date(2012, 11, 16))
+    session.add_all([debate, past])
+    session.commit()
+    clients = []
+    for account in accounts:
+        clients.append(app.test_client())
+        login(clients[-1], account)
+    page = clients[0].get(f"/journees/{debate.id}").get_data(as_text=True)
+    assert "1 places, dont 1 libre." in page and "M'inscrire à la journée" in page
+    done = post_form(clients[0], f"/journees/{debate.id}/inscription", {}, follow_redirects=True)
+    assert "Vous êtes inscrit·e à la journée." in done.get_data(as_text=True)
+    assert "La journée est complète." in clients[1].get(f"/journees/{debate.id}").get_data(as_text=True)
+    full = post_form(clients[1], f"/journees/{debate.id}/inscription", {}, follow_redirects=True)
+    assert "La journée est complète (1 places)." in full.get_data(as_text=True)
+    cancelled = post_form(clients[0], f"/journees/{debate.id}/inscription", {"annuler": "1"}, follow_redirects=True)
+    assert "Votre inscription est annulée." in cancelled.get_data(as_text=True)
+    assert post_form(clients[1], f"/journees/{debate.id}/inscription", {}).status_code == 302
+    session.expire_all()
+    assert [p.id for p in session.get(DebateDay, debate.id).attendees] == [second.id]
+    closed = post_form(clients[0], f"/journees/{past.id}/inscription", {}, follow_redirects=True)
+    assert "La journée a eu lieu : les inscriptions sont closes." in closed.get_data(as_text=True)
+    assert session.get(DebateDay, past.id).attendees == []
+    anonymous = app.test_client().get(f"/journees/{debate.id}").get_data(as_text=True)
+    assert "pour vous inscrire" in anonymous
+
+
+def test_a_debate_day_keeps_at_least_as_many_places_as_people_registered(client, session, make, editor):
+    from kb.models import DebateDay
+
+    people = [make.practitioner() for _ in range(2)]
+    debate = DebateDay(title="Journée", day=date(2030, 11, 22), attendees=people)
+    session.add(debate)
+    session.commit()
+    refused = post_form(client, f"/journees/{debate.id}/modifier",
+                        {"title": "Journée", "day": "2030-11-22", "capacity": "1"})
+    assert refused.status_code == 422 and "2 personnes sont déjà inscrites" in refused.get_data(as_text=True)
+    assert post_form(client, f"/journees/{debate.id}/modifier",
+                     {"title": "Journée", "day": "2030-11-22", "capacity": "2"}).status_code == 302
