@@ -112,6 +112,12 @@ def terms(session: Session, kind: str) -> list[tuple[Tag, int]]:
     return [(t, counts.get(t.id, 0)) for t in tags]
 
 
+def action_count(session: Session, term: Tag) -> int:
+    """How many published actions carry a term."""
+    return session.exec(select(func.count(ActionTag.action_id)).join(FieldAction, FieldAction.id == ActionTag.action_id)
+                        .where(ActionTag.tag_id == term.id, public_actions_clause())).one()
+
+
 def suggestions(session: Session, kind: str, text: str, limit: int = SUGGESTIONS) -> list[dict]:
     """Validated terms whose label or a synonym contains the words typed, labels starting with them first."""
     wanted = slugify(text) if text.strip() else ""

@@ -13,7 +13,7 @@ from kb.db import commit, get_session
 from kb.errors import DomainError
 from kb.forms.base import FormResult
 
-__all__ = ["current_viewer", "delete_cycle", "form_cycle"]
+__all__ = ["button_cycle", "current_viewer", "delete_cycle", "form_cycle"]
 
 
 def form_cycle(*, parse: Callable[[Any], FormResult], save: Callable[[Any], Any], template: str,
@@ -60,3 +60,17 @@ def delete_cycle(*, obj: Any, delete: Callable[[Any], None], template: str, succ
         flash(message, "success")
         return redirect(success)
     return render_template(template, obj=obj, **context)
+
+
+def button_cycle(run: Callable[[], str], back: str):
+    """A one-button POST (vote, join, register, decide): run the service and commit once, flashing the French
+    message it returns, or roll back and flash why it cannot be done; either way back to ``back``."""
+    try:
+        message = run()
+        commit()
+    except DomainError as exc:
+        get_session().rollback()
+        flash(exc.message, "error")
+    else:
+        flash(message, "success")
+    return redirect(back)

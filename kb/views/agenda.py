@@ -8,7 +8,6 @@ from werkzeug.datastructures import MultiDict
 from kb import calendar, policy
 from kb.auth import require
 from kb.db import commit, get_session
-from kb.errors import DomainError
 from kb.forms.workshops import (
     SEMINAR_DAY_FIELDS,
     parse_debate_form,
@@ -21,7 +20,7 @@ from kb.models.base import utcnow
 from kb.services import debates as services
 from kb.services import seminars as seminar_services
 from kb.services import workshops as workshop_services
-from kb.views._forms import current_viewer, form_cycle
+from kb.views._forms import button_cycle, current_viewer, form_cycle
 from kb.views.workshops import hours
 
 bp = Blueprint("agenda", __name__)
@@ -87,18 +86,15 @@ def register(debate_id: int):
     require(viewer.signed_in)
     session, found = get_session(), _debate(debate_id)
     cancel = request.form.get("annuler") == "1"
-    try:
+
+    def run() -> str:
         if cancel:
             services.unregister(session, found, viewer.practitioner_id, calendar.today())
-        else:
-            services.register(session, found, viewer.practitioner_id, calendar.today())
-        commit()
-    except DomainError as exc:
-        session.rollback()
-        flash(exc.message, "error")
-    else:
-        flash("Votre inscription est annulée." if cancel else "Vous êtes inscrit·e à la journée.", "success")
-    return redirect(url_for(".debate", debate_id=found.id))
+            return "Votre inscription est annulée."
+        services.register(session, found, viewer.practitioner_id, calendar.today())
+        return "Vous êtes inscrit·e à la journée."
+
+    return button_cycle(run, url_for(".debate", debate_id=found.id))
 
 
 @bp.route("/journees/nouvelle", methods=["GET", "POST"])
@@ -160,15 +156,11 @@ def vote(theme_id: int):
     theme = session.get(DebateTheme, theme_id)
     if theme is None:
         abort(404)
-    try:
+    def run() -> str:
         voted = services.toggle_vote(session, theme, viewer.user_id, calendar.today())
-        commit()
-    except DomainError as exc:
-        session.rollback()
-        flash(exc.message, "error")
-    else:
-        flash("Votre voix est comptée." if voted else "Votre voix est retirée.", "success")
-    return redirect(url_for(".debate", debate_id=theme.debate_day_id) + "#themes")
+        return "Votre voix est comptée." if voted else "Votre voix est retirée."
+
+    return button_cycle(run, url_for(".debate", debate_id=theme.debate_day_id) + "#themes")
 
 
 @bp.route("/journees/<int:debate_id>/participants", methods=["GET", "POST"])

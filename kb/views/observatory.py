@@ -89,21 +89,25 @@ def comparison():
                            **_common(filters, errors, unavailable))
 
 
-def _tables(filters: ObservatoryFilters, ids) -> dict[str, figures.Table]:
-    session = get_session()
-    found = figures.dashboard(session, filters, ids)
-    tables = [value for value in found.values() if isinstance(value, figures.Table)]
-    tables.append(figures.communes_table(found["communes"]))
-    return {table.name: table for table in tables}
+# Each CSV computes its own table only (not the whole dashboard).
+_TABLES = {
+    "actions-par-territoire": figures.actions_by_territory_and_mode,
+    "actions-par-annee": figures.actions_by_year_and_mode,
+    "actions-par-public": lambda session, f, ids: figures.actions_by_tags(session, f, ids, ("public",))["public"],
+    "actions-par-theme": lambda session, f, ids: figures.actions_by_tags(session, f, ids, ("theme",))["theme"],
+    "freins-par-acteur": figures.barriers_by_kind_and_actor,
+    "effets-par-preuve": figures.effects_by_dimension_and_evidence,
+    "actions-par-commune": lambda session, f, ids: figures.communes_table(figures.actions_by_commune(session, f, ids)),
+}
 
 
 @bp.route("/donnees/<name>.csv")
 def table_csv(name: str):
     """Les chiffres d'un tableau de l'observatoire, au format CSV (les mêmes que sur la page)."""
-    filters, ids, _, _ = _read()
-    table = _tables(filters.actions_only, ids).get(name)
-    if table is None:
+    if name not in _TABLES:
         abort(404)
+    filters, ids, _, _ = _read()
+    table = _TABLES[name](get_session(), filters.actions_only, ids)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(map(spreadsheet_safe, table.header()))

@@ -59,7 +59,7 @@ def term(segment: str, slug: str):
     found = _term(segment, slug)
     if not found.validated and not policy.is_moderator(current_viewer()):
         abort(404)  # a proposal (perhaps from a draft) is the trainers' business until they accept it
-    count = dict((t.id, n) for t, n in services.terms(get_session(), found.kind)).get(found.id, 0)
+    count = services.action_count(get_session(), found)
     return render_template("vocabulary/term.html", term=found, count=count, segment=segment,
                            trainer=policy.is_moderator(current_viewer()))
 

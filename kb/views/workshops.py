@@ -23,7 +23,7 @@ from kb.models.base import utcnow
 from kb.services import actions as action_services
 from kb.services import catalog, enrolments
 from kb.services import workshops as services
-from kb.views._forms import current_viewer, delete_cycle, form_cycle
+from kb.views._forms import button_cycle, current_viewer, delete_cycle, form_cycle
 from kb.views._search import action_ids_for
 
 bp = Blueprint("workshops", __name__, url_prefix="/ateliers")
@@ -69,17 +69,13 @@ def join(workshop_id: int):
     viewer = current_viewer()
     require(policy.can_contribute(viewer))
     workshop, session = _get(Workshop, workshop_id), get_session()
-    try:
+
+    def run() -> str:
         enrolments.request_to_join(session, workshop, viewer, request.form.get("message", ""),
                                    url_for(".detail", workshop_id=workshop.id, _external=True) + "#demandes")
-        commit()
-    except DomainError as exc:
-        session.rollback()
-        flash(exc.message, "error")
-    else:
-        flash("Votre demande est transmise aux formateur·rices du groupe ; vous recevrez leur réponse par courriel.",
-              "success")
-    return redirect(url_for(".detail", workshop_id=workshop.id))
+        return "Votre demande est transmise aux formateur·rices du groupe ; vous recevrez leur réponse par courriel."
+
+    return button_cycle(run, url_for(".detail", workshop_id=workshop.id))
 
 
 @bp.route("/demandes/<int:request_id>", methods=["POST"])
@@ -89,16 +85,13 @@ def decide_request(request_id: int):
     session = get_session()
     found = _get(JoinRequest, request_id)
     accept = request.form.get("decision") == "accepter"
-    try:
+
+    def run() -> str:
         enrolments.decide(session, found, accept, current_viewer(),
                           url_for(".detail", workshop_id=found.workshop_id, _external=True))
-        commit()
-    except DomainError as exc:
-        session.rollback()
-        flash(exc.message, "error")
-    else:
-        flash("La demande est acceptée." if accept else "La demande est refusée.", "success")
-    return redirect(url_for(".detail", workshop_id=found.workshop_id) + "#demandes")
+        return "La demande est acceptée." if accept else "La demande est refusée."
+
+    return button_cycle(run, url_for(".detail", workshop_id=found.workshop_id) + "#demandes")
 
 
 def _workshop_context() -> dict:
