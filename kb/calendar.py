@@ -73,6 +73,19 @@ def feed(name: str, sessions: list[WorkshopSession], debates: list[DebateDay], h
     return cal.to_ical()
 
 
+def registration_ics(registration, hours: tuple[str, str], url: str, stamp: datetime) -> bytes:
+    """The three days of a registration's session, each from the morning's start to the afternoon's end."""
+    seminar = registration.seminar
+    cal = _calendar(seminar.title)
+    start, end = half_day_hours(hours[0])[0], half_day_hours(hours[1])[1]
+    for n, day in enumerate(seminar.option_days(registration.option), 1):
+        cal.add_component(_event(f"inscription-{registration.id}-{n}", stamp, datetime.combine(day, start, PARIS),
+                                 datetime.combine(day, end, PARIS), f"{seminar.title} — jour {n}", seminar.place, url,
+                                 f"Inscription {registration.reference}"))
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
 def today() -> date:
     """Today in Paris (the agenda's "upcoming" starts there)."""
     return datetime.now(PARIS).date()

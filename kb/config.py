@@ -8,6 +8,10 @@ from pathlib import Path
 
 DEFAULT_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 DEFAULT_TILES_ATTRIBUTION = "© les contributeurs d'OpenStreetMap"
+# The 2012 paper bulletin mentioned the DIF, replaced by the CPF in 2015: the default names neither scheme
+# an employer could no longer use for this training.
+DEFAULT_FUNDING_NOTE = ("Cette formation peut être financée au titre du plan de développement des compétences "
+                        "de votre structure, avec l'appui de votre opérateur de compétences (OPCO).")
 
 
 def _secret_key(instance_dir: Path) -> str:
@@ -67,6 +71,16 @@ def load_settings(overrides: dict | None = None) -> dict:
         "SMTP_USER": os.environ.get("KB_SMTP_USER", ""),
         "SMTP_PASSWORD": os.environ.get("KB_SMTP_PASSWORD", ""),
         "SMTP_STARTTLS": os.environ.get("KB_SMTP_STARTTLS", "1") == "1",
+        # The seminar's registrations: who is told, what the documents say.
+        "TEAM_EMAIL": os.environ.get("KB_TEAM_EMAIL", "observatoire@localhost"),
+        "REGISTRATION_LINK_DAYS": int(os.environ.get("KB_REGISTRATION_LINK_DAYS", "730")),
+        "FUNDING_NOTE": os.environ.get("KB_FUNDING_NOTE", DEFAULT_FUNDING_NOTE),
+        "INSTITUTE_NAME": os.environ.get("KB_INSTITUTE_NAME", "Observatoire des pratiques de l'ISIC"),
+        "INSTITUTE_ADDRESS": os.environ.get("KB_INSTITUTE_ADDRESS", "Marseille · Avignon · Arles"),
+        "INSTITUTE_SIRET": os.environ.get("KB_INSTITUTE_SIRET", ""),
+        "INSTITUTE_ACTIVITY_NUMBER": os.environ.get("KB_INSTITUTE_ACTIVITY_NUMBER", ""),
+        "VAT_MENTION": os.environ.get("KB_VAT_MENTION", "TVA non applicable, article 261-4-4° a du CGI "
+                                                        "(formation professionnelle continue)."),
     }
     settings.update(overrides)
     if "SECRET_KEY" not in settings:

@@ -16,6 +16,7 @@ MESSAGES = {
     403: "Vous n'avez pas accès à cette page.",
     404: "Cette page n'existe pas, ou plus.",
     405: "Cette méthode n'est pas permise ici.",
+    410: "Ce lien a expiré. Demandez à l'équipe de l'observatoire de vous envoyer un nouveau lien.",
     413: "Le contenu envoyé est trop volumineux.",
     500: "Une erreur inattendue s'est produite. L'équipe de l'observatoire a été prévenue.",
 }

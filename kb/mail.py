@@ -24,12 +24,14 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Mail:
-    """A plain-text message to one recipient."""
+    """A plain-text message to one recipient, with files attached if any."""
 
     to: str
     subject: str
     body: str
     reply_to: str | None = None
+    # (file name, MIME type such as "text/calendar", content) of each attached file
+    attachments: tuple[tuple[str, str, bytes], ...] = ()
 
 
 def queue(session: Session, mail: Mail) -> None:
@@ -51,6 +53,9 @@ def _message(app: Flask, mail: Mail) -> EmailMessage:
     if mail.reply_to:
         msg["Reply-To"] = mail.reply_to
     msg.set_content(mail.body)
+    for filename, mimetype, content in mail.attachments:
+        maintype, subtype = mimetype.split("/", 1)
+        msg.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
     return msg
 
 

@@ -155,6 +155,11 @@ def can_run_workshops(viewer: Viewer) -> bool:
     return is_moderator(viewer)
 
 
+def can_manage_registrations(viewer: Viewer) -> bool:
+    """The observatory team (trainers and admins) handles the seminar's registrations, documents and attendance."""
+    return is_moderator(viewer)
+
+
 def can_see_attendance(viewer: Viewer) -> bool:
     """Who attended which session is shown to trainers and admins (everyone else sees counts)."""
     return is_moderator(viewer)

@@ -224,9 +224,16 @@ class SeminarInput(_Stripped):
     option2_day1: date | None = None
     option2_day2: date | None = None
     option2_day3: date | None = None
+    capacity: int | None = Field(default=None, ge=1, le=500)
+    opens_on: date | None = None
+    closes_on: date | None = None
+    hours: str = Field(default="9 h 30 – 12 h 30 et 13 h 30 – 16 h 30", min_length=3, max_length=200)
+    to_bring: str = Field(default="", max_length=2_000)
 
-    _dates = field_validator(*SEMINAR_DAY_FIELDS, mode="before")(classmethod(lambda cls, v: parse_date(v)))
-    _one_line = field_validator("title", "place")(classmethod(lambda cls, v: check_one_line(v)))
+    _dates = field_validator(*SEMINAR_DAY_FIELDS, "opens_on", "closes_on", mode="before")(
+        classmethod(lambda cls, v: parse_date(v)))
+    _blank = field_validator("capacity", mode="before")(classmethod(lambda cls, v: blank_to_none(v)))
+    _one_line = field_validator("title", "place", "hours")(classmethod(lambda cls, v: check_one_line(v)))
 
     def options(self) -> dict[int, list[date]]:
         """The dates of each session that has them."""
@@ -236,9 +243,11 @@ class SeminarInput(_Stripped):
 
 def parse_seminar_form(form: Mapping[str, Any]) -> FormResult[SeminarInput]:
     """Validate the seminar form: the first session needs its three dates, the second all or none."""
-    raw = {k: form.get(k) for k in ("title", "year", "price_eur", "place", "description", *SEMINAR_DAY_FIELDS)
-           if form.get(k)}
+    raw = {k: form.get(k) for k in ("title", "year", "price_eur", "place", "description", *SEMINAR_DAY_FIELDS,
+                                    "capacity", "opens_on", "closes_on", "hours", "to_bring") if form.get(k)}
     result = validate(SeminarInput, raw)
+    if result.ok and result.data.opens_on and result.data.closes_on and result.data.closes_on < result.data.opens_on:
+        return FormResult(errors={"closes_on": "La clôture des inscriptions doit suivre leur ouverture."})
     if result.ok:
         second = [getattr(result.data, f"option2_day{n}") for n in (1, 2, 3)]
         if any(second) and not all(second):

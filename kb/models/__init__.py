@@ -25,6 +25,17 @@ from kb.models.people import (
     Practitioner,
     PractitionerOrganisation,
 )
+from kb.models.seminar import (
+    Invoice,
+    InvoiceCounter,
+    Presence,
+    Registration,
+    RegistrationEvent,
+    Seminar,
+    SeminarDay,
+    SeminarSeat,
+    Trainee,
+)
 from kb.models.tag import ActionTag, Tag, TagAlias
 from kb.models.territory import Commune, Territory, TerritoryCommune
 from kb.models.workshop import (
@@ -37,8 +48,6 @@ from kb.models.workshop import (
     JoinRequest,
     Presentation,
     PresentationPresenter,
-    Seminar,
-    SeminarDay,
     Workshop,
     WorkshopSession,
     WorkshopTrainer,
@@ -54,7 +63,14 @@ __all__ = [
     "JoinRequest",
     "Presentation",
     "PresentationPresenter",
+    "Invoice",
+    "InvoiceCounter",
+    "Presence",
+    "Registration",
+    "RegistrationEvent",
     "Seminar",
+    "SeminarSeat",
+    "Trainee",
     "SeminarDay",
     "Workshop",
     "WorkshopSession",

@@ -188,39 +188,3 @@ class DebateVote(SQLModel, table=True):
 
     theme_id: int = Field(foreign_key="debate_theme.id", primary_key=True, ondelete="CASCADE")
     account_id: int = Field(foreign_key="user_account.id", primary_key=True, ondelete="CASCADE")
-
-
-class Seminar(SQLModel, table=True):
-    """The 3-day training seminar, offered as two alternative sessions of three days each."""
-
-    __tablename__ = "seminar"
-
-    id: int | None = Field(default=None, primary_key=True)
-    title: str = Field(max_length=200)
-    year: int = Field(index=True)
-    price_eur: int = 250
-    place: str = Field(default="", max_length=300)
-    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    created_at: datetime = created_at_field()
-
-    days: list["SeminarDay"] = Relationship(
-        back_populates="seminar", cascade_delete=True,
-        sa_relationship_kwargs={"order_by": "[SeminarDay.option, SeminarDay.day]"})
-
-    def option_days(self, option: int) -> list[date]:
-        """The three dates of one of the alternative sessions (1 or 2)."""
-        return [d.day for d in self.days if d.option == option]
-
-
-class SeminarDay(SQLModel, table=True):
-    """One day of one of the seminar's alternative sessions."""
-
-    __tablename__ = "seminar_day"
-    __table_args__ = (UniqueConstraint("seminar_id", "option", "day", name="uq_seminar_day_option_day"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    seminar_id: int = Field(foreign_key="seminar.id", ondelete="CASCADE", index=True)
-    option: int
-    day: date = Field(index=True)
-
-    seminar: "Seminar" = Relationship(back_populates="days")

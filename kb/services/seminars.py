@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from kb.forms.workshops import SeminarInput
 from kb.models import Seminar, SeminarDay
+from kb.services.seats import set_capacity
 
 
 def list_seminars(session: Session) -> list[Seminar]:
@@ -20,6 +21,8 @@ def save_seminar(session: Session, data: SeminarInput, seminar: Seminar | None =
     seminar = seminar or Seminar(title=data.title, year=data.year)
     seminar.title, seminar.year, seminar.price_eur = data.title, data.year, data.price_eur
     seminar.place, seminar.description = data.place, data.description
+    seminar.opens_on, seminar.closes_on, seminar.hours, seminar.to_bring = (data.opens_on, data.closes_on, data.hours,
+                                                                             data.to_bring)
     # A date kept is the same row: the unit of work inserts before it deletes, so a new row equal to
     # an old one would meet it in the (seminar, option, day) unique constraint.
     wanted = [(option, day) for option, days in data.options().items() for day in days]
@@ -33,6 +36,7 @@ def save_seminar(session: Session, data: SeminarInput, seminar: Seminar | None =
     seminar.days = kept + [SeminarDay(option=option, day=day) for option, day in wanted if (option, day) not in have]
     session.add(seminar)
     session.flush()
+    set_capacity(session, seminar, data.capacity)
     return seminar
 
 

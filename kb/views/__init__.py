@@ -44,6 +44,8 @@ def init_app(app: Flask) -> None:
         organisations,
         practitioners,
         search,
+        seminar_team,  # noqa: F401  (adds the team's routes to the seminars blueprint)
+        seminars,
         territories,
         tools,
         vocabulary,
@@ -99,5 +101,5 @@ def init_app(app: Flask) -> None:
         return check(current_viewer(), obj) if obj is not None else check(current_viewer())
 
     for module in (main, actions, organisations, practitioners, territories, tools, search, geo, api, accounts,
-                   admin, moderation, workshops, agenda, observatory, vocabulary):
+                   admin, moderation, workshops, agenda, observatory, vocabulary, seminars):
         app.register_blueprint(module.bp)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from kb import calendar, policy
@@ -18,6 +18,7 @@ from kb.forms.workshops import (
 from kb.models import DebateDay, DebateTheme, Seminar, WorkshopSession
 from kb.models.base import utcnow
 from kb.services import debates as services
+from kb.services import registrations, seats
 from kb.services import seminars as seminar_services
 from kb.services import workshops as workshop_services
 from kb.views._forms import button_cycle, current_viewer, form_cycle
@@ -185,15 +186,26 @@ def seminars():
 @bp.route("/seminaire/<int:seminar_id>")
 def seminar(seminar_id: int):
     """Un séminaire : ses deux sessions, son prix, son lieu."""
-    found = get_session().get(Seminar, seminar_id)
+    session = get_session()
+    found = session.get(Seminar, seminar_id)
     if found is None:
         abort(404)
-    return render_template("agenda/seminar.html", seminar=found)
+    today = calendar.today()
+    return render_template("agenda/seminar.html", seminar=found, counts=seats.counts(session, found),
+                           past={o: max(found.option_days(o)) < today for o in found.options()},
+                           problems={o: registrations.booking_problem(found, o, today) for o in found.options()},
+                           closing={o: registrations.closing_date(found, o) for o in found.options()},
+                           bookable=bool(registrations.bookable_options(found, today)),
+                           registration_count=registrations.count(session, found),
+                           funding_note=current_app.config["FUNDING_NOTE"])
 
 
 def _seminar_values(found: Seminar) -> MultiDict:
     values = MultiDict({"title": found.title, "year": str(found.year), "price_eur": str(found.price_eur),
-                        "place": found.place, "description": found.description})
+                        "place": found.place, "description": found.description, "hours": found.hours,
+                        "to_bring": found.to_bring, "capacity": str(found.capacity or ""),
+                        "opens_on": found.opens_on.isoformat() if found.opens_on else "",
+                        "closes_on": found.closes_on.isoformat() if found.closes_on else ""})
     for option in (1, 2):
         for n, day in enumerate(found.option_days(option), 1):
             values[f"option{option}_day{n}"] = day.isoformat()
@@ -207,7 +219,8 @@ def create_seminar():
     session = get_session()
     return form_cycle(parse=parse_seminar_form, save=lambda data: seminar_services.save_seminar(session, data),
                       template="agenda/seminar_form.html",
-                      initial=MultiDict({"price_eur": "250", "year": str(calendar.today().year)}),
+                      initial=MultiDict({"price_eur": "250", "year": str(calendar.today().year), "capacity": "20",
+                                        "hours": "9 h 30 – 12 h 30 et 13 h 30 – 16 h 30"}),
                       success=lambda s: url_for(".seminar", seminar_id=s.id), message="Le séminaire est programmé.",
                       seminar=None, day_fields=SEMINAR_DAY_FIELDS)
 

@@ -3,10 +3,7 @@ the comparison of points of view, and every figure as CSV."""
 
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, abort, render_template, request
 
 from kb import charts
 from kb.db import get_session
@@ -15,6 +12,7 @@ from kb.forms.observatory import ObservatoryFilters, parse_observatory_filters
 from kb.services import actions as action_services
 from kb.services import figures
 from kb.services import findings as services
+from kb.views._csv import csv_response
 from kb.views._forms import current_viewer
 from kb.views._search import action_ids_for
 
@@ -108,19 +106,7 @@ def table_csv(name: str):
         abort(404)
     filters, ids, _, _ = _read()
     table = _TABLES[name](get_session(), filters.actions_only, ids)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(map(spreadsheet_safe, table.header()))
-    writer.writerows([map(spreadsheet_safe, line) for line in table.lines()])
-    # A BOM so that a spreadsheet opened by a double click reads the accents right.
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="observatoire-{name}.csv"'})
-
-
-def spreadsheet_safe(text: str) -> str:
-    """A cell a spreadsheet reads as text: one starting with = + - @, a tab or a carriage return (a formula, for
-    Excel or LibreOffice) gets a leading apostrophe. Term names are typed by users."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return csv_response(f"observatoire-{name}.csv", table.header(), table.lines())
 
 
 def _communes_map(counts: list[figures.CommuneCount]):

@@ -17,10 +17,13 @@ from kb.models import (
     DebateTheme,
     Enrolment,
     FieldAction,
+    Invoice,
     Organisation,
     Presentation,
+    Registration,
     Seminar,
     SeminarDay,
+    Trainee,
     Workshop,
     WorkshopSession,
 )
@@ -143,6 +146,26 @@ EXPECTED = {
     "agenda.seminar": ("/seminaire/{seminar}", EVERYONE),
     "agenda.create_seminar": ("/seminaire/nouveau", MODERATORS),
     "agenda.edit_seminar": ("/seminaire/{seminar}/modifier", MODERATORS),
+    "seminars.bulletin": ("/seminaire/{seminar}/bulletin", EVERYONE),
+    # The employer's private link works without an account, for anyone holding it.
+    "seminars.mine": ("/inscription/{token}", EVERYONE),
+    "seminars.mine_document": ("/inscription/{token}/bulletin.pdf", EVERYONE),
+    "seminars.mine_invoice": ("/inscription/{token}/facture/F-2026-0001.pdf", EVERYONE),
+    "seminars.mine_add": ("/inscription/{token}/stagiaires", dict.fromkeys(ROLES, 405)),  # POST only
+    "seminars.mine_remove": ("/inscription/{token}/stagiaires/{trainee}/retirer", dict.fromkeys(ROLES, 405)),
+    "seminars.mine_cancel": ("/inscription/{token}/annuler", dict.fromkeys(ROLES, 405)),
+    "seminars.team_list": ("/seminaire/{seminar}/inscriptions", MODERATORS),
+    "seminars.team_csv": ("/seminaire/{seminar}/inscriptions.csv", MODERATORS),
+    "seminars.attendance": ("/seminaire/{seminar}/presences", MODERATORS),
+    "seminars.sign_in_sheet": ("/seminaire/{seminar}/emargement/2026-04-10/matin.pdf", MODERATORS),
+    "seminars.registration": ("/seminaire/inscriptions/{registration}", MODERATORS),
+    "seminars.team_document": ("/seminaire/inscriptions/{registration}/convocations.pdf", MODERATORS),
+    "seminars.team_invoice": ("/seminaire/inscriptions/{registration}/facture/F-2026-0001.pdf", MODERATORS),
+    "seminars.set_status": ("/seminaire/inscriptions/{registration}/statut", dict.fromkeys(ROLES, 405)),
+    "seminars.paperwork": ("/seminaire/inscriptions/{registration}/suivi", dict.fromkeys(ROLES, 405)),
+    "seminars.team_add": ("/seminaire/inscriptions/{registration}/stagiaires", dict.fromkeys(ROLES, 405)),
+    "seminars.team_remove": ("/seminaire/inscriptions/{registration}/stagiaires/{trainee}/annuler",
+                             dict.fromkeys(ROLES, 405)),
 }
 
 # Drafts and submissions: only their author and moderators open them.
@@ -187,11 +210,26 @@ def world(app, session, make):
     theme = DebateTheme(debate_day_id=debate.id, title="La posture", questions="Quelle posture adopter ?")
     seminar = Seminar(title="Séminaire", year=2026, days=[SeminarDay(option=1, day=date(2026, 4, 10))])
     session.add_all([theme, seminar])
+    session.flush()
+    registration = Registration(seminar_id=seminar.id, option=1, reference="INS-2026-0001", status="confirmee",
+                                organisation_name="Centre social", email="cs@exemple.fr", signer_name="Dominique",
+                                signed_on=date(2026, 3, 1), unit_price_eur=250, token_nonce="abcdef0123456789",
+                                trainees=[Trainee(last_name="Durand", first_name="Léa", state="place")])
+    session.add(registration)
+    session.flush()
+    session.add(Invoice(registration_id=registration.id, kind="facture", year=2026, number=1,
+                        issued_on=date(2026, 3, 2), quantity=1, unit_price_eur=250, amount_eur=250,
+                        lines='["DURAND Léa"]'))
     session.commit()
+    from kb.views.seminars import token_for
+
+    with app.test_request_context():
+        token = token_for(registration)
     ids = {"published": published.id, "draft": draft.id, "submitted": submitted.id, "peer": peer.id, "org": org.id,
            "tool": tool.id, "revision": revision.id, "student_account": accounts["etudiant"].id,
            "workshop": workshop.id, "session": meeting.id, "presentation": presentation.id, "debate": debate.id,
-           "theme": theme.id, "seminar": seminar.id, "term": "familles"}
+           "theme": theme.id, "seminar": seminar.id, "term": "familles", "registration": registration.id,
+           "trainee": registration.trainees[0].id, "token": token}
     return ids, accounts
 
 
@@ -236,6 +274,9 @@ def test_roles_that_may_not_post_change_nothing(app, session, world):
         "/ateliers/actions/{published}/etiquettes": MODERATORS, "/ateliers/{workshop}/supprimer": MODERATORS,
         "/journees/themes/{theme}/supprimer": MODERATORS,
         "/journees/themes/{theme}/vote": {**SIGNED_IN},
+        "/seminaire/inscriptions/{registration}/statut": MODERATORS,
+        "/seminaire/inscriptions/{registration}/stagiaires/{trainee}/annuler": MODERATORS,
+        "/seminaire/{seminar}/presences": MODERATORS,
     }
     wrong = {}
     for role in ("anonyme", "etudiant", "professionnel"):
@@ -255,3 +296,5 @@ def test_roles_that_may_not_post_change_nothing(app, session, world):
     assert accounts["etudiant"].role == "etudiant"
     assert session.get(Presentation, ids["presentation"]) is not None and session.get(Workshop, ids["workshop"])
     assert session.get(DebateTheme, ids["theme"]) is not None
+    assert session.get(Registration, ids["registration"]).status == "confirmee"
+    assert session.get(Trainee, ids["trainee"]).state == "place"
