@@ -6,7 +6,14 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test install lint test-deps assets clean mutation bench-load bench-observatory
 
+# WeasyPrint (PDF documents) needs Pango and a font from Debian; installed when missing.
+PDF_DEPS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+
 $(STAMP): pyproject.toml
+	@missing=""; for p in $(PDF_DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	  if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	    else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi; fi
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test,postgres]'

@@ -28,7 +28,7 @@ _COUNT_LABELS = {
     "actions": "actions", "practitioners": "intervenant·es", "organisations": "organisations",
     "communes": "communes", "tools": "outils", "effects": "effets", "barriers": "freins", "levers": "leviers",
     "accounts": "comptes de démonstration", "workshops": "groupes d'atelier",
-    "seminars": "séminaires",
+    "seminars": "séminaires", "registrations": "inscriptions au séminaire",
 }
 
 

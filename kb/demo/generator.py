@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from datetime import date
 
 from sqlmodel import Session
 
@@ -107,7 +108,11 @@ def generate(session: Session, *, seed: int = 2012, progress: Progress | None = 
     workshops = add_demo_workshops(session, rng, units, [p.row for p in people], actions)
     report("Ateliers de mutualisation", workshops, workshops)
     seminars = add_demo_seminars(session, units)
-    report("Séminaires", seminars, seminars)
+    report("Séminaires", len(seminars), len(seminars))
+    from kb.demo.registrations import add_demo_registrations
+
+    inscriptions = add_demo_registrations(session, rng, seminars, [o for _, o in orgs], date.today())
+    report("Inscriptions au séminaire", inscriptions, inscriptions)
 
     used_communes = {a.commune_insee for a in actions} | {o.commune_insee for _, o in orgs}
     return {
@@ -121,6 +126,7 @@ def generate(session: Session, *, seed: int = 2012, progress: Progress | None = 
         "levers": sum(len(a.levers) for a in actions),
         "accounts": accounts,
         "workshops": workshops,
-        "seminars": seminars,
+        "seminars": len(seminars),
+        "registrations": inscriptions,
     }
 

@@ -23,6 +23,7 @@ from kb.models import (
     Workshop,
     WorkshopSession,
 )
+from kb.services.seats import set_capacity
 from kb.services.tags import get_or_create_tags
 
 # The seed's 2012 calendar of the "ateliers de mutualisation" (6 half-days for one group).
@@ -147,24 +148,32 @@ def add_demo_workshops(session: Session, rng: random.Random, units: list[Territo
     return 2
 
 
-def add_demo_seminars(session: Session, units: list[Territory], today: date | None = None) -> int:
-    """The seed's 2012 seminar (two alternative sessions) and one for the current year."""
-    year = (today or date.today()).year
+def add_demo_seminars(session: Session, units: list[Territory], today: date | None = None) -> list[Seminar]:
+    """The seed's 2012 seminar (two alternative sessions) and the next one, open for registration."""
+    today = today or date.today()
+    # The "current" seminar is this year's while its autumn session can still be booked, else next year's.
+    year = today.year if today < date(today.year, 11, 15) else today.year + 1
     marseille = next(u for u in units if u.slug == "marseille")
     place = f"{marseille.unit_label}, {marseille.address}, {marseille.city}"
     text = ("Un séminaire pour une meilleure approche théorique et méthodologique de l'ISIC : outiller les "
             "professionnel·les qui déploient ou aimeraient déployer ces compétences. Trois journées au choix "
-            "entre deux sessions ; 250 euros par stagiaire (DIF).")
+            "entre deux sessions ; 250 euros par stagiaire")
+    bring = "De quoi prendre des notes, et la présentation d'une action collective que vous menez ou préparez."
     seminars = [
-        Seminar(title="Séminaire ISIC 2012", year=2012, place=place, description=text, days=[
+        Seminar(title="Séminaire ISIC 2012", year=2012, place=place, description=text + " (DIF).", capacity=18,
+                to_bring=bring, days=[
             SeminarDay(option=1, day=date(2012, 4, 6)), SeminarDay(option=1, day=date(2012, 5, 11)),
             SeminarDay(option=1, day=date(2012, 6, 7)), SeminarDay(option=2, day=date(2012, 10, 5)),
             SeminarDay(option=2, day=date(2012, 10, 12)), SeminarDay(option=2, day=date(2012, 10, 19))]),
-        Seminar(title=f"Séminaire ISIC {year}", year=year, place=place, description=text, days=[
+        Seminar(title=f"Séminaire ISIC {year}", year=year, place=place, description=text + ".", capacity=20,
+                to_bring=bring, days=[
             SeminarDay(option=1, day=date(year, 4, 10)), SeminarDay(option=1, day=date(year, 5, 15)),
             SeminarDay(option=1, day=date(year, 6, 12)), SeminarDay(option=2, day=date(year, 12, 4)),
             SeminarDay(option=2, day=date(year, 12, 11)), SeminarDay(option=2, day=date(year, 12, 18))]),
     ]
     session.add_all(seminars)
     session.flush()
-    return len(seminars)
+    for seminar in seminars:
+        seminar.capacity, capacity = None, seminar.capacity
+        set_capacity(session, seminar, capacity)
+    return seminars
