@@ -5,7 +5,7 @@ waiting list, history and invoice numbers are what the app itself would have pro
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session
 
@@ -22,7 +22,8 @@ SIGNERS = ["Directrice", "Directeur", "Directrice adjointe", "Responsable des re
 
 
 def _ctx(today: date, actor: str) -> Context:
-    return Context(actor=actor, today=today, link_for=lambda _r: "", team_email="observatoire@localhost")
+    return Context(actor=actor, today=today, link_for=lambda _r: "", team_email="observatoire@localhost",
+                   now=datetime.combine(today, time(9, 30), UTC))
 
 
 def _bulletin(rng: random.Random, names: NameMaker, org: Organisation, option: int, count: int,

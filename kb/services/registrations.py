@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
@@ -36,6 +36,11 @@ class Context:
     team_email: str
     funding_note: str = ""
     hours: tuple[str, str] = ("09:00-12:30", "13:30-17:00")
+    now: datetime | None = None  # when the history says it happened (the demo replays 2012); default: now
+
+    def moment(self) -> datetime:
+        """The time written in the history."""
+        return self.now or utcnow()
 
 
 def closing_date(seminar: Seminar, option: int) -> date | None:
@@ -74,8 +79,8 @@ def employer_may_change(registration: Registration, today: date) -> bool:
     return registration.status != "annulee" and closing is not None and today <= closing
 
 
-def _log(session: Session, registration: Registration, actor: str, message: str) -> None:
-    registration.events.append(RegistrationEvent(actor=actor, message=message))
+def _log(session: Session, registration: Registration, actor: str, message: str, ctx: Context) -> None:
+    registration.events.append(RegistrationEvent(actor=actor, message=message, created_at=ctx.moment()))
 
 
 def _refresh_status(registration: Registration) -> str:
@@ -105,10 +110,11 @@ def _settle(session: Session, registration: Registration, ctx: Context) -> None:
     after = _refresh_status(registration)
     session.add(registration)
     if after != before:
-        _log(session, registration, ctx.actor, f"Statut : {REGISTRATION_STATUSES[before]} → {REGISTRATION_STATUSES[after]}.")
+        _log(session, registration, ctx.actor,
+             f"Statut : {REGISTRATION_STATUSES[before]} → {REGISTRATION_STATUSES[after]}.", ctx)
     for document in invoices.sync_invoice(session, registration, ctx.today):
         kind = "Facture" if document.kind == "facture" else "Avoir"
-        _log(session, registration, ctx.actor, f"{kind} {document.label} émis ({document.amount_eur} €).")
+        _log(session, registration, ctx.actor, f"{kind} {document.label} émis ({document.amount_eur} €).", ctx)
     session.flush()
 
 
@@ -124,23 +130,23 @@ def register(session: Session, seminar: Seminar, data: RegistrationInput, ctx: C
     problem = booking_problem(seminar, data.option, ctx.today)
     if problem:
         raise DomainError(problem, field="option")
-    insee = None
+    insee, commune_name = None, data.commune
     if data.commune:
         commune = resolve_commune(session, data.commune if data.commune.isdigit() or not data.postal_code
                                   else f"{data.postal_code} {data.commune}")
-        insee = commune.insee
+        insee, commune_name = commune.insee, commune.name
     known = session.exec(select(Organisation).where(
         func.lower(Organisation.name) == data.organisation_name.lower())).first()
     nonce = secrets.token_hex(8)
     registration = Registration(
         seminar_id=seminar.id, option=data.option, reference=f"tmp-{nonce}", status="recue",
         organisation_id=known.id if known else None, commune_insee=insee, unit_price_eur=seminar.price_eur,
-        token_nonce=nonce, **data.model_dump(exclude={"option", "trainees"}))
+        token_nonce=nonce, created_at=ctx.moment(), **data.model_dump(exclude={"option", "trainees", "commune"}), commune=commune_name)
     session.add(registration)
     session.flush()
     registration.reference = f"INS-{seminar.year}-{registration.id:04d}"
     _log(session, registration, ctx.actor, f"Bulletin reçu pour la session {data.option}, "
-                                           f"{len(data.trainees)} stagiaire(s).")
+                                           f"{len(data.trainees)} stagiaire(s).", ctx)
     for row in data.trainees:
         _add(session, registration, row)
     _settle(session, registration, ctx)
@@ -157,7 +163,7 @@ def add_trainee(session: Session, registration: Registration, data: TraineeInput
         raise DomainError("Cette inscription est annulée : faites un nouveau bulletin.")
     trainee = _add(session, registration, data)
     where = "sur une place" if trainee.state == "place" else "en liste d'attente"
-    _log(session, registration, ctx.actor, f"Stagiaire ajouté·e : {trainee.name}, {where}.")
+    _log(session, registration, ctx.actor, f"Stagiaire ajouté·e : {trainee.name}, {where}.", ctx)
     _settle(session, registration, ctx)
     return trainee
 
@@ -170,7 +176,7 @@ def cancel_trainee(session: Session, registration: Registration, trainee: Traine
     if not by_team and not employer_may_change(registration, ctx.today):
         raise DomainError("Les inscriptions à cette session sont closes : contactez l'équipe de l'observatoire.")
     promoted = seats.release(session, trainee)
-    _log(session, registration, ctx.actor, f"Stagiaire retiré·e : {trainee.name}.")
+    _log(session, registration, ctx.actor, f"Stagiaire retiré·e : {trainee.name}.", ctx)
     _settle(session, registration, ctx)
     _after_promotion(session, promoted, ctx)
     return promoted
@@ -183,8 +189,8 @@ def cancel(session: Session, registration: Registration, ctx: Context, by_team: 
     if not by_team and not employer_may_change(registration, ctx.today):
         raise DomainError("Les inscriptions à cette session sont closes : contactez l'équipe de l'observatoire.")
     promoted = [p for t in registration.active() if (p := seats.release(session, t)) is not None]
-    registration.cancelled_at = utcnow()
-    _log(session, registration, ctx.actor, "Inscription annulée.")
+    registration.cancelled_at = ctx.moment()
+    _log(session, registration, ctx.actor, "Inscription annulée.", ctx)
     _settle(session, registration, ctx)
     queue(session, Mail(to=registration.email, subject=f"Inscription {registration.reference} annulée",
                         body=f"Bonjour,\n\nL'inscription {registration.reference} au {registration.seminar.title} "
@@ -206,7 +212,7 @@ def set_status(session: Session, registration: Registration, status: str, ctx: C
         raise DomainError("Une inscription annulée ne peut pas être rétablie : faites un nouveau bulletin.")
     if status not in ("recue", "confirmee"):
         raise DomainError("La liste d'attente suit les places : ce statut ne se choisit pas.", field="status")
-    registration.confirmed_at = utcnow() if status == "confirmee" else None
+    registration.confirmed_at = ctx.moment() if status == "confirmee" else None
     _settle(session, registration, ctx)
 
 
@@ -216,7 +222,7 @@ def set_paperwork(session: Session, registration: Registration, signed_on: date 
     for label, old, new in (("Bulletin signé reçu", registration.signed_received_on, signed_on),
                             ("Paiement reçu", registration.paid_on, paid_on)):
         if old != new:
-            _log(session, registration, ctx.actor, f"{label} : {new:%d/%m/%Y}." if new else f"{label} : effacé.")
+            _log(session, registration, ctx.actor, f"{label} : {new:%d/%m/%Y}." if new else f"{label} : effacé.", ctx)
     registration.signed_received_on, registration.paid_on = signed_on, paid_on
     session.add(registration)
     session.flush()
@@ -226,7 +232,7 @@ def _after_promotion(session: Session, trainee: Trainee | None, ctx: Context) ->
     if trainee is None:
         return
     registration = trainee.registration
-    _log(session, registration, "l'observatoire (liste d'attente)", f"Place libérée attribuée à {trainee.name}.")
+    _log(session, registration, "l'observatoire (liste d'attente)", f"Place libérée attribuée à {trainee.name}.", ctx)
     _settle(session, registration, ctx)
     subject = f"Une place pour {trainee.name} au {registration.seminar.title}"
     queue(session, Mail(to=registration.email, subject=subject,

@@ -10,7 +10,7 @@ from kb.auth import current_account, require
 from kb.db import commit, get_session
 from kb.documents import render_pdf
 from kb.errors import DomainError
-from kb.forms.base import rows, validate
+from kb.forms.base import MAX_ID, rows, validate
 from kb.forms.fields import parse_date
 from kb.forms.seminars import TRAINEE_FIELDS, TraineeInput, parse_registration_form, trainee_row_count
 from kb.models import Registration, Seminar, Trainee
@@ -45,8 +45,8 @@ def _from_token(token: str) -> Registration:
         abort(410)
     except BadSignature:
         abort(404)
-    found = get_session().get(Registration, data.get("r")) if isinstance(data, dict) and isinstance(
-        data.get("r"), int) else None
+    ident = data.get("r") if isinstance(data, dict) else None
+    found = get_session().get(Registration, ident) if type(ident) is int and 0 < ident <= MAX_ID else None
     if found is None or found.token_nonce != data.get("n"):
         abort(404)
     return found

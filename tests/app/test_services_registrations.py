@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from kb.db import new_session
 from kb.errors import DomainError
-from kb.forms.seminars import RegistrationInput, TraineeInput
+from kb.forms.seminars import RegistrationInput, TeamFilters, TraineeInput
 from kb.forms.workshops import SeminarInput
 from kb.models import Invoice, Registration, SeminarSeat, Trainee
 from kb.services import invoices, presence, registrations, seats, seminars
@@ -283,3 +283,23 @@ def test_trainees_and_seats_stay_consistent_after_many_changes(session):
     assert sorted(held) == sorted(seated) and len(seated) == 3
     waiting = session.exec(select(Trainee).where(Trainee.state == "attente").order_by(Trainee.id)).all()
     assert all(w.id > max(seated) for w in waiting)
+
+
+def test_the_whole_cycle_runs_on_both_databases(any_app):
+    with any_app.app_context(), new_session(any_app) as session:
+        seminar = make_seminar(session, capacity=2)
+        first = registrations.register(session, seminar, bulletin("Durand", "Martin"), ctx())
+        second = registrations.register(session, seminar, bulletin("Petit"), ctx())
+        session.commit()
+        registrations.set_status(session, first, "confirmee", ctx())
+        session.commit()
+        promoted = registrations.cancel_trainee(session, first, first.trainees[0], ctx())
+        session.commit()
+        assert promoted.last_name == "Petit" and second.status == "recue"
+        assert [i.label for i in first.invoices] == ["F-2027-0001", "AV-2027-0001", "F-2027-0002"]
+        half_day = presence.find_half_day(seminar, date(2027, 4, 9), "apres-midi")
+        presence.record(session, seminar, half_day, {promoted.id}, date(2027, 4, 9))
+        session.commit()
+        assert [h.label for h in presence.attended(session, promoted)] == ["09/04/2027, après-midi"]
+        found = registrations.list_registrations(session, seminar, TeamFilters(q="petit", unpaid=True))
+        assert [r.id for r in found] == [second.id]
