@@ -56,7 +56,7 @@ def add_demo_registrations(session: Session, rng: random.Random, seminars: list[
         ctx = _ctx(day, "bulletin en ligne")
         booked.append(registrations.register(session, old, _bulletin(rng, names, org, option, count, day), ctx))
         made += 1
-    team = _ctx(date(2012, 3, 20), "Équipe de l'observatoire")
+    team = _ctx(date(2012, 3, 26), "Équipe de l'observatoire")
     for reg in booked[:6] + booked[7:9]:
         if reg.seated():
             registrations.set_status(session, reg, "confirmee", team)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from kb.errors import DomainError
@@ -58,6 +59,9 @@ def record(session: Session, seminar: Seminar, half_day: HalfDay, present: set[i
     """Tick exactly `present` for that half-day (others are absent); only from that day on."""
     if half_day.day > today:
         raise DomainError("La présence se note le jour même ou après : cette demi-journée n'a pas encore eu lieu.")
+    # Two trainers ticking the same half-day at once take turns on the seminar's row (no duplicate presence).
+    session.execute(update(Seminar).where(Seminar.id == seminar.id).values(year=Seminar.year)
+                    .execution_options(synchronize_session=False))
     trainees = expected(session, seminar, half_day.option)
     known = {t.id for t in trainees}
     if present - known:

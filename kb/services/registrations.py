@@ -37,6 +37,7 @@ class Context:
     funding_note: str = ""
     hours: tuple[str, str] = ("09:00-12:30", "13:30-17:00")
     now: datetime | None = None  # when the history says it happened (the demo replays 2012); default: now
+    mail: bool = True  # False: no mail (the demo, a seminar edited outside a request)
 
     def moment(self) -> datetime:
         """The time written in the history."""
@@ -77,6 +78,17 @@ def employer_may_change(registration: Registration, today: date) -> bool:
     """The employer adds, removes or cancels until the closing date, unless the registration is cancelled."""
     closing = closing_date(registration.seminar, registration.option)
     return registration.status != "annulee" and closing is not None and today <= closing
+
+
+def lock(session: Session, registration: Registration) -> None:
+    """Take the seminar's lock and reload: changes to one seminar's registrations run one after the other.
+
+    Every change of seats, registrations and their invoices takes the seminar's row first (`seats.lock_seminar`),
+    always in that order, so two requests never wait on each other in a cycle. What the request read before (its
+    trainees, its current invoice) is then read again, fresh, under the lock.
+    """
+    seats.lock_seminar(session, registration.seminar_id)
+    session.expire_all()
 
 
 def _log(session: Session, registration: Registration, actor: str, message: str, ctx: Context) -> None:
@@ -130,6 +142,7 @@ def register(session: Session, seminar: Seminar, data: RegistrationInput, ctx: C
     problem = booking_problem(seminar, data.option, ctx.today)
     if problem:
         raise DomainError(problem, field="option")
+    seats.lock_seminar(session, seminar.id)
     insee, commune_name = None, data.commune
     if data.commune:
         commune = resolve_commune(session, data.commune if data.commune.isdigit() or not data.postal_code
@@ -157,6 +170,7 @@ def register(session: Session, seminar: Seminar, data: RegistrationInput, ctx: C
 def add_trainee(session: Session, registration: Registration, data: TraineeInput, ctx: Context,
                 by_team: bool = False) -> Trainee:
     """Add one trainee (she takes a free seat or queues)."""
+    lock(session, registration)
     if not by_team and not employer_may_change(registration, ctx.today):
         raise DomainError("Les inscriptions à cette session sont closes : contactez l'équipe de l'observatoire.")
     if registration.status == "annulee":
@@ -171,6 +185,7 @@ def add_trainee(session: Session, registration: Registration, data: TraineeInput
 def cancel_trainee(session: Session, registration: Registration, trainee: Trainee, ctx: Context,
                    by_team: bool = False) -> Trainee | None:
     """Cancel one trainee; her seat goes to the first waiting trainee of the session, who is told by mail."""
+    lock(session, registration)
     if trainee.registration_id != registration.id or trainee.state == "annule":
         raise DomainError("Ce ou cette stagiaire ne figure pas (ou plus) sur cette inscription.")
     if not by_team and not employer_may_change(registration, ctx.today):
@@ -178,17 +193,22 @@ def cancel_trainee(session: Session, registration: Registration, trainee: Traine
     promoted = seats.release(session, trainee)
     _log(session, registration, ctx.actor, f"Stagiaire retiré·e : {trainee.name}.", ctx)
     _settle(session, registration, ctx)
-    _after_promotion(session, promoted, ctx)
+    after_promotion(session, promoted, ctx)
     return promoted
 
 
 def cancel(session: Session, registration: Registration, ctx: Context, by_team: bool = False) -> list[Trainee]:
     """Cancel the whole registration; each freed seat goes to the waiting list."""
+    lock(session, registration)
     if registration.status == "annulee":
         raise DomainError("Cette inscription est déjà annulée.")
     if not by_team and not employer_may_change(registration, ctx.today):
         raise DomainError("Les inscriptions à cette session sont closes : contactez l'équipe de l'observatoire.")
-    promoted = [p for t in registration.active() if (p := seats.release(session, t)) is not None]
+    for trainee in registration.waiting():  # out of the line first: a freed seat must not go to them
+        trainee.state = "annule"
+        session.add(trainee)
+    session.flush()
+    promoted = [p for t in registration.seated() if (p := seats.release(session, t)) is not None]
     registration.cancelled_at = ctx.moment()
     _log(session, registration, ctx.actor, "Inscription annulée.", ctx)
     _settle(session, registration, ctx)
@@ -199,12 +219,13 @@ def cancel(session: Session, registration: Registration, ctx: Context, by_team: 
                         body=f"{registration.organisation_name} a annulé l'inscription {registration.reference} "
                              f"({ctx.actor})."))
     for trainee in promoted:
-        _after_promotion(session, trainee, ctx)
+        after_promotion(session, trainee, ctx)
     return promoted
 
 
 def set_status(session: Session, registration: Registration, status: str, ctx: Context) -> None:
     """The team confirms a registration, takes a confirmation back, or cancels it."""
+    lock(session, registration)
     if status == "annulee":
         cancel(session, registration, ctx, by_team=True)
         return
@@ -219,6 +240,9 @@ def set_status(session: Session, registration: Registration, status: str, ctx: C
 def set_paperwork(session: Session, registration: Registration, signed_on: date | None, paid_on: date | None,
                   ctx: Context) -> None:
     """Record (or clear) the dates the signed bulletin and the payment were received."""
+    if any(d is not None and d > ctx.today for d in (signed_on, paid_on)):
+        raise DomainError("Une date de réception ne peut pas être dans le futur.")
+    lock(session, registration)
     for label, old, new in (("Bulletin signé reçu", registration.signed_received_on, signed_on),
                             ("Paiement reçu", registration.paid_on, paid_on)):
         if old != new:
@@ -228,12 +252,16 @@ def set_paperwork(session: Session, registration: Registration, signed_on: date 
     session.flush()
 
 
-def _after_promotion(session: Session, trainee: Trainee | None, ctx: Context) -> None:
+def after_promotion(session: Session, trainee: Trainee | None, ctx: Context) -> None:
+    """A waiting trainee got a seat: her registration's status, history and invoice follow; both parties are told."""
     if trainee is None:
         return
     registration = trainee.registration
+    lock(session, registration)
     _log(session, registration, "l'observatoire (liste d'attente)", f"Place libérée attribuée à {trainee.name}.", ctx)
     _settle(session, registration, ctx)
+    if not ctx.mail:
+        return
     subject = f"Une place pour {trainee.name} au {registration.seminar.title}"
     queue(session, Mail(to=registration.email, subject=subject,
                         body=f"Bonjour,\n\nUne place s'est libérée : {trainee.name} passe de la liste d'attente à une "
@@ -268,6 +296,19 @@ def _mail_registered(session: Session, registration: Registration, ctx: Context)
                              f"à la session {registration.option} ({seat_summary(registration)})."))
 
 
+def renew_link(session: Session, registration: Registration, ctx: Context) -> None:
+    """Revoke the private link (a new nonce) and mail the new one to the employer."""
+    lock(session, registration)
+    registration.token_nonce = secrets.token_hex(8)
+    session.add(registration)
+    _log(session, registration, ctx.actor, "Nouveau lien privé envoyé ; l'ancien ne fonctionne plus.", ctx)
+    session.flush()
+    queue(session, Mail(to=registration.email, subject=f"Inscription {registration.reference} : votre nouveau lien",
+                        body=f"Bonjour,\n\nVoici le nouveau lien privé de l'inscription {registration.reference} ; "
+                             f"l'ancien ne fonctionne plus :\n{ctx.link_for(registration)}\n\n"
+                             "L'équipe de l'observatoire des pratiques de l'ISIC"))
+
+
 def count(session: Session, seminar: Seminar) -> int:
     """How many registrations the seminar has received (cancelled ones included)."""
     return session.exec(select(func.count()).select_from(Registration).where(
@@ -282,17 +323,19 @@ def list_registrations(session: Session, seminar: Seminar, filters: TeamFilters)
     if filters.status:
         query = query.where(Registration.status == filters.status)
     if filters.organisation:
-        query = query.where(func.lower(Registration.organisation_name).contains(filters.organisation.lower()))
+        query = query.where(func.lower(Registration.organisation_name).contains(filters.organisation.lower(),
+                                                                                autoescape=True))
     if filters.unpaid:
         query = query.where(Registration.paid_on.is_(None), Registration.status != "annulee")
     if filters.unsigned:
         query = query.where(Registration.signed_received_on.is_(None), Registration.status != "annulee")
     if filters.q:
-        word = f"%{filters.q.lower()}%"
-        named = select(Trainee.registration_id).where(or_(func.lower(Trainee.last_name).like(word),
-                                                          func.lower(Trainee.first_name).like(word)))
-        query = query.where(or_(func.lower(Registration.reference).like(word),
-                                func.lower(Registration.organisation_name).like(word),
-                                func.lower(Registration.email).like(word), Registration.id.in_(named)))
+        word = filters.q.lower()
+
+        def has(column):
+            return func.lower(column).contains(word, autoescape=True)
+        named = select(Trainee.registration_id).where(or_(has(Trainee.last_name), has(Trainee.first_name)))
+        query = query.where(or_(has(Registration.reference), has(Registration.organisation_name),
+                                has(Registration.email), Registration.id.in_(named)))
     return list(session.exec(query.order_by(Registration.id)))
 

@@ -18,8 +18,20 @@ from kb.models import Registration, Seminar, SeminarSeat, Trainee
 _ATTEMPTS = 20
 
 
+def lock_seminar(session: Session, seminar_id: int) -> None:
+    """Take the seminar's row lock (PostgreSQL) or the write lock (SQLite) for the rest of the transaction.
+
+    Seat changes of one seminar then run one at a time: without it, on PostgreSQL, a seat freed by a transaction
+    not yet committed is invisible to a newcomer, who would queue while the seat stays free.
+    """
+    session.flush()
+    session.execute(update(Seminar).where(Seminar.id == seminar_id).values(year=Seminar.year)
+                    .execution_options(synchronize_session=False))
+
+
 def set_capacity(session: Session, seminar: Seminar, capacity: int | None) -> list[Trainee]:
     """Give each session `capacity` seats (none: no online booking); returns the trainees promoted."""
+    lock_seminar(session, seminar.id)
     promoted: list[Trainee] = []
     for option in (1, 2):
         have = _seat_count(session, seminar.id, option)
@@ -30,11 +42,11 @@ def set_capacity(session: Session, seminar: Seminar, capacity: int | None) -> li
         elif wanted < have:
             held = session.exec(select(func.count()).select_from(SeminarSeat).where(
                 SeminarSeat.seminar_id == seminar.id, SeminarSeat.option == option,
-                SeminarSeat.trainee_id.is_not(None), SeminarSeat.number > wanted)).one()
-            if held:
-                raise DomainError(f"La session {option} a des stagiaires sur les places au-delà de {wanted} : "
-                                  "annulez ou déplacez-les d'abord, ou gardez une capacité plus grande.",
-                                  field="capacity")
+                SeminarSeat.trainee_id.is_not(None))).one()
+            if held > wanted:
+                raise DomainError(f"La session {option} compte {held} stagiaires sur une place : la capacité ne peut "
+                                  f"pas descendre sous {held}.", field="capacity")
+            _compact(session, seminar.id, option, wanted)
             for seat in session.exec(select(SeminarSeat).where(SeminarSeat.seminar_id == seminar.id,
                                                                SeminarSeat.option == option,
                                                                SeminarSeat.number > wanted)):
@@ -45,6 +57,21 @@ def set_capacity(session: Session, seminar: Seminar, capacity: int | None) -> li
     session.add(seminar)
     session.flush()
     return promoted
+
+
+def _compact(session: Session, seminar_id: int, option: int, keep: int) -> None:
+    """Move the trainees seated beyond seat `keep` to free seats within it (before those seats are removed)."""
+    seats = list(session.exec(select(SeminarSeat).where(SeminarSeat.seminar_id == seminar_id,
+                                                        SeminarSeat.option == option).order_by(SeminarSeat.number)))
+    free = [seat for seat in seats if seat.number <= keep and seat.trainee_id is None]
+    for seat in [seat for seat in seats if seat.number > keep and seat.trainee_id is not None]:
+        target, holder = free.pop(0), seat.trainee_id
+        seat.trainee_id = None
+        session.add(seat)
+        session.flush()  # trainee_id is unique: leave the old seat before taking the new one
+        target.trainee_id = holder
+        session.add(target)
+        session.flush()
 
 
 def _seat_count(session: Session, seminar_id: int, option: int) -> int:
@@ -63,7 +90,7 @@ def _take_free_seat(session: Session, seminar_id: int, option: int, trainee_id: 
             return False
         taken = session.execute(update(SeminarSeat).where(SeminarSeat.id == seat_id,
                                                           SeminarSeat.trainee_id.is_(None))
-                                .values(trainee_id=trainee_id))
+                                .values(trainee_id=trainee_id).execution_options(synchronize_session=False))
         if taken.rowcount == 1:
             return True
     return False
@@ -107,15 +134,14 @@ def release(session: Session, trainee: Trainee) -> Trainee | None:
     session.flush()
     if not was_seated:
         return None
-    seat = session.exec(select(SeminarSeat).where(SeminarSeat.trainee_id == trainee.id)).first()
-    if seat is None:
+    seat_id = session.exec(select(SeminarSeat.id).where(SeminarSeat.trainee_id == trainee.id)).first()
+    if seat_id is None:
         return None
     # The seat passes straight to the next in line: a newcomer never overtakes the waiting list.
     nxt = _first_waiting(session, registration.seminar_id, registration.option)
-    session.execute(update(SeminarSeat).where(SeminarSeat.id == seat.id, SeminarSeat.trainee_id == trainee.id)
-                    .values(trainee_id=nxt.id if nxt else None))
-    session.expire(seat)
-    if nxt is None:
+    moved = session.execute(update(SeminarSeat).where(SeminarSeat.id == seat_id, SeminarSeat.trainee_id == trainee.id)
+                            .values(trainee_id=nxt.id if nxt else None).execution_options(synchronize_session=False))
+    if moved.rowcount != 1 or nxt is None:  # another request moved this seat first
         return None
     nxt.state = "place"
     session.add(nxt)

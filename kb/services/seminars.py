@@ -6,8 +6,10 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from kb.errors import DomainError
 from kb.forms.workshops import SeminarInput
-from kb.models import Seminar, SeminarDay
+from kb.models import Registration, Seminar, SeminarDay
+from kb.services import registrations
 from kb.services.seats import set_capacity
 
 
@@ -16,8 +18,15 @@ def list_seminars(session: Session) -> list[Seminar]:
     return list(session.exec(select(Seminar).order_by(Seminar.year.desc(), Seminar.id.desc())))
 
 
-def save_seminar(session: Session, data: SeminarInput, seminar: Seminar | None = None) -> Seminar:
-    """Create or change a seminar and the dates of its sessions."""
+def save_seminar(session: Session, data: SeminarInput, seminar: Seminar | None = None,
+                 ctx: registrations.Context | None = None) -> Seminar:
+    """Create or change a seminar and the dates of its sessions; more seats go to the waiting list (told by mail
+    when `ctx` gives the links and the team's address)."""
+    if seminar is not None and seminar.id is not None:
+        booked = set(session.exec(select(Registration.option).where(Registration.seminar_id == seminar.id)))
+        for option in sorted(booked - set(data.options())):
+            raise DomainError(f"La session {option} a des inscriptions : elle garde ses dates (changez-les, "
+                              "sans les effacer).", field=f"option{option}_day1")
     seminar = seminar or Seminar(title=data.title, year=data.year)
     seminar.title, seminar.year, seminar.price_eur = data.title, data.year, data.price_eur
     seminar.place, seminar.description = data.place, data.description
@@ -36,7 +45,11 @@ def save_seminar(session: Session, data: SeminarInput, seminar: Seminar | None =
     seminar.days = kept + [SeminarDay(option=option, day=day) for option, day in wanted if (option, day) not in have]
     session.add(seminar)
     session.flush()
-    set_capacity(session, seminar, data.capacity)
+    promoted = set_capacity(session, seminar, data.capacity)
+    ctx = ctx or registrations.Context(actor="l'équipe", today=date.today(), link_for=lambda _r: "", team_email="",
+                                       mail=False)
+    for trainee in promoted:
+        registrations.after_promotion(session, trainee, ctx)
     return seminar
 
 

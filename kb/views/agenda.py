@@ -22,6 +22,8 @@ from kb.services import registrations, seats
 from kb.services import seminars as seminar_services
 from kb.services import workshops as workshop_services
 from kb.views._forms import button_cycle, current_viewer, form_cycle
+from kb.views.seminars import context as registration_context
+from kb.views.seminars import team_actor
 from kb.views.workshops import hours
 
 bp = Blueprint("agenda", __name__)
@@ -180,7 +182,9 @@ def attendees(debate_id: int):
 @bp.route("/seminaire/")
 def seminars():
     """Le séminaire de formation de 3 jours : deux sessions au choix."""
-    return render_template("agenda/seminars.html", seminars=seminar_services.list_seminars(get_session()))
+    found, today = seminar_services.list_seminars(get_session()), calendar.today()
+    return render_template("agenda/seminars.html", seminars=found,
+                           open_ids={s.id for s in found if registrations.bookable_options(s, today)})
 
 
 @bp.route("/seminaire/<int:seminar_id>")
@@ -233,7 +237,9 @@ def edit_seminar(seminar_id: int):
     found = session.get(Seminar, seminar_id)
     if found is None:
         abort(404)
-    return form_cycle(parse=parse_seminar_form, save=lambda data: seminar_services.save_seminar(session, data, found),
+    return form_cycle(parse=parse_seminar_form,
+                      save=lambda data: seminar_services.save_seminar(session, data, found,
+                                                                      registration_context(team_actor())),
                       template="agenda/seminar_form.html", initial=_seminar_values(found),
                       success=lambda s: url_for(".seminar", seminar_id=s.id), message="Le séminaire est modifié.",
                       seminar=found, day_fields=SEMINAR_DAY_FIELDS)

@@ -52,14 +52,16 @@ def _from_token(token: str) -> Registration:
     return found
 
 
-def _ctx(actor: str) -> registrations.Context:
+def context(actor: str) -> registrations.Context:
+    """What the registration services need from the request: who acts, today, links, the team's address."""
     config = current_app.config
     return registrations.Context(actor=actor, today=calendar.today(), link_for=_link, team_email=config["TEAM_EMAIL"],
                                  funding_note=config["FUNDING_NOTE"],
                                  hours=(config["MORNING_HOURS"], config["AFTERNOON_HOURS"]))
 
 
-def _team_actor() -> str:
+def team_actor() -> str:
+    """The signed-in team member, as the history names her."""
     account = current_account()
     return f"{account.display_name} (équipe)" if account else "l'équipe"
 
@@ -102,7 +104,7 @@ def bulletin(seminar_id: int):
         if result.ok:
             try:
                 registration = registrations.register(session, seminar, result.data,
-                                                      _ctx(f"{result.data.signer_name} (bulletin en ligne)"))
+                                                      context(f"{result.data.signer_name} (bulletin en ligne)"))
                 commit()
             except DomainError as exc:
                 session.rollback()
@@ -146,7 +148,7 @@ def mine_remove(token: str, trainee_id: int):
     registration = _from_token(token)
     trainee = _trainee(registration, trainee_id)
     return button_cycle(lambda: _cancelled(registrations.cancel_trainee(
-        get_session(), registration, trainee, _ctx("l'employeur (lien privé)")), trainee),
+        get_session(), registration, trainee, context("l'employeur (lien privé)")), trainee),
         url_for(".mine", token=token))
 
 
@@ -154,7 +156,7 @@ def mine_remove(token: str, trainee_id: int):
 def mine_cancel(token: str):
     """Annuler toute l'inscription."""
     registration = _from_token(token)
-    return button_cycle(lambda: (registrations.cancel(get_session(), registration, _ctx("l'employeur (lien privé)"))
+    return button_cycle(lambda: (registrations.cancel(get_session(), registration, context("l'employeur (lien privé)"))
                                  and None) or "L'inscription est annulée.", url_for(".mine", token=token))
 
 
@@ -184,7 +186,7 @@ def _add_trainee(registration: Registration, actor: str, back: str, by_team: boo
         return redirect(back)
 
     def run() -> str:
-        trainee = registrations.add_trainee(get_session(), registration, result.data, _ctx(actor), by_team=by_team)
+        trainee = registrations.add_trainee(get_session(), registration, result.data, context(actor), by_team=by_team)
         return (f"{trainee.name} est inscrit·e sur une place confirmée." if trainee.state == "place"
                 else f"{trainee.name} est en liste d'attente : la session est complète.")
     return button_cycle(run, back)
@@ -197,7 +199,8 @@ def _detail(registration: Registration) -> dict:
     session = get_session()
     seminar = registration.seminar
     today = calendar.today()
-    ended = max(seminar.option_days(registration.option)) < today
+    days = seminar.option_days(registration.option)
+    ended = bool(days) and max(days) < today
     return {"status_labels": REGISTRATION_STATUSES, "trainee_states": TRAINEE_STATES,
             "summary": registrations.seat_summary(registration), "seminar": seminar,
             "closing": registrations.closing_date(seminar, registration.option),
@@ -261,7 +264,7 @@ def set_status(registration_id: int):
         ".registration", registration_id=found.id)
 
     def run() -> str:
-        registrations.set_status(get_session(), found, status, _ctx(_team_actor()))
+        registrations.set_status(get_session(), found, status, context(team_actor()))
         return f"Inscription {found.reference} : {REGISTRATION_STATUSES[found.status]}."
     return button_cycle(run, back)
 
@@ -275,7 +278,7 @@ def paperwork(registration_id: int):
     except ValueError as exc:
         flash(f"Suivi non enregistré : {exc}", "error")
         return redirect(url_for(".registration", registration_id=found.id))
-    return button_cycle(lambda: registrations.set_paperwork(get_session(), found, signed, paid, _ctx(_team_actor()))
+    return button_cycle(lambda: registrations.set_paperwork(get_session(), found, signed, paid, context(team_actor()))
                         or "Le suivi est enregistré.", url_for(".registration", registration_id=found.id))
 
 
@@ -283,7 +286,7 @@ def paperwork(registration_id: int):
 def team_add(registration_id: int):
     """Ajouter un·e stagiaire (l'équipe, même après la clôture)."""
     found = _team_registration(registration_id)
-    return _add_trainee(found, _team_actor(), url_for(".registration", registration_id=found.id), by_team=True)
+    return _add_trainee(found, team_actor(), url_for(".registration", registration_id=found.id), by_team=True)
 
 
 @bp.route("/seminaire/inscriptions/<int:registration_id>/stagiaires/<int:trainee_id>/annuler", methods=["POST"])
@@ -292,8 +295,17 @@ def team_remove(registration_id: int, trainee_id: int):
     found = _team_registration(registration_id)
     trainee = _trainee(found, trainee_id)
     return button_cycle(lambda: _cancelled(registrations.cancel_trainee(
-        get_session(), found, trainee, _ctx(_team_actor()), by_team=True), trainee),
+        get_session(), found, trainee, context(team_actor()), by_team=True), trainee),
         url_for(".registration", registration_id=found.id))
+
+
+@bp.route("/seminaire/inscriptions/<int:registration_id>/lien", methods=["POST"])
+def renew_link(registration_id: int):
+    """Révoquer le lien privé et en envoyer un nouveau à l'employeur."""
+    found = _team_registration(registration_id)
+    return button_cycle(lambda: registrations.renew_link(get_session(), found, context(team_actor()))
+                        or f"Un nouveau lien est envoyé à {found.email} ; l'ancien ne fonctionne plus.",
+                        url_for(".registration", registration_id=found.id))
 
 
 @bp.route("/seminaire/inscriptions/<int:registration_id>/<any(bulletin, convocations, attestations):kind>.pdf")

@@ -164,6 +164,7 @@ EXPECTED = {
     "seminars.set_status": ("/seminaire/inscriptions/{registration}/statut", dict.fromkeys(ROLES, 405)),
     "seminars.paperwork": ("/seminaire/inscriptions/{registration}/suivi", dict.fromkeys(ROLES, 405)),
     "seminars.team_add": ("/seminaire/inscriptions/{registration}/stagiaires", dict.fromkeys(ROLES, 405)),
+    "seminars.renew_link": ("/seminaire/inscriptions/{registration}/lien", dict.fromkeys(ROLES, 405)),
     "seminars.team_remove": ("/seminaire/inscriptions/{registration}/stagiaires/{trainee}/annuler",
                              dict.fromkeys(ROLES, 405)),
 }
@@ -277,6 +278,7 @@ def test_roles_that_may_not_post_change_nothing(app, session, world):
         "/seminaire/inscriptions/{registration}/statut": MODERATORS,
         "/seminaire/inscriptions/{registration}/stagiaires/{trainee}/annuler": MODERATORS,
         "/seminaire/{seminar}/presences": MODERATORS,
+        "/seminaire/inscriptions/{registration}/lien": MODERATORS,
     }
     wrong = {}
     for role in ("anonyme", "etudiant", "professionnel"):
@@ -298,3 +300,4 @@ def test_roles_that_may_not_post_change_nothing(app, session, world):
     assert session.get(DebateTheme, ids["theme"]) is not None
     assert session.get(Registration, ids["registration"]).status == "confirmee"
     assert session.get(Trainee, ids["trainee"]).state == "place"
+    assert session.get(Registration, ids["registration"]).token_nonce == "abcdef0123456789"

@@ -117,7 +117,7 @@ def test_a_newcomer_queues_behind_the_waiting_list_and_more_seats_promote_it(ses
 def test_the_capacity_cannot_drop_below_the_seats_held(session):
     seminar = make_seminar(session, capacity=3)
     registrations.register(session, seminar, bulletin("Durand", "Martin"), ctx())
-    with pytest.raises(DomainError, match="au-delà de 1"):
+    with pytest.raises(DomainError, match="ne peut pas descendre sous 2"):
         seats.set_capacity(session, seminar, 1)
     seats.set_capacity(session, seminar, 2)
     assert seats.counts(session, seminar)[1] == {"seats": 2, "held": 2, "free": 0, "waiting": 0}
@@ -222,8 +222,8 @@ def test_a_cancelled_registration_cannot_come_back_and_the_waiting_status_is_not
 def test_paperwork_dates_are_recorded_in_the_history(session):
     seminar = make_seminar(session, capacity=5)
     registration = registrations.register(session, seminar, bulletin("Durand"), ctx())
-    registrations.set_paperwork(session, registration, date(2027, 2, 3), None, ctx(actor="Claire (équipe)"))
-    registrations.set_paperwork(session, registration, date(2027, 2, 3), date(2027, 2, 10), ctx(actor="Claire (équipe)"))
+    registrations.set_paperwork(session, registration, date(2027, 2, 3), None, ctx(date(2027, 2, 10), actor="Claire (équipe)"))
+    registrations.set_paperwork(session, registration, date(2027, 2, 3), date(2027, 2, 10), ctx(date(2027, 2, 10), actor="Claire (équipe)"))
     lines = [(e.actor, e.message) for e in registration.events][-2:]
     assert lines == [("Claire (équipe)", "Bulletin signé reçu : 03/02/2027."),
                      ("Claire (équipe)", "Paiement reçu : 10/02/2027.")]
@@ -303,3 +303,81 @@ def test_the_whole_cycle_runs_on_both_databases(any_app):
         assert [h.label for h in presence.attended(session, promoted)] == ["09/04/2027, après-midi"]
         found = registrations.list_registrations(session, seminar, TeamFilters(q="petit", unpaid=True))
         assert [r.id for r in found] == [second.id]
+
+
+def test_cancelling_a_registration_never_promotes_its_own_waiting_trainee(session):
+    seminar = make_seminar(session, capacity=1)
+    own = registrations.register(session, seminar, bulletin("Durand", "Martin"), ctx())
+    other = registrations.register(session, seminar, bulletin("Petit", organisation="MJC Arles"), ctx())
+    session.info.pop("mails", None)
+    promoted = registrations.cancel(session, own, ctx())
+    assert [t.last_name for t in promoted] == ["Petit"] and states(other) == [("Petit", "place")]
+    assert states(own) == [("Durand", "annule"), ("Martin", "annule")]
+    assert not any("Martin" in m.subject for m in session.info["mails"])
+
+
+def test_two_stale_removals_of_one_registration_leave_it_consistent(app):
+    """Two requests each loaded the registration before the other wrote: the lock makes the second re-read it."""
+    with app.app_context(), new_session(app) as setup:
+        seminar = make_seminar(setup, capacity=5)
+        registration = registrations.register(setup, seminar, bulletin("Durand", "Martin"), ctx())
+        registrations.set_status(setup, registration, "confirmee", ctx())
+        setup.commit()
+        rid = registration.id
+    with app.app_context(), new_session(app) as first, new_session(app) as second:
+        one, two = first.get(Registration, rid), second.get(Registration, rid)
+        durand, martin = one.trainees[0], two.trainees[1]
+        assert [t.state for t in two.trainees] == ["place", "place"]  # loaded before the first removal
+        registrations.cancel_trainee(first, one, durand, ctx())
+        first.commit()
+        registrations.cancel_trainee(second, two, martin, ctx())
+        second.commit()
+    with app.app_context(), new_session(app) as check:
+        final = check.get(Registration, rid)
+        assert final.status == "annulee" and invoices.current_invoice(final) is None
+        assert [i.label for i in final.invoices] == ["F-2027-0001", "AV-2027-0001", "F-2027-0002", "AV-2027-0002"]
+
+
+def test_more_seats_promote_the_waiting_list_with_its_history_invoice_and_mail(session):
+    seminar = make_seminar(session, capacity=1)
+    registrations.register(session, seminar, bulletin("Durand"), ctx())
+    waiting = registrations.register(session, seminar, bulletin("Petit", organisation="MJC Arles"), ctx())
+    registrations.set_status(session, waiting, "confirmee", ctx())
+    assert waiting.status == "attente" and waiting.invoices == []
+    session.info.pop("mails", None)
+    seminars.save_seminar(session, SeminarInput(title="Séminaire ISIC 2027", year=2027, capacity=2, **DAYS1, **DAYS2),
+                          seminar, ctx())
+    assert waiting.status == "confirmee" and [i.label for i in waiting.invoices] == ["F-2027-0001"]
+    assert "Place libérée attribuée à Camille Petit." in [e.message for e in waiting.events]
+    assert any("Petit" in m.subject for m in session.info["mails"])
+
+
+def test_a_session_with_registrations_keeps_its_dates_and_seats_are_compacted(session):
+    seminar = make_seminar(session, capacity=3)
+    registration = registrations.register(session, seminar, bulletin("Durand", "Martin", "Petit", option=2), ctx())
+    with pytest.raises(DomainError, match="La session 2 a des inscriptions"):
+        seminars.save_seminar(session, SeminarInput(title="Séminaire ISIC 2027", year=2027, capacity=3, **DAYS1),
+                              seminar, ctx())
+    registrations.cancel_trainee(session, registration, registration.trainees[0], ctx())
+    seats.set_capacity(session, seminar, 2)  # the trainee on seat 3 moves to seat 1
+    held = session.exec(select(SeminarSeat.number).where(SeminarSeat.option == 2,
+                                                         SeminarSeat.trainee_id.is_not(None))).all()
+    assert sorted(held) == [1, 2] and seats.counts(session, seminar)[2]["seats"] == 2
+
+
+def test_search_wildcards_are_literal_and_receipts_cannot_be_in_the_future(session):
+    seminar = make_seminar(session, capacity=5)
+    registration = registrations.register(session, seminar, bulletin("Durand"), ctx())
+    assert registrations.list_registrations(session, seminar, TeamFilters(q="%")) == []
+    assert registrations.list_registrations(session, seminar, TeamFilters(q="_urand")) == []
+    with pytest.raises(DomainError, match="futur"):
+        registrations.set_paperwork(session, registration, None, date(2027, 3, 1), ctx())
+
+
+def test_a_renewed_link_revokes_the_old_one(session):
+    seminar = make_seminar(session, capacity=5)
+    registration = registrations.register(session, seminar, bulletin("Durand"), ctx())
+    old = registration.token_nonce
+    session.info.pop("mails", None)
+    registrations.renew_link(session, registration, ctx())
+    assert registration.token_nonce != old and session.info["mails"][0].to == registration.email

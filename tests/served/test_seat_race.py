@@ -1,4 +1,4 @@
-"""The last seat of a seminar session, booked by many employers at the same moment, against the real server.
+"""Races on seminar registrations against the real server: the last seat, and invoice numbers.
 
 Each worker is its own process with its own database connection: only the database can keep them from
 both taking the seat. The test leaves one free seat, then fires simultaneous bulletins at several
@@ -98,3 +98,56 @@ def test_the_last_seat_goes_to_one_employer_only_on_postgresql(served, pg_demo):
     url, _name = pg_demo
     server = served(database_url=url, workers=4)
     _check(server, url)
+
+
+ADMIN = ("admin@demo.observatoire-isic.fr", "demo-admin-2012")
+
+
+def _confirm_all_at_once(server, url: str) -> None:
+    """The team confirms every received registration from several clients at once: invoice numbers stay 1..n."""
+    from tests.served.conftest import sign_in
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        waiting = [row[0] for row in conn.execute(text("SELECT id FROM registration WHERE status = 'recue' "
+                                                       "ORDER BY id"))]
+        before = conn.execute(text("SELECT count(*) FROM invoice WHERE kind = 'facture' AND year = :y"),
+                              {"y": date.today().year}).scalar()
+    assert len(waiting) >= 4
+    clients = [client_session() for _ in waiting]
+    for http in clients:
+        sign_in(http, server.url, *ADMIN)
+    tokens = [form_token(http, f"{server.url}/seminaire/inscriptions/{rid}") for http, rid in zip(clients, waiting, strict=True)]
+    start = threading.Barrier(len(waiting))
+    codes: list[int] = [0] * len(waiting)
+
+    def confirm(n: int) -> None:
+        start.wait()
+        codes[n] = clients[n].post(f"{server.url}/seminaire/inscriptions/{waiting[n]}/statut",
+                                   data={"csrf_token": tokens[n], "status": "confirmee"},
+                                   allow_redirects=False, timeout=60).status_code
+
+    threads = [threading.Thread(target=confirm, args=(n,)) for n in range(len(waiting))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert codes == [302] * len(waiting), server.log()[-3000:]
+    with engine.connect() as conn:
+        numbers = sorted(row[0] for row in conn.execute(text(
+            "SELECT number FROM invoice WHERE kind = 'facture' AND year = :y"), {"y": date.today().year}))
+    engine.dispose()
+    issued = len(numbers) - before
+    assert issued >= 1 and numbers == list(range(1, len(numbers) + 1))  # no gap, no number given twice
+    assert "Traceback" not in server.log()
+
+
+def test_invoice_numbers_stay_gapless_under_concurrent_confirmations_on_sqlite(served, tmp_path):
+    server = served(workers=4)
+    _confirm_all_at_once(server, f"sqlite:///{tmp_path / 'instance' / 'observatoire.sqlite3'}")
+
+
+def test_invoice_numbers_stay_gapless_under_concurrent_confirmations_on_postgresql(served, pg_demo):
+    url, _name = pg_demo
+    server = served(database_url=url, workers=4)
+    _confirm_all_at_once(server, url)
