@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import pytest
@@ -13,7 +14,7 @@ from kb.db import new_session
 from kb.errors import DomainError
 from kb.forms.seminars import RegistrationInput, TeamFilters, TraineeInput
 from kb.forms.workshops import SeminarInput
-from kb.models import Invoice, Registration, SeminarSeat, Trainee
+from kb.models import Invoice, Registration, Seminar, SeminarSeat, Trainee
 from kb.services import invoices, presence, registrations, seats, seminars
 from kb.services.registrations import Context
 
@@ -381,3 +382,31 @@ def test_a_renewed_link_revokes_the_old_one(session):
     session.info.pop("mails", None)
     registrations.renew_link(session, registration, ctx())
     assert registration.token_nonce != old and session.info["mails"][0].to == registration.email
+
+
+def test_a_newcomer_booking_while_a_seat_is_being_freed_waits_and_gets_it(any_app):
+    """Without the seminar's lock, PostgreSQL would show the newcomer no free seat (not yet committed) and queue
+    her behind nobody, leaving the seat free for good."""
+    with any_app.app_context(), new_session(any_app) as setup:
+        seminar = make_seminar(setup, capacity=1)
+        registration = registrations.register(setup, seminar, bulletin("Durand"), ctx())
+        setup.commit()
+        seminar_id, registration_id = seminar.id, registration.id
+    outcome: dict = {}
+
+    def newcomer() -> None:
+        with any_app.app_context(), new_session(any_app) as other:
+            booked = registrations.register(other, other.get(Seminar, seminar_id), bulletin("Petit"), ctx())
+            other.commit()
+            outcome["states"] = states(booked)
+
+    with any_app.app_context(), new_session(any_app) as first:
+        held = first.get(Registration, registration_id)
+        registrations.cancel_trainee(first, held, held.trainees[0], ctx())  # the seat is free, not yet committed
+        thread = threading.Thread(target=newcomer)
+        thread.start()
+        thread.join(timeout=1)
+        assert thread.is_alive()  # the newcomer waits for the seminar's lock
+        first.commit()
+    thread.join(timeout=60)
+    assert outcome["states"] == [("Petit", "place")]
