@@ -15,11 +15,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
     app.config.from_mapping(load_settings(test_config))
 
-    from kb import auth, cli, db, errors, indexing, mail, rendering, security, views
+    from kb import auth, cli, db, errors, indexing, mail, rendering, security, storage, views
 
     db.init_app(app)
     indexing.init_app(app)
     mail.init_app(app)
+    storage.init_app(app)
     csrf.init_app(app)
     auth.init_app(app)
     security.init_app(app)

@@ -28,7 +28,7 @@ _COUNT_LABELS = {
     "actions": "actions", "practitioners": "intervenant·es", "organisations": "organisations",
     "communes": "communes", "tools": "outils", "effects": "effets", "barriers": "freins", "levers": "leviers",
     "accounts": "comptes de démonstration", "workshops": "groupes d'atelier",
-    "seminars": "séminaires", "registrations": "inscriptions au séminaire",
+    "seminars": "séminaires", "registrations": "inscriptions au séminaire", "tool_files": "fichiers d'outils",
 }
 
 
@@ -39,6 +39,7 @@ _COUNT_LABELS = {
 def demo_command(if_empty: bool, seed: int) -> None:
     """Charger les données de démonstration (inventées)."""
     from kb.demo import generate
+    from kb.storage import get_storage
 
     with new_session() as session:
         existing = session.exec(select(func.count()).select_from(FieldAction)).one()
@@ -46,7 +47,7 @@ def demo_command(if_empty: bool, seed: int) -> None:
             click.echo(f"La base contient déjà {existing} actions : données de démonstration non chargées.", err=True)
             return
         counts = generate(session, seed=seed, progress=_progress,
-                          with_accounts=current_app.config["DEMO_MODE"])
+                          with_accounts=current_app.config["DEMO_MODE"], storage=get_storage())
         session.commit()
     click.echo("Indexation des données de démonstration…", err=True)
     indexed = indexing.sync(current_app._get_current_object())

@@ -71,6 +71,8 @@ def load_settings(overrides: dict | None = None) -> dict:
         "SMTP_USER": os.environ.get("KB_SMTP_USER", ""),
         "SMTP_PASSWORD": os.environ.get("KB_SMTP_PASSWORD", ""),
         "SMTP_STARTTLS": os.environ.get("KB_SMTP_STARTTLS", "1") == "1",
+        "FILES_DIR": os.environ.get("KB_FILES_DIR", str(instance_dir / "files")),
+        "UPLOAD_MAX_MB": int(os.environ.get("KB_UPLOAD_MAX_MB", "20")),
         # The seminar's registrations: who is told, what the documents say.
         "TEAM_EMAIL": os.environ.get("KB_TEAM_EMAIL", "observatoire@localhost"),
         "REGISTRATION_LINK_DAYS": int(os.environ.get("KB_REGISTRATION_LINK_DAYS", "730")),

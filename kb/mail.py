@@ -39,7 +39,9 @@ def queue(session: Session, mail: Mail) -> None:
     session.info.setdefault("mails", []).append(mail)
 
 
-def _forget(session, *_args) -> None:
+def _forget(session, previous_transaction) -> None:
+    if previous_transaction.parent is not None:  # a savepoint rolled back: the outer transaction may still commit
+        return
     session.info.pop("mails", None)
 
 

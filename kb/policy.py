@@ -170,6 +170,37 @@ def can_vote(viewer: Viewer) -> bool:
     return viewer.signed_in
 
 
+# Co-built tools
+
+
+def can_view_tool(viewer: Viewer, tool) -> bool:
+    """A published tool is public; one waiting or in draft is seen by who proposed it and by the team."""
+    return tool.publication_status == "publiee" or is_moderator(viewer) or (
+        viewer.user_id is not None and tool.proposed_by_id == viewer.user_id)
+
+
+def can_edit_tool(viewer: Viewer, tool) -> bool:
+    """The team edits every tool; who proposed one edits it until it is published."""
+    return is_moderator(viewer) or (viewer.user_id is not None and tool.proposed_by_id == viewer.user_id
+                                    and tool.publication_status != "publiee")
+
+
+def can_add_tool_version(viewer: Viewer, tool) -> bool:
+    """The team and who proposed the tool upload new versions (hers wait for the team once it is published)."""
+    return is_moderator(viewer) or (viewer.user_id is not None and tool.proposed_by_id == viewer.user_id)
+
+
+def tool_file_shown(viewer: Viewer, tool, tool_file) -> bool:
+    """A file version is downloadable once approved, or by the team and its uploader before."""
+    return can_view_tool(viewer, tool) and (tool_file.approved or is_moderator(viewer) or (
+        viewer.user_id is not None and tool_file.uploaded_by_id == viewer.user_id))
+
+
+def tool_visibility(tool) -> str:
+    """Who may find this tool in search: everyone once published."""
+    return "public" if tool.publication_status == "publiee" else tool.publication_status
+
+
 # Search
 
 

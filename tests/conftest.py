@@ -48,13 +48,14 @@ def migrated_db(tmp_path_factory) -> Path:
 def demo_db(tmp_path_factory, migrated_db) -> Path:
     """A database file with the demo data, generated once per run."""
     from kb.demo import generate
+    from kb.storage import get_storage
 
     base = tmp_path_factory.mktemp("demo")
     db_file = base / "demo.sqlite3"
     shutil.copy(migrated_db, db_file)
     app = create_app(_config(base, db_file))
     with app.app_context(), new_session(app) as session:
-        generate(session)
+        generate(session, storage=get_storage(app))
         session.commit()
     indexing.drain(app)  # the template's index is copied with its database
     indexing.close_index(app)

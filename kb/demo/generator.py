@@ -20,6 +20,7 @@ from kb.models import Commune, FieldAction, Organisation, Tag, Tool
 from kb.reference import ensure_units, territory_for_commune
 from kb.services.places import ensure_commune
 from kb.services.tags import get_or_create_tags
+from kb.storage import DirectoryStorage
 
 Progress = Callable[[str, int, int], None]
 
@@ -48,7 +49,7 @@ def _tools(rng: random.Random, actions: list[FieldAction]) -> list[Tool]:
 
 
 def generate(session: Session, *, seed: int = 2012, progress: Progress | None = None,
-             with_accounts: bool = True) -> dict[str, int]:
+             with_accounts: bool = True, storage: DirectoryStorage | None = None) -> dict[str, int]:
     """Add the invented demo data to the session and flush (never commit); return what was created.
 
     The same seed gives the same rows and texts (timestamps aside). The units come first, from
@@ -95,6 +96,12 @@ def generate(session: Session, *, seed: int = 2012, progress: Progress | None = 
     session.add_all(tools)
     report("Outils co-construits", len(tools), len(tools))
     session.flush()
+    files = 0
+    if storage is not None:
+        from kb.demo.tool_files import add_demo_tool_files
+
+        files = add_demo_tool_files(session, tools, storage)
+        report("Fichiers des outils", files, files)
 
     accounts = 0
     if with_accounts:
@@ -121,6 +128,7 @@ def generate(session: Session, *, seed: int = 2012, progress: Progress | None = 
         "organisations": len(orgs),
         "communes": len(used_communes),
         "tools": len(tools),
+        "tool_files": files,
         "effects": sum(len(a.effects) for a in actions),
         "barriers": sum(len(a.barriers) for a in actions),
         "levers": sum(len(a.levers) for a in actions),

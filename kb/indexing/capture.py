@@ -34,6 +34,8 @@ from kb.models import (
     Tag,
     Tool,
     ToolAction,
+    ToolFile,
+    ToolSession,
     UserAccount,
     Workshop,
     WorkshopSession,
@@ -65,6 +67,8 @@ def _direct_keys(obj: object) -> set[Key]:
         return {("organisation", obj.id)}
     if isinstance(obj, Tool):
         return {("tool", obj.id)}
+    if isinstance(obj, ToolFile | ToolSession):
+        return {("tool", obj.tool_id)}  # the words of its files are the tool's
     if isinstance(obj, WorkshopSession):
         return {("session", obj.id)}
     if isinstance(obj, Presentation):

@@ -37,7 +37,8 @@ from search_index import SearchDoc
 # 5: documents carry their version; every list in a document is in a fixed order (stamps agree across databases).
 # 6: actions carry their labels (tags and their synonyms, kinds of findings) as words, and the facets of their
 #    findings and tools; proposed terms are words, not facets, until a trainer validates them.
-MAPPING_VERSION = 6
+# 7: tools carry the words of their latest file, their file names, and their publication state as visibility.
+MAPPING_VERSION = 7
 
 KINDS = ("action", "practitioner", "organisation", "tool", "session")
 KIND_LABELS = {"action": "Actions", "practitioner": "Intervenant·es", "organisation": "Organisations",
@@ -168,12 +169,17 @@ def organisation_doc(org: Organisation) -> SearchDoc:
 
 
 def tool_doc(tool: Tool) -> SearchDoc:
-    """The search document of a co-built tool."""
+    """The search document of a co-built tool: its description and the words inside its latest file."""
+    latest = tool.latest()
+    files = [f"{f.filename} (version {f.version})" for f in tool.files if f.approved]
     return _stamped(SearchDoc(
         doc_id=doc_id("tool", tool.id), kind="tool", title=tool.title,
-        body=f"{choices.label(choices.TOOL_KINDS, tool.kind)}\n{tool.description}",
-        extra=" · ".join(a.title for a in by_id(tool.actions) if policy.action_visibility(a) == "public"),
+        body="\n".join(part for part in (choices.label(choices.TOOL_KINDS, tool.kind), tool.description,
+                                          tool.co_building, tool.partners, latest.text if latest else "") if part),
+        extra=" · ".join([*(a.title for a in by_id(tool.actions) if policy.action_visibility(a) == "public"),
+                          *files]),
         date=tool.created_at.date() if tool.created_at else None,
+        visibility=policy.tool_visibility(tool),
     ))
 
 
@@ -213,7 +219,7 @@ _LOADERS = {
         selectinload(Organisation.territory), selectinload(Organisation.commune),
         selectinload(Organisation.partner_of),
     )),
-    "tool": (Tool, tool_doc, (selectinload(Tool.actions),)),
+    "tool": (Tool, tool_doc, (selectinload(Tool.actions), selectinload(Tool.files))),
     "session": (WorkshopSession, session_doc, (
         selectinload(WorkshopSession.workshop).selectinload(Workshop.territory),
         selectinload(WorkshopSession.workshop).selectinload(Workshop.trainers),

@@ -15,7 +15,7 @@ SQLModel.metadata.naming_convention = {
 
 from kb.models.account import RateEvent, UserAccount
 from kb.models.action import ActionPractitioner, FieldAction
-from kb.models.findings import Barrier, Effect, Lever, Tool, ToolAction
+from kb.models.findings import Barrier, Effect, Lever
 from kb.models.moderation import ActionReport, ActionRevision
 from kb.models.outbox import ContentRevision, IndexChange, IndexVersion
 from kb.models.people import (
@@ -38,6 +38,7 @@ from kb.models.seminar import (
 )
 from kb.models.tag import ActionTag, Tag, TagAlias
 from kb.models.territory import Commune, Territory, TerritoryCommune
+from kb.models.tool import Tool, ToolAction, ToolFile, ToolSession
 from kb.models.workshop import (
     Attendance,
     DebateAttendee,
@@ -99,5 +100,7 @@ __all__ = [
     "TerritoryCommune",
     "Tool",
     "ToolAction",
+    "ToolFile",
+    "ToolSession",
     "UserAccount",
 ]

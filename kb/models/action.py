@@ -8,10 +8,11 @@ from sqlalchemy import Column, DateTime, Text
 from sqlmodel import Field, Relationship, SQLModel
 
 from kb.models.base import created_at_field, updated_at_field
-from kb.models.findings import Barrier, Effect, Lever, Tool, ToolAction
+from kb.models.findings import Barrier, Effect, Lever
 from kb.models.people import ActionPartner, Organisation, Practitioner
 from kb.models.tag import ActionTag, Tag
 from kb.models.territory import Commune, Territory
+from kb.models.tool import Tool, ToolAction
 
 
 class ActionPractitioner(SQLModel, table=True):

@@ -103,6 +103,15 @@ TOOL_KINDS = {
     "autre": "Autre outil",
 }
 
+TOOL_LICENCES = {
+    "cc-by": "Creative Commons Attribution 4.0 (CC BY)",
+    "cc-by-sa": "Creative Commons Attribution – Partage dans les mêmes conditions 4.0 (CC BY-SA)",
+    "cc-by-nc-sa": "Creative Commons Attribution – Pas d'utilisation commerciale – Partage dans les mêmes conditions "
+                   "4.0 (CC BY-NC-SA)",
+    "licence-ouverte": "Licence Ouverte 2.0 (Etalab)",
+    "tous-droits": "Tous droits réservés (diffusion sur demande)",
+}
+
 TAG_KINDS = {
     "theme": "Thème",
     "public": "Public",

@@ -1,13 +1,11 @@
-"""What the observatory learns from an action: effects, barriers (freins), levers, co-built tools."""
+"""What the observatory learns from an action: effects, barriers (freins), levers."""
 
 
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, Text
 from sqlmodel import Field, Relationship, SQLModel
-
-from kb.models.base import created_at_field, updated_at_field
 
 if TYPE_CHECKING:
     from kb.models.action import FieldAction
@@ -83,27 +81,3 @@ class Lever(SQLModel, table=True):
     description: str = Field(sa_column=Column(Text, nullable=False))
 
     action: "FieldAction" = Relationship(back_populates="levers")
-
-
-class ToolAction(SQLModel, table=True):
-    """A tool used in, or born from, an action."""
-
-    __tablename__ = "tool_action"
-
-    tool_id: int = Field(foreign_key="tool.id", primary_key=True, ondelete="CASCADE")
-    action_id: int = Field(foreign_key="field_action.id", primary_key=True, ondelete="CASCADE")
-
-
-class Tool(SQLModel, table=True):
-    """A tool co-built with practitioners (grid, guide, facilitation material...)."""
-
-    __tablename__ = "tool"
-
-    id: int | None = Field(default=None, primary_key=True)
-    title: str = Field(max_length=200)
-    kind: str = Field(max_length=30)
-    description: str = Field(sa_column=Column(Text, nullable=False))
-    created_at: datetime = created_at_field()
-    updated_at: datetime = updated_at_field()
-
-    actions: list["FieldAction"] = Relationship(back_populates="tools", link_model=ToolAction)

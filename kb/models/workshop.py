@@ -97,6 +97,11 @@ class WorkshopSession(SQLModel, table=True):
         sa_relationship_kwargs={"order_by": "[Presentation.position, Presentation.id]"})
     attendance: list["Attendance"] = Relationship(cascade_delete=True)
 
+    @property
+    def label(self) -> str:
+        """« Groupe ISIC 2012 — 24/02/2012 (matin) »."""
+        return f"{self.workshop.name} — {self.day:%d/%m/%Y} ({'matin' if self.half_day == 'am' else 'après-midi'})"
+
 
 class PresentationPresenter(SQLModel, table=True):
     """A practitioner who presents (alone or in a team)."""

@@ -137,7 +137,10 @@ def _apply(session: Session, action: FieldAction, data: ActionInput, actor: View
         get_or_create_tags(session, "public", data.publics, actor) + \
         get_or_create_tags(session, "theme", data.themes, actor)
     action.partners = _by_ids(session, Organisation, data.partner_ids, "partner_ids", "Une organisation")
-    action.tools = _by_ids(session, Tool, data.tool_ids, "tool_ids", "Un outil")
+    # Tools not yet published are not offered in the form: their links (made from the tool's form) stay.
+    unpublished = [t for t in action.tools if t.publication_status != "publiee"]
+    action.tools = unpublished + [t for t in _by_ids(session, Tool, data.tool_ids, "tool_ids", "Un outil")
+                                  if t not in unpublished]
     people_ids = [row.practitioner_id for row in data.people]
     if len(people_ids) != len(set(people_ids)):
         raise DomainError("Une même personne est indiquée deux fois.", field="people")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from kb.models import Barrier, FieldAction, Organisation, Practitioner, Territory, Tool
+from kb.models import Barrier, FieldAction, Organisation, Practitioner, Territory, Tool, WorkshopSession
 from kb.policy import Viewer, is_public, visible_actions_clause
 
 
@@ -32,7 +32,7 @@ def key_figures(session: Session, viewer: Viewer) -> dict[str, int]:
         "organisations": count(select(func.count()).select_from(Organisation)),
         "communes": count(select(func.count(func.distinct(FieldAction.commune_insee))).where(visible)),
         "barriers": count(select(func.count()).select_from(Barrier).join(FieldAction).where(visible)),
-        "tools": count(select(func.count()).select_from(Tool)),
+        "tools": count(select(func.count()).select_from(Tool).where(Tool.publication_status == "publiee")),
     }
 
 
@@ -43,13 +43,23 @@ def form_choices(session: Session) -> dict:
         "organisations": list(session.exec(select(Organisation).order_by(Organisation.name))),
         "practitioners": list(session.exec(select(Practitioner).order_by(Practitioner.last_name,
                                                                          Practitioner.first_name))),
-        "tools": list(session.exec(select(Tool).order_by(Tool.title))),
+        "tools": list(session.exec(select(Tool).where(Tool.publication_status == "publiee").order_by(Tool.title))),
     }
 
 
 def list_tools(session: Session) -> list[Tool]:
-    """Co-built tools, by title."""
-    return list(session.exec(select(Tool).order_by(Tool.title)))
+    """Published co-built tools, by title."""
+    return list(session.exec(select(Tool).where(Tool.publication_status == "publiee").order_by(Tool.title)))
+
+
+def linkable_actions(session: Session, viewer: Viewer) -> list[FieldAction]:
+    """Actions a tool may be linked to in its form: those the viewer finds in lists, by title."""
+    return list(session.exec(select(FieldAction).where(visible_actions_clause(viewer)).order_by(FieldAction.title)))
+
+
+def linkable_sessions(session: Session) -> list[WorkshopSession]:
+    """Workshop sessions a tool may be linked to (the team's choice), latest first."""
+    return list(session.exec(select(WorkshopSession).order_by(WorkshopSession.day.desc(), WorkshopSession.id)))
 
 
 def visible_actions_of_tool(tool: Tool, viewer: Viewer) -> list[FieldAction]:

@@ -23,6 +23,8 @@ from kb.models import (
     Enrolment,
     FieldAction,
     Practitioner,
+    Tool,
+    ToolFile,
     UserAccount,
     Workshop,
     WorkshopTrainer,
@@ -134,6 +136,13 @@ def export_account(session: Session, account: UserAccount) -> dict:
             "consentements": [{"annuaire": c.listed, "contact": c.contact, "date": c.created_at.isoformat()}
                               for c in consent_history(session, person)]},
         "actions_redigees": [{"id": a.id, "titre": a.title, "publication": a.publication_status} for a in actions],
+        "outils_proposes": [{"id": t.id, "titre": t.title, "publication": t.publication_status,
+                             "fichiers": [{"nom": f.filename, "version": f.version} for f in t.files]}
+                            for t in session.exec(select(Tool).where(Tool.proposed_by_id == account.id))],
+        "versions_d_outils_deposees": [{"outil": f.tool_id, "nom": f.filename, "version": f.version,
+                                        "date": f.created_at.isoformat()}
+                                       for f in session.exec(select(ToolFile).where(
+                                           ToolFile.uploaded_by_id == account.id))],
         "versions": [{"action": r.action_id, "type": r.kind, "statut": r.status, "date": r.created_at.isoformat(),
                       "champs": [c["label"] for c in r.changes]} for r in revisions],
         "signalements": [{"action": r.action_id, "motif": r.reason, "commentaire": r.comment,
@@ -198,6 +207,9 @@ def erase_account(session: Session, account: UserAccount, anonymise_profile: boo
     session.exec(update(ConsentRecord).where(ConsentRecord.recorded_by_id == account.id).values(recorded_by_id=None))
     session.exec(update(ActionReport).where(ActionReport.reporter_key == f"u:{account.id}")
                  .values(reporter_key="supprime"))
+    # Her tools and their files stay published, no longer attributed.
+    session.exec(update(Tool).where(Tool.proposed_by_id == account.id).values(proposed_by_id=None))
+    session.exec(update(ToolFile).where(ToolFile.uploaded_by_id == account.id).values(uploaded_by_id=None))
     session.delete(account)
     session.flush()
     if anonymise_profile and person is not None:

@@ -13,6 +13,7 @@ from kb.models import ActionRevision
 from kb.services import actions as action_services
 from kb.services import moderation as services
 from kb.services import privacy, reports
+from kb.services import tools as tool_services
 from kb.services.versions import LONG_FIELDS, line_diff
 from kb.views._forms import current_viewer
 
@@ -46,7 +47,8 @@ def queue():
     items = services.queue(get_session())
     flagged = {("action", a.id) for a in items["submitted"] if privacy.action_warnings(a)}
     flagged |= {("version", r.id) for r, _ in items["revisions"] if privacy.revision_warnings(r)}
-    return render_template("moderation/queue.html", items=items, flagged=flagged)
+    tools, tool_files = tool_services.waiting(get_session())
+    return render_template("moderation/queue.html", items=items, flagged=flagged, tools=tools, tool_files=tool_files)
 
 
 @bp.route("/actions/<int:action_id>", methods=["GET", "POST"])

@@ -11,6 +11,7 @@ from kb.db import get_session
 from kb.forms.search import SORTS, parse_search_args
 from kb.indexing.documents import KIND_LABELS, split_doc_id
 from kb.services import search as services
+from kb.services import tools as tool_services
 from kb.views._forms import current_viewer
 from search_index import Hit
 
@@ -54,7 +55,8 @@ def search_page():
     status = 200 if results is not None else 503
     return render_template("search/results.html", form=form, errors=errors, results=results, sorts=SORTS,
                            facets=services.facets(results, labels) if results else [], labels=labels,
-                           kinds=KIND_LABELS, hit_url=hit_url), status
+                           kinds=KIND_LABELS, hit_url=hit_url,
+                           tool_files=tool_services.latest_files(get_session(), results.hits) if results else {}), status
 
 
 @bp.route("/api/search")

@@ -23,6 +23,7 @@ from kb.models import (
     Presentation,
     Seminar,
     Tag,
+    Tool,
     UserAccount,
     Workshop,
     WorkshopSession,
@@ -49,6 +50,7 @@ EDIT_FORMS = {
     "admin.account": ("/admin/comptes/{account}", "admin"),
     "accounts.consent": ("/compte/consentement", "professionnel"),
     "vocabulary.edit": ("/vocabulaire/publics/{term}/modifier", "formateur"),
+    "tools.edit": ("/outils/{tool}/modifier", "formateur"),
 }
 # Columns a save may touch without changing anything a person sees, and the bookkeeping that follows every
 # flush of a record (kb/indexing: which records to index again; the content revision, which kept pages follow).
@@ -115,6 +117,7 @@ def ids(demo_app) -> dict[str, int]:
             "seminar": session.exec(select(Seminar.id).order_by(Seminar.id)).first(),
             "account": student.id,
             "term": "jeunes-de-16-a-25-ans",  # with a definition and synonyms
+            "tool": _richest(session, Tool, "actions", "files").id,
         }
 
 

@@ -23,12 +23,14 @@ from kb.models import (
     Registration,
     Seminar,
     SeminarDay,
+    ToolFile,
     Trainee,
     Workshop,
     WorkshopSession,
 )
 from kb.services import accounts as account_services
 from kb.services import moderation
+from kb.storage import get_storage
 from tests.conftest import csrf_token, login
 
 ROLES = ("anonyme", "etudiant", "professionnel", "formateur", "admin")
@@ -75,6 +77,13 @@ EXPECTED = {
     "organisations.delete": ("/organisations/{org}/supprimer", MODERATORS),
     "tools.index": ("/outils/", EVERYONE),
     "tools.detail": ("/outils/{tool}", EVERYONE),
+    "tools.create": ("/outils/nouveau", CONTRIBUTORS),
+    "tools.edit": ("/outils/{tool}/modifier", MODERATORS),  # published: who proposed it asks the team
+    "tools.add_version": ("/outils/{tool}/versions", dict.fromkeys(ROLES, 405)),  # POST only
+    "tools.submit": ("/outils/{tool}/soumettre", dict.fromkeys(ROLES, 405)),
+    "tools.download": ("/outils/{tool}/fichiers/{tool_file}", EVERYONE),
+    "tools.decide": ("/outils/moderation/{tool}", MODERATORS),
+    "tools.decide_version": ("/outils/moderation/versions/{tool_file}", dict.fromkeys(ROLES, 405)),
     "territories.index": ("/territoires/", EVERYONE),
     "territories.detail": ("/territoires/arles", EVERYONE),
     "accounts.signup": ("/compte/inscription", EVERYONE),
@@ -217,6 +226,9 @@ def world(app, session, make):
                                 signed_on=date(2026, 3, 1), unit_price_eur=250, token_nonce="abcdef0123456789",
                                 trainees=[Trainee(last_name="Durand", first_name="Léa", state="place")])
     session.add(registration)
+    tool_file = ToolFile(tool_id=tool.id, version=1, filename="grille.txt", kind="txt", mimetype="text/plain",
+                         size=6, sha256="0" * 64, storage_key=get_storage(app).save(session, b"grille"))
+    session.add(tool_file)
     session.flush()
     session.add(Invoice(registration_id=registration.id, kind="facture", year=2026, number=1,
                         issued_on=date(2026, 3, 2), quantity=1, unit_price_eur=250, amount_eur=250,
@@ -230,7 +242,8 @@ def world(app, session, make):
            "tool": tool.id, "revision": revision.id, "student_account": accounts["etudiant"].id,
            "workshop": workshop.id, "session": meeting.id, "presentation": presentation.id, "debate": debate.id,
            "theme": theme.id, "seminar": seminar.id, "term": "familles", "registration": registration.id,
-           "trainee": registration.trainees[0].id, "token": token}
+           "trainee": registration.trainees[0].id, "token": token,
+           "tool_file": tool_file.id}
     return ids, accounts
 
 
@@ -279,6 +292,8 @@ def test_roles_that_may_not_post_change_nothing(app, session, world):
         "/seminaire/inscriptions/{registration}/stagiaires/{trainee}/annuler": MODERATORS,
         "/seminaire/{seminar}/presences": MODERATORS,
         "/seminaire/inscriptions/{registration}/lien": MODERATORS,
+        "/outils/moderation/{tool}": MODERATORS, "/outils/{tool}/versions": MODERATORS,
+        "/outils/moderation/versions/{tool_file}": MODERATORS,
     }
     wrong = {}
     for role in ("anonyme", "etudiant", "professionnel"):
@@ -301,3 +316,4 @@ def test_roles_that_may_not_post_change_nothing(app, session, world):
     assert session.get(Registration, ids["registration"]).status == "confirmee"
     assert session.get(Trainee, ids["trainee"]).state == "place"
     assert session.get(Registration, ids["registration"]).token_nonce == "abcdef0123456789"
+    assert session.exec(select(func.count()).select_from(ToolFile)).one() == 1
