@@ -59,7 +59,7 @@ def action_detail(action: FieldAction, viewer: Viewer) -> dict:
         "freins": [{"type": b.kind, "point_de_vue": b.actor_category, "description": b.description}
                    for b in action.barriers],
         "leviers": [lever.description for lever in action.levers],
-        "outils": [{"id": t.id, "titre": t.title, "type": t.kind} for t in action.tools],
+        "outils": [{"id": t.id, "titre": t.title, "type": t.kind} for t in action.published_tools()],
         "intervenants": [
             {"id": link.practitioner.id, "nom": link.practitioner.full_name, "role": link.role}
             for link in action.practitioner_links if policy.is_listed(viewer, link.practitioner)

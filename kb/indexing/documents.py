@@ -116,7 +116,7 @@ def action_doc(action: FieldAction) -> SearchDoc:
         *(f"Effet : {e.description} {e.indicator}" for e in by_id(action.effects)),
         *(_barrier_line(b) for b in by_id(action.barriers)),
         *(f"Levier : {lever.description}" for lever in by_id(action.levers)),
-        *(f"Outil : {t.title}. {t.description}" for t in by_id(action.tools)),
+        *(f"Outil : {t.title}. {t.description}" for t in by_id(action.published_tools())),
     ]
     links = sorted(action.practitioner_links, key=lambda link: link.practitioner_id)
     listed = [link.practitioner for link in links if policy.is_listed(policy.ANONYMOUS, link.practitioner)]
@@ -134,7 +134,7 @@ def action_doc(action: FieldAction) -> SearchDoc:
         barrier_kinds=sorted({b.kind for b in action.barriers}),
         actors=sorted({b.actor_category for b in action.barriers}),
         dimensions=sorted({e.dimension for e in action.effects}),
-        has_tool="oui" if action.tools else "non",
+        has_tool="oui" if action.published_tools() else "non",
         status=action.status, year=action.year, date=action.start_date,
         visibility=policy.action_visibility(action),
     ))

@@ -66,6 +66,10 @@ class FieldAction(SQLModel, table=True):
     levers: list["Lever"] = Relationship(back_populates="action", cascade_delete=True)
     tools: list["Tool"] = Relationship(back_populates="actions", link_model=ToolAction)
 
+    def published_tools(self) -> list[Tool]:
+        """The tools shown with the action: published ones (a proposed tool stays with the team until then)."""
+        return [t for t in self.tools if t.publication_status == "publiee"]
+
     def tags_of(self, kind: str) -> list[Tag]:
         """Tags of one kind, by name."""
         return sorted((t for t in self.tags if t.kind == kind), key=lambda t: t.name)

@@ -57,7 +57,8 @@ def filtered_actions_query(filters: ActionFilters, viewer: Viewer):
     if filters.dimension:
         stmt = stmt.where(FieldAction.id.in_(select(Effect.action_id).where(Effect.dimension == filters.dimension)))
     if filters.has_tool:
-        with_tool = FieldAction.id.in_(select(ToolAction.action_id))
+        with_tool = FieldAction.id.in_(select(ToolAction.action_id).join(Tool, Tool.id == ToolAction.tool_id)
+                                       .where(Tool.publication_status == "publiee"))
         stmt = stmt.where(with_tool if filters.has_tool == "oui" else ~with_tool)
     return stmt
 
