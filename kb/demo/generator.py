@@ -6,7 +6,7 @@ import random
 from collections.abc import Callable
 from datetime import date
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from kb.demo.actions import Cast, build_action
 from kb.demo.findings import TOOLS
@@ -16,7 +16,7 @@ from kb.demo.people import build_people
 from kb.demo.places import PLACES
 from kb.demo.planning import plan_actions
 from kb.demo.vocab import PUBLICS, TERM_DETAILS, THEMES
-from kb.models import Commune, FieldAction, Organisation, Tag, Tool
+from kb.models import Commune, FieldAction, Organisation, Tag, Tool, WorkshopSession
 from kb.reference import ensure_units, territory_for_commune
 from kb.services.places import ensure_commune
 from kb.services.tags import get_or_create_tags
@@ -109,11 +109,19 @@ def generate(session: Session, *, seed: int = 2012, progress: Progress | None = 
 
         accounts = add_demo_accounts(session, actions, [p.row for p in people])
         report("Comptes de démonstration", accounts, accounts)
+        if storage is not None:
+            from kb.demo.tool_files import add_proposed_tool
+
+            add_proposed_tool(session, storage)
 
     from kb.demo.workshops import add_demo_seminars, add_demo_workshops
 
     workshops = add_demo_workshops(session, rng, units, [p.row for p in people], actions)
     report("Ateliers de mutualisation", workshops, workshops)
+    meetings = list(session.exec(select(WorkshopSession).order_by(WorkshopSession.day, WorkshopSession.id)))
+    if len(meetings) >= 3:  # the evaluation grid and the workshop sheet were used in the 2012 group
+        tools[0].sessions, tools[2].sessions = meetings[1:3], meetings[:1]
+        session.flush()
     seminars = add_demo_seminars(session, units)
     report("Séminaires", len(seminars), len(seminars))
     from kb.demo.registrations import add_demo_registrations

@@ -8,9 +8,9 @@ import io
 import zipfile
 from datetime import UTC, datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from kb.models import Tool
+from kb.models import Tool, UserAccount
 from kb.policy import Viewer
 from kb.services.tools import Upload, add_file
 from kb.storage import DirectoryStorage
@@ -90,3 +90,23 @@ def add_demo_tool_files(session: Session, tools: list[Tool], storage: DirectoryS
         for tool_file in tool.files:
             tool_file.created_at = datetime(2012, 3 + min(tool_file.version, 9), 1, 10, tzinfo=UTC)
     return made
+
+
+def add_proposed_tool(session: Session, storage: DirectoryStorage) -> Tool | None:
+    """A tool the demo professional proposed, waiting in the moderation queue."""
+    author = session.exec(select(UserAccount).where(UserAccount.role == "professionnel")
+                          .order_by(UserAccount.id)).first()
+    if author is None:
+        return None
+    tool = Tool(title="Carnet de bord des réunions d'habitant·es", kind="support_animation",
+                description="Un carnet pour garder trace de chaque réunion : qui était là, ce qui a été décidé, "
+                            "qui s'en occupe, ce qui reste en suspens.",
+                co_building="Rédigé avec le collectif d'habitant·es au fil de quatre réunions.",
+                partners="Collectif d'habitant·es, centre social", licence="cc-by-sa",
+                publication_status="en_attente", proposed_by_id=author.id)
+    session.add(tool)
+    session.flush()
+    lines = [tool.title, tool.description, "1. Présent·es", "2. Décisions", "3. Qui fait quoi", "4. En suspens"]
+    add_file(session, tool, Upload("carnet-de-bord.txt", "\n".join(lines).encode()),
+             Viewer(role="professionnel", user_id=author.id), storage, 10 * 1024 * 1024)
+    return tool

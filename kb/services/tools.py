@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from kb import policy
 from kb.errors import DomainError
 from kb.forms.tools import ToolInput
-from kb.models import Tool, ToolFile, WorkshopSession
+from kb.models import Tool, ToolFile, ToolSession, WorkshopSession
 from kb.policy import Viewer
 from kb.services.catalog import linkable_actions
 from kb.services.moderation import moderators, tell
@@ -48,6 +48,13 @@ def latest_files(session: Session, hits) -> dict[str, ToolFile]:
         if latest is not None:
             found[f"tool:{tool.id}"] = latest
     return found
+
+
+def used_in_session(session: Session, meeting: WorkshopSession) -> list[Tool]:
+    """The published tools used or presented in a workshop session."""
+    return list(session.exec(select(Tool).join(ToolSession, ToolSession.tool_id == Tool.id)
+                             .where(ToolSession.session_id == meeting.id, Tool.publication_status == "publiee")
+                             .order_by(Tool.title)))
 
 
 def waiting(session: Session) -> tuple[list[Tool], list[ToolFile]]:

@@ -22,6 +22,7 @@ from kb.models import JoinRequest, Presentation, Workshop, WorkshopSession
 from kb.models.base import utcnow
 from kb.services import actions as action_services
 from kb.services import catalog, enrolments
+from kb.services import tools as tool_services
 from kb.services import workshops as services
 from kb.views._forms import button_cycle, current_viewer, delete_cycle, form_cycle
 from kb.views._search import action_ids_for
@@ -150,7 +151,8 @@ def session_page(session_id: int):
     """Une séance : programme, présentations et ce que le groupe en a tiré."""
     meeting = _get(WorkshopSession, session_id)
     present = sum(1 for a in meeting.attendance if a.present)
-    return render_template("workshops/session.html", meeting=meeting, present=present, hours=hours())
+    return render_template("workshops/session.html", meeting=meeting, present=present, hours=hours(),
+                           tools=tool_services.used_in_session(get_session(), meeting))
 
 
 @bp.route("/seances/<int:session_id>/modifier", methods=["GET", "POST"])

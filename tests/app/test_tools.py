@@ -180,3 +180,17 @@ def test_only_the_team_decides(app, client, session, sign_in, role):
                       ).status_code == 403
     session.expire_all()
     assert session.get(Tool, tool.id).publication_status == "en_attente"
+
+
+def test_a_tool_and_the_workshop_sessions_that_used_it_point_to_each_other(demo_app, demo_client):
+    from kb.db import new_session
+    from kb.models import ToolSession
+
+    with demo_app.app_context(), new_session(demo_app) as session:
+        link = session.exec(select(ToolSession)).first()
+        tool = session.get(Tool, link.tool_id)
+        title, session_id = tool.title, link.session_id
+    tool_page = demo_client.get(f"/outils/{tool.id}").get_data(as_text=True)
+    assert f"/ateliers/seances/{session_id}" in tool_page
+    session_page = demo_client.get(f"/ateliers/seances/{session_id}").get_data(as_text=True)
+    assert "Outils utilisés" in session_page and title.replace("'", "&#39;") in session_page
