@@ -38,6 +38,10 @@ class DirectoryStorage:
         session.info.setdefault("written_files", []).append(path)
         return key
 
+    def discard(self, session: Session, key: str) -> None:
+        """Remove the file of `key` once the session's transaction commits (never before: it may roll back)."""
+        session.info.setdefault("discarded_files", []).append(self._path(key))
+
     def read(self, key: str) -> bytes:
         """The bytes stored under `key`."""
         return self._path(key).read_bytes()
@@ -54,11 +58,14 @@ def get_storage(app: Flask | None = None) -> DirectoryStorage:
 
 def _forget_committed(session, *_args) -> None:
     session.info.pop("written_files", None)
+    for path in session.info.pop("discarded_files", []):
+        Path(path).unlink(missing_ok=True)
 
 
 def _remove_rolled_back(session, previous_transaction) -> None:
     if previous_transaction.parent is not None:  # a savepoint: the outer transaction may still commit
         return
+    session.info.pop("discarded_files", None)
     for path in session.info.pop("written_files", []):
         Path(path).unlink(missing_ok=True)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import io
 import re
+import time
 import unicodedata
 import warnings
 import zipfile
@@ -38,6 +39,8 @@ MAX_ENTRIES = 5_000
 MAX_INFLATED = 200 * 1024 * 1024
 MAX_RATIO = 150
 MAX_TEXT = 400_000
+MAX_PDF_CONTENT = 3 * 1024 * 1024
+MAX_PDF_SECONDS = 4.0
 _MARKUP = re.compile(rb"<\s*(svg|script|html|!doctype html|iframe|object)\b", re.IGNORECASE)
 
 
@@ -57,7 +60,10 @@ class Checked:
 def shown_name(raw: str, kind: str) -> str:
     """The name a user gave, reduced to a plain file name to display (never used as a path)."""
     name = unicodedata.normalize("NFC", raw or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip(" .")
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip(" ").rstrip(".")
+    if name.startswith(".") and name.strip("."):  # ".pdf": an extension with no name
+        name = "fichier" + "." + name.lstrip(".")
+    name = name.strip(" .")
     if len(name) > 150:
         stem, dot, ext = name.rpartition(".")
         name = (stem[:140] + dot + ext[:9]) if dot else name[:150]
@@ -75,15 +81,41 @@ def _zip_kind(data: bytes) -> str:
             e.file_size > MAX_RATIO * max(e.compress_size, 1) and e.file_size > 1_000_000 for e in entries):
         raise UploadRefused("Ce fichier se décompresse en un volume anormal (bombe de décompression) : il est refusé.")
     names = {e.filename for e in entries}
-    if "mimetype" in names:
+    if "mimetype" in names and "content.xml" in names:
         declared = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
         if declared in _ODF:
+            _check_parts(archive, names, _ODF_PARTS)
             return _ODF[declared]
     if "[Content_Types].xml" in names:
         for part, kind in _OOXML.items():
             if part in names:
+                _check_parts(archive, names, _OOXML_PARTS)
                 return kind
     raise UploadRefused(f"Cette archive n'est pas un document bureautique accepté ({ACCEPTED}).")
+
+
+_ODF_PARTS = re.compile(r"(mimetype|content\.xml|styles\.xml|meta\.xml|settings\.xml|manifest\.rdf|layout-cache"
+                        r"|META-INF/[^/]+|Thumbnails/[^/]+|Pictures/[^/]+|Configurations2/.*|Object \d+/[^/]+)")
+_OOXML_PARTS = re.compile(r"(\[Content_Types\]\.xml|_rels/[^/]+|docProps/[^/]+|customXml/.*|(word|xl|ppt)/.*)")
+_ACTIVE = re.compile(r"(vbaProject|vbaData|activeX|embeddings/oleObject|/oleObject|macrosheets|\.(exe|dll|js|html?"
+                     r"|vbs|ps1|bat|cmd|sh|jar)$)", re.IGNORECASE)
+
+
+def _check_parts(archive: zipfile.ZipFile, names: set[str], allowed: re.Pattern) -> None:
+    """Only the parts a plain document has: no macros, embedded programs, external links or stray files."""
+    refused = "Ce document contient des macros, des objets actifs ou des liens externes : il n'est pas accepté."
+    for name in names:
+        if name.endswith("/"):
+            continue
+        if not allowed.fullmatch(name) or _ACTIVE.search(name):
+            raise UploadRefused(refused)
+    for name in names:
+        if name == "[Content_Types].xml" or name.endswith(".rels") or name == "META-INF/manifest.xml":
+            with archive.open(name) as handle:
+                head = handle.read(1024 * 1024)
+            if b"macroEnabled" in head or b'TargetMode="External"' in head or b"vnd.sun.star.script" in head \
+                    or b"application/vnd.sun.xml.basic" in head:
+                raise UploadRefused(refused)
 
 
 def detect(data: bytes) -> str:
@@ -96,7 +128,7 @@ def detect(data: bytes) -> str:
         return "jpeg"
     if data.startswith(b"PK\x03\x04"):
         return _zip_kind(data)
-    if _MARKUP.search(data[:65536]):
+    if _MARKUP.search(data):
         raise UploadRefused("Ce fichier contient du code (SVG, HTML ou script) : il n'est pas accepté.")
     try:
         text = data.decode("utf-8-sig")
@@ -129,10 +161,18 @@ def inspect(filename: str, data: bytes, max_bytes: int) -> Checked:
     return Checked(kind=kind, mimetype=mimetype, filename=shown_name(filename, kind))
 
 
+def as_utf8(data: bytes) -> bytes:
+    """A text file in UTF-8 (one written in Windows-1252 is converted, so that it is served as it reads)."""
+    try:
+        return data.decode("utf-8-sig").encode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", "replace").encode("utf-8")
+
+
 def _xml_text(raw: bytes) -> str:
     text = raw.decode("utf-8", "replace")
     text = re.sub(r"</(text:p|text:h|w:p|a:p|table:table-row)>", "\n", text)
-    text = re.sub(r"<[^>]{0,2000}>", " ", text)
+    text = re.sub(r"<[^<>]*>", " ", text)  # linear: a run of "<" cannot make it backtrack
     return html.unescape(text)
 
 
@@ -163,11 +203,18 @@ def _office_text(data: bytes, kind: str) -> str:
 def _pdf_text(data: bytes) -> str:
     from pypdf import PdfReader
 
+    started = time.monotonic()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # malformed PDFs make pypdf warn; their text is still worth having
         reader = PdfReader(io.BytesIO(data))
-        chunks, size = [], 0
+        chunks, size, content = [], 0, 0
         for page in reader.pages[:300]:
+            # Drawing instructions cost pypdf time even when they hold no text: a budget of decoded content and
+            # of seconds keeps a crafted PDF from holding the request (what is read so far is kept).
+            stream = page.get_contents()
+            content += len(stream.get_data()) if stream is not None else 0
+            if content > MAX_PDF_CONTENT or time.monotonic() - started > MAX_PDF_SECONDS:
+                break
             chunk = page.extract_text() or ""
             chunks.append(chunk)
             size += len(chunk)
@@ -184,10 +231,11 @@ def extract_text(kind: str, data: bytes) -> str:
         elif kind in ("odt", "ods", "odp", "docx", "xlsx", "pptx"):
             text = _office_text(data, kind)
         elif kind == "txt":
-            text = data.decode("utf-8-sig", "replace")
+            text = as_utf8(data).decode("utf-8")
         else:
             return ""
     except Exception:  # noqa: BLE001 - a file we cannot read is still stored; it is just not searchable
         return ""
+    text = text[:2 * MAX_TEXT]
     text = "".join(c if unicodedata.category(c)[0] != "C" or c in "\n\t" else " " for c in text)
     return re.sub(r"[ \t]+", " ", re.sub(r"\n\s*\n+", "\n", text)).strip()[:MAX_TEXT]

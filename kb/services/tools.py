@@ -16,7 +16,7 @@ from kb.policy import Viewer
 from kb.services.catalog import linkable_actions
 from kb.services.moderation import moderators, tell
 from kb.storage import DirectoryStorage
-from kb.uploads import UploadRefused, extract_text, inspect
+from kb.uploads import UploadRefused, as_utf8, extract_text, inspect
 
 
 @dataclass(frozen=True)
@@ -108,27 +108,34 @@ def add_file(session: Session, tool: Tool, upload: Upload, actor: Viewer, storag
     session.execute(update(Tool).where(Tool.id == tool.id).values(kind=Tool.kind)
                     .execution_options(synchronize_session=False))
     version = (session.exec(select(func.max(ToolFile.version)).where(ToolFile.tool_id == tool.id)).one() or 0) + 1
-    approved = policy.is_moderator(actor) or tool.publication_status != "publiee"
+    # Only the team's files are shown at once: any other waits until a team member has seen it (with the tool it
+    # comes with, or on its own once the tool is published), so a file cannot be swapped after review.
+    approved = policy.is_moderator(actor)
+    data = as_utf8(upload.data) if checked.kind == "txt" else upload.data
     tool_file = ToolFile(tool_id=tool.id, version=version, filename=checked.filename, kind=checked.kind,
-                         mimetype=checked.mimetype, size=len(upload.data),
-                         sha256=hashlib.sha256(upload.data).hexdigest(), storage_key=storage.save(session, upload.data),
-                         text=extract_text(checked.kind, upload.data), note=note, uploaded_by_id=actor.user_id,
-                         approved=approved)
+                         mimetype=checked.mimetype, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                         storage_key=storage.save(session, data), text=extract_text(checked.kind, data), note=note,
+                         uploaded_by_id=actor.user_id, approved=approved)
     session.add(tool_file)
     session.flush()
     session.refresh(tool, ["files"])
-    if not approved:
+    if not approved and tool.publication_status == "publiee":
         tell(session, moderators(session), "Une nouvelle version d'outil attend votre validation",
              f"« {tool.title} » : version {version} ({checked.filename}).")
     return tool_file
 
 
-def decide_tool(session: Session, tool: Tool, approve: bool, actor: Viewer, comment: str) -> None:
-    """Publish a proposed tool, or send it back to who proposed it as a draft, with a comment."""
+def decide_tool(session: Session, tool: Tool, approve: bool, actor: Viewer, comment: str, seen_file_id: int) -> None:
+    """Publish a proposed tool with the files the team saw (up to `seen_file_id`), or send it back as a draft."""
     if tool.publication_status != "en_attente":
         raise DomainError("Cet outil n'attend plus de validation.")
     if not approve and not comment.strip():
         raise DomainError("Expliquez le refus dans le commentaire.", field="comment")
+    if approve:
+        for tool_file in tool.files:  # a file sent after the page was shown waits for its own decision
+            if tool_file.id <= seen_file_id:
+                tool_file.approved = True
+                session.add(tool_file)
     tool.publication_status = "publiee" if approve else "brouillon"
     session.add(tool)
     session.flush()
@@ -138,7 +145,8 @@ def decide_tool(session: Session, tool: Tool, approve: bool, actor: Viewer, comm
              + (f"\n\nCommentaire : {comment.strip()}" if comment.strip() else ""))
 
 
-def decide_file(session: Session, tool_file: ToolFile, approve: bool, actor: Viewer) -> None:
+def decide_file(session: Session, tool_file: ToolFile, approve: bool, actor: Viewer,
+                storage: DirectoryStorage) -> None:
     """Approve a new version of a published tool, or refuse it (the version is removed)."""
     if tool_file.approved:
         raise DomainError("Cette version est déjà publiée.")
@@ -146,6 +154,7 @@ def decide_file(session: Session, tool_file: ToolFile, approve: bool, actor: Vie
         tool_file.approved = True
         session.add(tool_file)
     else:
+        storage.discard(session, tool_file.storage_key)
         session.delete(tool_file)
     session.flush()
 

@@ -148,6 +148,8 @@ def download(tool_id: int, file_id: int):
     response.headers["Content-Disposition"] = (
         f"attachment; filename=\"{_ascii(tool_file.filename)}\"; filename*=UTF-8''{quote(tool_file.filename)}")
     response.headers["X-Content-Type-Options"] = "nosniff"
+    if not (tool.publication_status == "publiee" and tool_file.approved):
+        response.headers["Cache-Control"] = "private, no-store"  # not for shared caches before publication
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
 
@@ -171,7 +173,9 @@ def decide(tool_id: int):
     if request.method == "POST":
         approve = request.form.get("decision") == "publier"
         try:
-            services.decide_tool(session, tool, approve, viewer, request.form.get("comment") or "")
+            seen = request.form.get("last_file", "")
+            services.decide_tool(session, tool, approve, viewer, request.form.get("comment") or "",
+                                 int(seen) if seen.isdigit() and len(seen) < 10 else 0)
             commit()
         except DomainError as exc:
             session.rollback()
@@ -192,7 +196,7 @@ def decide_version(file_id: int):
     if tool_file is None:
         abort(404)
     approve = request.form.get("decision") == "publier"
-    return button_cycle(lambda: services.decide_file(session, tool_file, approve, viewer)
+    return button_cycle(lambda: services.decide_file(session, tool_file, approve, viewer, get_storage())
                         or ("La version est publiée." if approve else "La version est refusée et retirée."),
                         url_for("moderation.queue"))
 

@@ -38,6 +38,16 @@ def raw_multipart(fields: dict[str, str], filename: str, data: bytes) -> tuple[b
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
+def publish(client, tool_id: int) -> None:
+    """A trainer publishes a proposed tool from its moderation page (with the files that page showed)."""
+    page = client.get(f"/outils/moderation/{tool_id}").get_data(as_text=True)
+    last = re.search(r'name="last_file" value="(\d+)"', page).group(1)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    answer = client.post(f"/outils/moderation/{tool_id}", data={"csrf_token": token, "decision": "publier",
+                                                               "last_file": last})
+    assert answer.status_code == 302
+
+
 def stored_files(app) -> list[Path]:
     root = Path(app.config["FILES_DIR"])
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
@@ -63,10 +73,9 @@ def test_a_professional_proposes_a_tool_the_team_publishes_it_and_search_finds_i
     login(trainer, team_member)
     queue = trainer.get("/moderation/").get_data(as_text=True)
     assert f"/outils/moderation/{tool.id}" in queue
-    token = csrf_token(trainer, f"/outils/moderation/{tool.id}")
-    trainer.post(f"/outils/moderation/{tool.id}", data={"csrf_token": token, "decision": "publier"})
+    publish(trainer, tool.id)
     session.expire_all()
-    assert session.get(Tool, tool.id).publication_status == "publiee"
+    assert session.get(Tool, tool.id).publication_status == "publiee" and tool.files[0].approved
     indexing.sync(app)
     found = anonymous.get("/recherche?q=freins+institutionnels").get_data(as_text=True)
     assert "Grille des freins" in found and "Fichier :" in found and "grille-freins.pdf" in found
@@ -103,32 +112,48 @@ def test_an_oversized_file_is_refused_next_to_the_field(app, client, session, si
     assert session.exec(select(ToolFile)).all() == [] and stored_files(app) == []
 
 
-def test_versions_are_kept_and_a_proposers_new_version_waits_for_the_team(app, client, session, sign_in, make):
+def test_versions_are_kept_and_a_proposers_files_wait_for_the_team(app, client, session, sign_in, make):
     professional = sign_in("professionnel")
     tool_form(client, "/outils/nouveau")
     tool = session.exec(select(Tool)).one()
-    tool.publication_status = "publiee"
-    session.commit()
-    page = f"/outils/{tool.id}"
-    client.post(f"{page}/versions", data={"csrf_token": csrf_token(client, page), "note": "Après l'atelier",
-                                          "file": (io.BytesIO(b"Grille revue\n"), "grille-v2.txt")},
-                content_type="multipart/form-data")
-    session.expire_all()
-    files = session.exec(select(ToolFile).order_by(ToolFile.version)).all()
-    assert [(f.version, f.approved) for f in files] == [(1, True), (2, False)]
-    anonymous = app.test_client()
-    assert anonymous.get(f"{page}/fichiers/{files[1].id}").status_code == 404
-    assert "grille-v2.txt" not in anonymous.get(page).get_data(as_text=True)
     trainer, team_member = app.test_client(), make.user("formateur")
     session.commit()
     login(trainer, team_member)
+    moderation_page = trainer.get(f"/outils/moderation/{tool.id}")  # the team looks at version 1...
+    assert moderation_page.status_code == 200
+    page = f"/outils/{tool.id}"
+
+    def upload(name: str, data: bytes) -> None:
+        client.post(f"{page}/versions", data={"csrf_token": csrf_token(client, page), "note": "Après l'atelier",
+                                              "file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
+    upload("grille-v2.txt", "Grille revue, café\n".encode("cp1252"))  # ...while she sends version 2
+    last = re.search(r'name="last_file" value="(\d+)"', moderation_page.get_data(as_text=True)).group(1)
+    trainer.post(f"/outils/moderation/{tool.id}", data={"csrf_token": csrf_token(trainer, "/moderation/"),
+                                                       "decision": "publier", "last_file": last})
+    session.expire_all()
+    files = session.exec(select(ToolFile).order_by(ToolFile.version)).all()
+    assert [(f.version, f.approved) for f in files] == [(1, True), (2, False)]  # version 2 was not seen
+    anonymous = app.test_client()
+    assert anonymous.get(f"{page}/fichiers/{files[1].id}").status_code == 404
+    assert "grille-v2.txt" not in anonymous.get(page).get_data(as_text=True)
+    mine = client.get(f"{page}/fichiers/{files[1].id}")
+    assert mine.status_code == 200 and mine.headers["Cache-Control"] == "private, no-store"
+    assert mine.data == "Grille revue, café\n".encode()  # a Windows-1252 text is kept as UTF-8
+    assert "/outils/moderation/versions/" in trainer.get("/moderation/").get_data(as_text=True)
     trainer.post(f"/outils/moderation/versions/{files[1].id}",
                  data={"csrf_token": csrf_token(trainer, "/moderation/"), "decision": "publier"})
     shown = anonymous.get(page).get_data(as_text=True)
     assert "grille-v2.txt" in shown and "grille-freins.pdf" in shown  # the older version stays downloadable
     old = anonymous.get(f"{page}/fichiers/{files[0].id}")
-    assert old.status_code == 200 and old.data == GRID
+    assert old.status_code == 200 and old.data == GRID and "Cache-Control" not in old.headers
     assert professional.id == files[1].uploaded_by_id
+    upload("grille-v3.txt", b"Autre version\n")
+    third = session.exec(select(ToolFile).where(ToolFile.version == 3)).one()
+    stored = len(stored_files(app))
+    trainer.post(f"/outils/moderation/versions/{third.id}",
+                 data={"csrf_token": csrf_token(trainer, "/moderation/"), "decision": "refuser"})
+    assert session.exec(select(ToolFile).where(ToolFile.version == 3)).first() is None
+    assert len(stored_files(app)) == stored - 1  # the refused file is gone from the disk too
 
 
 def test_downloads_are_attachments_that_no_browser_runs(app, client, session, sign_in):
@@ -149,7 +174,7 @@ def test_erasing_an_account_keeps_its_published_tools_and_my_data_lists_them(app
     professional = sign_in("professionnel")
     tool_form(client, "/outils/nouveau")
     tool = session.exec(select(Tool)).one()
-    tool.publication_status = "publiee"
+    tool.publication_status, tool.files[0].approved = "publiee", True
     session.commit()
     exported = privacy.export_account(session, professional)
     assert [t["titre"] for t in exported["outils_proposes"]] == ["Grille des freins"]

@@ -99,3 +99,34 @@ def test_words_are_extracted_from_pdf_and_office_files(pdf):
     assert extract_text("txt", "Évaluation\x07 partagée".encode()) == "Évaluation partagée"
     assert extract_text("pdf", b"%PDF-1.4 broken") == ""
     assert extract_text("png", b"\x89PNG") == ""
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("macro.docx", office({"[Content_Types].xml": '<Types><Override ContentType="application/vnd.ms-word.document.'
+                                                 'macroEnabled.main+xml"/></Types>',
+                           "word/document.xml": "<w:document/>", "word/vbaProject.bin": b"\0" * 10})),
+    ("lien.docx", office({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>",
+                          "word/_rels/document.xml.rels": '<Relationships><Relationship Type="oleObject" '
+                                                          'Target="mhtml:http://exemple.invalid/x" '
+                                                          'TargetMode="External"/></Relationships>'})),
+    ("guide.odt", office({"content.xml": "<office:document-content/>", "payload.exe": b"MZ\x90"},
+                         mimetype="application/vnd.oasis.opendocument.text")),
+    ("guide.odt", office({"content.xml": "<office:document-content/>", "Basic/Standard/Module1.xml": "<x/>"},
+                         mimetype="application/vnd.oasis.opendocument.text")),
+    ("vide.odt", office({"index.html": "<script>alert(1)</script>"},
+                        mimetype="application/vnd.oasis.opendocument.text")),
+])
+def test_office_files_with_macros_programs_or_external_links_are_refused(name, data):
+    with pytest.raises(UploadRefused):
+        inspect(name, data, MB)
+
+
+def test_long_runs_of_markup_characters_are_read_in_one_pass():
+    slides = {"[Content_Types].xml": "<Types/>", "ppt/presentation.xml": "<p:presentation/>",
+              "ppt/slides/slide1.xml": "<p:sld><a:t>Restitution publique</a:t>" + "<" * 300_000 + "</p:sld>"}
+    assert extract_text("pptx", office(slides)).startswith("Restitution publique")
+
+
+def test_a_name_that_is_only_an_extension_keeps_it():
+    assert shown_name(".pdf", "pdf") == "fichier.pdf"
+    assert shown_name("  grille.pdf. ", "pdf") == "grille.pdf"
