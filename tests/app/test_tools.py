@@ -219,3 +219,29 @@ def test_a_tool_and_the_workshop_sessions_that_used_it_point_to_each_other(demo_
     assert f"/ateliers/seances/{session_id}" in tool_page
     session_page = demo_client.get(f"/ateliers/seances/{session_id}").get_data(as_text=True)
     assert "Outils utilisés" in session_page and title.replace("'", "&#39;") in session_page
+
+
+def test_tools_and_their_versions_work_on_both_databases(any_app):
+    from kb.db import new_session
+    from kb.forms.tools import ToolInput
+    from kb.policy import Viewer
+    from kb.services import tools as services
+    from kb.storage import get_storage
+    from tests import factories
+
+    with any_app.app_context(), new_session(any_app) as session:
+        author = factories.Factories(session).user("professionnel")
+        team = Viewer(role="formateur", user_id=None)
+        pro = Viewer(role="professionnel", user_id=author.id)
+        data = ToolInput(title="Grille des freins", kind="grille", description="Une grille pour repérer les freins.")
+        tool = services.save_tool(session, data, pro, get_storage(any_app), 1024 * 1024,
+                                  upload=services.Upload("grille.pdf", GRID))
+        session.commit()
+        services.decide_tool(session, tool, True, team, "", seen_file_id=tool.files[0].id)
+        services.add_file(session, tool, services.Upload("grille-v2.txt", b"Version 2\n"), team,
+                          get_storage(any_app), 1024 * 1024)
+        session.commit()
+        assert [(f.version, f.approved) for f in tool.files] == [(2, True), (1, True)]
+        assert tool.latest().filename == "grille-v2.txt"
+        assert [t.title for t in services.published(session)] == ["Grille des freins"]
+        assert [t.id for t in services.proposed_by(session, author.id)] == [tool.id]
