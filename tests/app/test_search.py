@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
 from kb import policy
-from kb.models import ActionTag, FieldAction, Practitioner, Tag, Territory
+from kb.models import ActionTag, FieldAction, Practitioner, Tag, Territory, Tool
 from kb.models.choices import PUBLICATION_STATUSES
 
 
@@ -107,9 +107,12 @@ def test_empty_query_browses_every_visible_document(demo_client, demo_app):
         total = count_documents(session)
         not_listed = session.exec(select(func.count()).select_from(Practitioner).where(
             Practitioner.consent_listed.is_(False))).one()
-    assert not_listed > 0 and drafts > 0  # the demo holds both: the test means something
-    # Anonymous visitors see neither drafts nor the directory (listed practitioners: signed-in users only).
-    listed = total - drafts - not_listed - data["total"]
+        proposed_tools = session.exec(select(func.count()).select_from(Tool).where(
+            Tool.publication_status != "publiee")).one()
+    assert not_listed > 0 and drafts > 0 and proposed_tools > 0  # the demo holds each: the test means something
+    # Anonymous visitors see neither drafts, nor tools waiting for the team, nor the directory (listed
+    # practitioners: signed-in users only).
+    listed = total - drafts - not_listed - proposed_tools - data["total"]
     assert data["facets"]["kind"] and "practitioner" not in {row["value"] for row in data["facets"]["kind"]}
     with new_session(demo_app) as session:
         assert listed == session.exec(select(func.count()).select_from(Practitioner).where(
