@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, ValidationError, field_validator
+from sqlmodel import SQLModel
 
 M = TypeVar("M", bound=BaseModel)
 # Ids are 32-bit integers in every supported database: larger numbers cannot name a record.
@@ -122,6 +123,15 @@ def rows(form: Mapping[str, Any], prefix: str, fields: tuple[str, ...], max_rows
         if any(row.values()):
             collected.append((index, row))
     return collected
+
+
+class Stripped(SQLModel):
+    """An input model whose typed values come without surrounding blanks (and with LF line breaks)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _strip(cls, v: Any) -> Any:
+        return clean_text(v)
 
 
 def split_list(value: str | None) -> list[str]:

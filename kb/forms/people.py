@@ -9,7 +9,7 @@ from pydantic import field_validator, model_validator
 from sqlmodel import Field, SQLModel
 from werkzeug.datastructures import MultiDict
 
-from kb.forms.base import FormResult, RecordId, blank_to_none, clean_text, validate
+from kb.forms.base import FormResult, RecordId, Stripped, blank_to_none, validate
 from kb.forms.fields import (
     check_choice,
     check_coordinates,
@@ -22,14 +22,7 @@ from kb.forms.fields import (
 from kb.models import choices
 
 
-class _Stripped(SQLModel):
-    @field_validator("*", mode="before")
-    @classmethod
-    def _strip(cls, v: Any) -> Any:
-        return clean_text(v)
-
-
-class OrganisationInput(_Stripped):
+class OrganisationInput(Stripped):
     """An organisation as typed in its form."""
 
     name: str = Field(min_length=2, max_length=200)
@@ -73,7 +66,7 @@ class OrganisationInput(_Stripped):
         return self
 
 
-class PractitionerInput(_Stripped):
+class PractitionerInput(Stripped):
     """A practitioner as typed in the form, consent included."""
 
     first_name: str = Field(min_length=1, max_length=80)

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
-from kb.forms.base import FormResult, clean_text, rows, validate, validate_rows
+from kb.forms.base import FormResult, Stripped, rows, validate, validate_rows
 from kb.forms.fields import check_email, check_one_line, check_phone, parse_date
 from kb.models.seminar import HALF_DAYS, REGISTRATION_STATUSES
 
@@ -42,14 +42,7 @@ def check_siret(value: str) -> str:
     return digits
 
 
-class _Stripped(SQLModel):
-    @field_validator("*", mode="before")
-    @classmethod
-    def _strip(cls, v: Any) -> Any:
-        return clean_text(v)
-
-
-class TraineeInput(_Stripped):
+class TraineeInput(Stripped):
     """One trainee row of the bulletin."""
 
     last_name: str = Field(min_length=1, max_length=100)
@@ -61,7 +54,7 @@ class TraineeInput(_Stripped):
     _one_line = field_validator(*TRAINEE_FIELDS)(classmethod(lambda cls, v: check_one_line(v)))
 
 
-class RegistrationInput(_Stripped):
+class RegistrationInput(Stripped):
     """The bulletin: who orders, who signs, which session, which trainees."""
 
     option: int = Field(ge=1, le=2)

@@ -6,14 +6,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from pydantic import field_validator
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from kb.forms.base import FormResult, RecordId, clean_text, validate
+from kb.forms.base import FormResult, RecordId, Stripped, validate
 from kb.forms.fields import check_choice, check_one_line
 from kb.models import choices
 
 
-class ToolInput(SQLModel):
+class ToolInput(Stripped):
     """A tool as typed in its form."""
 
     title: str = Field(min_length=3, max_length=200)
@@ -25,11 +25,6 @@ class ToolInput(SQLModel):
     action_ids: list[RecordId] = Field(default_factory=list)
     session_ids: list[RecordId] = Field(default_factory=list)
     version_note: str = Field(default="", max_length=500)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _strip(cls, v: Any) -> Any:
-        return clean_text(v)
 
     _kind = field_validator("kind")(classmethod(lambda cls, v: check_choice(v, choices.TOOL_KINDS)))
     _licence = field_validator("licence")(classmethod(lambda cls, v: check_choice(v, choices.TOOL_LICENCES)))

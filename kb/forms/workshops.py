@@ -13,8 +13,8 @@ from kb.forms.base import (
     MAX_ID,
     FormResult,
     RecordId,
+    Stripped,
     blank_to_none,
-    clean_text,
     split_list,
     validate,
     validate_rows,
@@ -26,13 +26,6 @@ from kb.models import choices
 def _ids(form: Mapping[str, Any], name: str) -> list[str]:
     values = form.getlist(name) if hasattr(form, "getlist") else form.get(name) or []
     return [v for v in ([values] if isinstance(values, str) else values) if str(v).strip()]
-
-
-class _Stripped(SQLModel):
-    @field_validator("*", mode="before")
-    @classmethod
-    def _strip(cls, v: Any) -> Any:
-        return clean_text(v)
 
 
 class EnrolmentRow(SQLModel):
@@ -47,7 +40,7 @@ class EnrolmentRow(SQLModel):
         return check_choice(v, choices.ISIC_EXPERIENCE)
 
 
-class WorkshopInput(_Stripped):
+class WorkshopInput(Stripped):
     """A workshop group as typed in its form."""
 
     name: str = Field(min_length=3, max_length=200)
@@ -91,7 +84,7 @@ def workshop_form_values(workshop) -> dict:
     return values
 
 
-class SessionInput(_Stripped):
+class SessionInput(Stripped):
     """A half-day session: date, morning or afternoon, place, status."""
 
     day: date
@@ -134,7 +127,7 @@ def parse_presentation_form(form: Mapping[str, Any]) -> FormResult[PresentationI
     return result
 
 
-class SynthesisInput(_Stripped):
+class SynthesisInput(Stripped):
     """What the group drew from a presentation: what was learnt, questions raised (one per line)."""
 
     learnt: str = Field(default="", max_length=20_000)
@@ -171,7 +164,7 @@ def parse_tags_form(form: Mapping[str, Any]) -> FormResult[list[str]]:
     return FormResult(data=names)
 
 
-class DebateDayInput(_Stripped):
+class DebateDayInput(Stripped):
     """A debate day as typed in its form."""
 
     title: str = Field(min_length=3, max_length=200)
@@ -190,7 +183,7 @@ def parse_debate_form(form: Mapping[str, Any]) -> FormResult[DebateDayInput]:
     return validate(DebateDayInput, {k: form.get(k, "") for k in ("title", "day", "place", "programme", "capacity")})
 
 
-class ThemeInput(_Stripped):
+class ThemeInput(Stripped):
     """A theme and the questions a trainer grouped under it."""
 
     title: str = Field(min_length=3, max_length=200)
@@ -210,7 +203,7 @@ def parse_theme_form(form: Mapping[str, Any]) -> FormResult[ThemeInput]:
 SEMINAR_DAY_FIELDS = tuple(f"option{o}_day{n}" for o in (1, 2) for n in (1, 2, 3))
 
 
-class SeminarInput(_Stripped):
+class SeminarInput(Stripped):
     """The seminar: two alternative sessions of three dates each, and its price."""
 
     title: str = Field(min_length=3, max_length=200)

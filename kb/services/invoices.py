@@ -9,6 +9,7 @@ note cancels it and, if something is still to be billed, a new invoice follows.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import date
 
@@ -22,11 +23,9 @@ from kb.models import Invoice, InvoiceCounter, Registration
 def next_number(session: Session, kind: str, year: int) -> int:
     """Take the next number of `kind` ('facture' or 'avoir') for `year`."""
     if session.get(InvoiceCounter, (kind, year)) is None:
-        try:
-            with session.begin_nested():
-                session.add(InvoiceCounter(kind=kind, year=year, last=0))
-        except IntegrityError:
-            pass  # another transaction created this year's counter first: use it
+        # Another transaction may create this year's counter first: then its row is the one incremented below.
+        with contextlib.suppress(IntegrityError), session.begin_nested():
+            session.add(InvoiceCounter(kind=kind, year=year, last=0))
     session.execute(update(InvoiceCounter).where(InvoiceCounter.kind == kind, InvoiceCounter.year == year)
                     .values(last=InvoiceCounter.last + 1))
     counter = session.get(InvoiceCounter, (kind, year), populate_existing=True)
