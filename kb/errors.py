@@ -7,6 +7,7 @@ import logging
 
 from flask import Flask, Response, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -16,6 +17,7 @@ MESSAGES = {
     403: "Vous n'avez pas accès à cette page.",
     404: "Cette page n'existe pas, ou plus.",
     405: "Cette méthode n'est pas permise ici.",
+    409: "Quelqu'un d'autre a modifié ces données en même temps que vous. Rechargez la page et réessayez.",
     410: "Ce lien a expiré. Demandez à l'équipe de l'observatoire de vous envoyer un nouveau lien.",
     413: "Le contenu envoyé est trop volumineux.",
     500: "Une erreur inattendue s'est produite. L'équipe de l'observatoire a été prévenue.",
@@ -31,6 +33,14 @@ class DomainError(Exception):
         self.field = field
         # True when what was flushed before the error must be committed anyway (a failed attempt counted).
         self.keep = keep
+
+
+class Vanished(Exception):
+    """What a request works on was deleted by someone else meanwhile: answered 404 with ``message``."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
 
 
 def _wants_json() -> bool:
@@ -80,6 +90,17 @@ def init_app(app: Flask) -> None:
         code = error.code or 500
         custom = error.description and error.description != type(error).description  # abort(400, "…") in French
         return _render(code, error.description if custom else MESSAGES.get(code, error.description or MESSAGES[500]))
+
+    @app.errorhandler(Vanished)
+    def vanished(error: Vanished):
+        return _render(404, error.message)
+
+    @app.errorhandler(StaleDataError)
+    @app.errorhandler(ObjectDeletedError)
+    def concurrent_change(error: Exception):
+        # A safety net: the services lock what they change (lock_for_change); this says so if one was missed.
+        app.logger.warning("concurrent change: %s", error)
+        return _render(409, MESSAGES[409])
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -5,11 +5,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
-from kb.errors import DomainError
+from kb.errors import DomainError, Vanished
 
 T = TypeVar("T")
+
+
+def lock_for_change(session: Session, record, what: str = "Cet élément") -> None:
+    """Take the record's row lock (PostgreSQL) or the write lock (SQLite), then read it again.
+
+    Two people saving the same record at once then save one after the other, the second on the first's result:
+    without it both replace the same link rows and the second finds them gone (a StaleDataError, a 500).
+    Call it before reading what the change depends on.
+    """
+    session.flush()
+    model = type(record)
+    result = session.execute(update(model).where(model.id == record.id).values(id=model.id)
+                             .execution_options(synchronize_session=False))
+    if result.rowcount == 0:
+        raise Vanished(f"{what} vient d'être supprimé·e par quelqu'un d'autre.")
+    session.expire(record)
 
 
 def records_by_ids(session: Session, model, ids: list[int], field: str, message: str) -> list:

@@ -25,7 +25,7 @@ from kb.models import (
     ToolAction,
 )
 from kb.policy import Viewer, visible_actions_clause
-from kb.services import Page, records_by_ids
+from kb.services import Page, lock_for_change, records_by_ids
 from kb.services.places import resolve_commune
 from kb.services.tags import get_or_create_tags, tag_condition, tags_in_use
 
@@ -172,5 +172,6 @@ def update_action(session: Session, action: FieldAction, data: ActionInput, acto
 
 def delete_action(session: Session, action: FieldAction, actor: Viewer) -> None:
     """Delete an action with its effects, barriers, levers and links."""
+    lock_for_change(session, action, "Cette action")
     session.delete(action)
     session.flush()

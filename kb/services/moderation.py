@@ -14,6 +14,7 @@ from kb.models import ActionReport, ActionRevision, FieldAction, Tag, UserAccoun
 from kb.models.base import utcnow
 from kb.policy import Viewer
 from kb.services import actions as action_services
+from kb.services import lock_for_change
 from kb.services.accounts import viewer_of
 from kb.services.versions import canonical, changes, current_input
 
@@ -87,6 +88,7 @@ def pending_revision(session: Session, action: FieldAction) -> ActionRevision | 
 def edit(session: Session, action: FieldAction, data: ActionInput, submitted: list[list[str]], actor: Viewer,
          queue_url: str) -> Saved:
     """Apply an edit, or keep it as a pending version while the published one stays online."""
+    lock_for_change(session, action, "Cette action")
     before = canonical(session, current_input(action))
     if not policy.edit_needs_review(actor, action):
         _check_publication(data, actor)
@@ -123,6 +125,10 @@ def edit(session: Session, action: FieldAction, data: ActionInput, submitted: li
 def approve_revision(session: Session, revision: ActionRevision, actor: Viewer, comment: str) -> FieldAction:
     """Apply a pending version to the published action and tell its author."""
     action = session.get(FieldAction, revision.action_id)
+    lock_for_change(session, action, "Cette action")
+    session.expire(revision)
+    if revision.status != "en_attente":
+        raise DomainError("Cette modification a déjà été traitée.")
     result = parse_action_pairs(revision.proposed)
     if not result.ok:
         first = next(iter(result.errors.values()))
@@ -171,6 +177,9 @@ def reject_revision(session: Session, revision: ActionRevision, actor: Viewer, c
 def decide_action(session: Session, action: FieldAction, approve: bool, actor: Viewer, comment: str) -> None:
     """Publish a submitted action, or send it back to its author as a draft with a comment."""
     if action.publication_status != "en_attente":
+        raise DomainError("Cette action n'attend plus de validation.")
+    lock_for_change(session, action, "Cette action")
+    if action.publication_status != "en_attente":  # decided by another moderator meanwhile
         raise DomainError("Cette action n'attend plus de validation.")
     if not approve and not comment.strip():
         raise DomainError("Expliquez le refus à l'auteur·rice dans le commentaire.", field="comment")

@@ -13,6 +13,7 @@ from kb.errors import DomainError
 from kb.forms.tools import ToolInput
 from kb.models import Tool, ToolFile, ToolSession, WorkshopSession
 from kb.policy import Viewer
+from kb.services import lock_for_change
 from kb.services.catalog import linkable_actions
 from kb.services.moderation import moderators, tell
 from kb.storage import DirectoryStorage
@@ -81,6 +82,8 @@ def save_tool(session: Session, data: ToolInput, actor: Viewer, storage: Directo
     new = tool is None
     if new and upload is None:
         raise DomainError("Joignez le fichier de l'outil.", field="file")
+    if not new:
+        lock_for_change(session, tool, "Cet outil")
     tool = tool or Tool(title=data.title, kind=data.kind, description=data.description,
                         proposed_by_id=actor.user_id,
                         publication_status="publiee" if policy.is_moderator(actor) else "en_attente")

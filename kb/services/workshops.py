@@ -25,7 +25,7 @@ from kb.models import (
     choices,
 )
 from kb.policy import MODERATORS, Viewer, is_public, public_actions_clause
-from kb.services import records_by_ids
+from kb.services import lock_for_change, records_by_ids
 from kb.services.tags import get_or_create_tags
 
 
@@ -187,6 +187,7 @@ def workshop_tags(session: Session) -> list[Tag]:
 
 def set_workshop_tags(session: Session, action: FieldAction, names: list[str]) -> None:
     """Replace an action's workshop tags (trainers' tags, separate from its author's themes)."""
+    lock_for_change(session, action, "Cette action")
     action.tags = [t for t in action.tags if t.kind != "atelier"] + get_or_create_tags(session, "atelier", names)
     session.add(action)
     session.flush()
