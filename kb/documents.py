@@ -26,19 +26,20 @@ def _local_only(url: str, timeout: int = 10, ssl_context=None):
     return default_url_fetcher(url, timeout=timeout, ssl_context=ssl_context)
 
 
-def html_to_pdf(html: str) -> bytes:
-    """Print an HTML document with the print stylesheet."""
+def html_to_pdf(html: str, stylesheets: tuple[str, ...] = ()) -> bytes:
+    """Print an HTML document with the print stylesheet, then ``stylesheets`` (names under static/css/)."""
     from weasyprint import CSS, HTML  # imported on first use: it takes half a second
 
     return HTML(string=html, base_url=str(STATIC), url_fetcher=_local_only).write_pdf(
-        stylesheets=[CSS(filename=str(STATIC / "css" / "print.css"), url_fetcher=_local_only)])
+        stylesheets=[CSS(filename=str(STATIC / "css" / name), url_fetcher=_local_only)
+                     for name in ("print.css", *stylesheets)])
 
 
-def render_pdf(template: str, **context) -> bytes:
+def render_pdf(template: str, stylesheets: tuple[str, ...] = (), **context) -> bytes:
     """Render `templates/documents/<template>` with the institute's settings, then print it."""
     config = current_app.config
     institute = {"name": config["INSTITUTE_NAME"], "address": config["INSTITUTE_ADDRESS"],
                  "siret": config["INSTITUTE_SIRET"], "activity": config["INSTITUTE_ACTIVITY_NUMBER"],
                  "vat": config["VAT_MENTION"], "funding": config["FUNDING_NOTE"]}
     html = render_template(f"documents/{template}", institute=institute, **context)
-    return html_to_pdf(html)
+    return html_to_pdf(html, stylesheets)

@@ -201,6 +201,24 @@ def tool_visibility(tool) -> str:
     return "public" if tool.publication_status == "publiee" else tool.publication_status
 
 
+# Cahiers
+
+
+def can_edit_cahiers(viewer: Viewer) -> bool:
+    """Trainers and admins compose and publish the cahiers."""
+    return is_moderator(viewer)
+
+
+def can_view_cahier(viewer: Viewer, cahier) -> bool:
+    """A published cahier is public; a draft is seen by its editors."""
+    return cahier.status == "publie" or can_edit_cahiers(viewer)
+
+
+def can_set_cahiers_consent(viewer: Viewer, action: FieldAction) -> bool:
+    """Who edits an action records whether its authors agree to the cahiers (the team, a written agreement)."""
+    return can_edit_action(viewer, action)
+
+
 # Search
 
 

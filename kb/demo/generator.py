@@ -128,6 +128,10 @@ def generate(session: Session, *, seed: int = 2012, progress: Progress | None = 
 
     inscriptions = add_demo_registrations(session, rng, seminars, [o for _, o in orgs], date.today())
     report("Inscriptions au séminaire", inscriptions, inscriptions)
+    from kb.demo.cahiers import add_demo_cahiers
+
+    numbers = add_demo_cahiers(session, tools, date.today())
+    report("Cahiers de l'observatoire", numbers, numbers)
 
     used_communes = {a.commune_insee for a in actions} | {o.commune_insee for _, o in orgs}
     return {
@@ -144,5 +148,6 @@ def generate(session: Session, *, seed: int = 2012, progress: Progress | None = 
         "workshops": workshops,
         "seminars": len(seminars),
         "registrations": inscriptions,
+        "cahiers": numbers,
     }
 

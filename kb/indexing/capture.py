@@ -22,6 +22,7 @@ from kb.models import (
     ActionPractitioner,
     ActionTag,
     Barrier,
+    Cahier,
     Effect,
     FieldAction,
     IndexChange,
@@ -44,7 +45,7 @@ from kb.models import (
 from kb.models.base import utcnow
 
 Key = tuple[str, int]
-DOCUMENT_KINDS = ("action", "practitioner", "organisation", "tool", "session")
+DOCUMENT_KINDS = ("action", "practitioner", "organisation", "tool", "session", "cahier")
 _PENDING = "kb_index_deleted_keys"
 _CHANGED = "kb_index_changed_keys"
 
@@ -71,6 +72,8 @@ def _direct_keys(obj: object) -> set[Key]:
         return {("tool", obj.tool_id)}  # the words of its files are the tool's
     if isinstance(obj, WorkshopSession):
         return {("session", obj.id)}
+    if isinstance(obj, Cahier):
+        return {("cahier", obj.id)}  # a published cahier's words are its snapshot: its sections do not change it
     if isinstance(obj, Presentation):
         return {("session", obj.session_id), ("presentation", obj.id)}
     if isinstance(obj, PresentationPresenter):

@@ -17,6 +17,7 @@ from kb import policy
 from kb.indexing import versions
 from kb.models import (
     Barrier,
+    Cahier,
     FieldAction,
     Organisation,
     Practitioner,
@@ -27,6 +28,7 @@ from kb.models import (
     choices,
 )
 from kb.models.action import ActionPractitioner
+from kb.services.cahiers import texts as cahier_texts
 from search_index import SearchDoc
 
 # Bump when a document's content or visibility rule changes: `serve` then rebuilds the index.
@@ -38,11 +40,12 @@ from search_index import SearchDoc
 # 6: actions carry their labels (tags and their synonyms, kinds of findings) as words, and the facets of their
 #    findings and tools; proposed terms are words, not facets, until a trainer validates them.
 # 7: tools carry the words of their latest file, their file names, and their publication state as visibility.
-MAPPING_VERSION = 7
+# 8: published cahiers, from their frozen content (drafts are found by nobody).
+MAPPING_VERSION = 8
 
-KINDS = ("action", "practitioner", "organisation", "tool", "session")
+KINDS = ("action", "practitioner", "organisation", "tool", "session", "cahier")
 KIND_LABELS = {"action": "Actions", "practitioner": "Intervenant·es", "organisation": "Organisations",
-               "tool": "Outils", "session": "Séances d'atelier"}
+               "tool": "Outils", "session": "Séances d'atelier", "cahier": "Cahiers de l'observatoire"}
 BATCH = 200
 
 
@@ -204,6 +207,20 @@ def session_doc(meeting: WorkshopSession) -> SearchDoc:
     ))
 
 
+def cahier_doc(cahier: Cahier) -> SearchDoc:
+    """The search document of a cahier: the texts it printed (its snapshot), found once published."""
+    data = cahier.snapshot if cahier.published else {}
+    body = [plain_text(text) for _where, text in cahier_texts(data)] if data else []
+    return _stamped(SearchDoc(
+        doc_id=doc_id("cahier", cahier.id), kind="cahier",
+        title=f"Cahier n° {cahier.number} — {cahier.title}",
+        body="\n".join(body),
+        extra=" · ".join([*(s["title"] for s in data.get("sections", [])), *data.get("contributors", [])]),
+        year=cahier.issue_date.year, date=cahier.issue_date,
+        visibility="public" if cahier.published else "brouillon",
+    ))
+
+
 _LOADERS = {
     "action": (FieldAction, action_doc, (
         selectinload(FieldAction.territory), selectinload(FieldAction.tags), selectinload(FieldAction.effects),
@@ -220,6 +237,7 @@ _LOADERS = {
         selectinload(Organisation.partner_of),
     )),
     "tool": (Tool, tool_doc, (selectinload(Tool.actions), selectinload(Tool.files))),
+    "cahier": (Cahier, cahier_doc, ()),
     "session": (WorkshopSession, session_doc, (
         selectinload(WorkshopSession.workshop).selectinload(Workshop.territory),
         selectinload(WorkshopSession.workshop).selectinload(Workshop.trainers),

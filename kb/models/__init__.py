@@ -15,6 +15,7 @@ SQLModel.metadata.naming_convention = {
 
 from kb.models.account import RateEvent, UserAccount
 from kb.models.action import ActionPractitioner, FieldAction
+from kb.models.cahier import Cahier, CahierSection
 from kb.models.findings import Barrier, Effect, Lever
 from kb.models.moderation import ActionReport, ActionRevision
 from kb.models.outbox import ContentRevision, IndexChange, IndexVersion
@@ -56,6 +57,8 @@ from kb.models.workshop import (
 
 __all__ = [
     "Attendance",
+    "Cahier",
+    "CahierSection",
     "DebateAttendee",
     "DebateDay",
     "DebateTheme",

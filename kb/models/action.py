@@ -51,6 +51,9 @@ class FieldAction(SQLModel, table=True):
     author_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL", index=True)
     # Set after repeated problem reports: hidden from the public until a moderator reviews it.
     hidden_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    # When its authors agreed that it may be printed in « Les cahiers de l'observatoire » (None: they did not).
+    cahiers_consent_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
     created_at: datetime = created_at_field()
     updated_at: datetime = updated_at_field()
 

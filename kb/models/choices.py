@@ -142,6 +142,7 @@ REPORT_REASONS = {
 REVISION_KINDS = {
     "creation": "Création",
     "modification": "Modification",
+    "accord_cahiers": "Accord pour les cahiers",
     "proposition": "Modification proposée",
     "moderation": "Décision de modération",
 }

@@ -8,7 +8,7 @@ the same cells, so they cannot disagree.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -270,3 +270,48 @@ def dashboard(session: Session, filters: ObservatoryFilters, ids=None) -> dict:
         "effects": effects_by_dimension_and_evidence(session, filters, ids),
         "communes": actions_by_commune(session, filters, ids),
     }
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A table of the observatory one can cite apart (a CSV file, a section of a cahier) and how it is drawn."""
+
+    label: str
+    compute: Callable[..., Table]
+    chart: str  # bar (skipping the total row), bar-all, column, grid
+
+
+# Each computes its own table only (not the whole dashboard).
+FIGURES = {
+    "actions-par-territoire": Figure("Actions par territoire et mode d'intervention",
+                                     actions_by_territory_and_mode, "bar"),
+    "actions-par-annee": Figure("Actions par année de début et mode d'intervention", actions_by_year_and_mode,
+                                "column"),
+    "actions-par-public": Figure(
+        "Actions par public", lambda session, f, ids=None: actions_by_tags(session, f, ids, ("public",))["public"],
+        "bar-all"),
+    "actions-par-theme": Figure(
+        "Actions par thème", lambda session, f, ids=None: actions_by_tags(session, f, ids, ("theme",))["theme"],
+        "bar-all"),
+    "freins-par-acteur": Figure("Freins par type et par catégorie d'acteur", barriers_by_kind_and_actor, "grid"),
+    "effets-par-preuve": Figure("Effets par dimension et type de preuve", effects_by_dimension_and_evidence, "grid"),
+    "actions-par-commune": Figure(
+        "Actions par commune", lambda session, f, ids=None: communes_table(actions_by_commune(session, f, ids)),
+        "bar"),
+}
+
+
+def table_data(table: Table) -> dict:
+    """A table as plain data (a published cahier keeps its figures as they were)."""
+    return {"name": table.name, "title": table.title, "row_title": table.row_title, "columns": list(table.columns),
+            "shares": table.shares, "unit": table.unit,
+            "rows": [{"key": r.key, "label": r.label, "cells": [[c.value, c.actions, c.share] for c in r.cells]}
+                     for r in table.rows]}
+
+
+def table_from_data(data: dict) -> Table:
+    """The table ``table_data`` kept (without its links: a frozen figure leads nowhere)."""
+    return Table(name=data["name"], title=data["title"], row_title=data["row_title"], columns=list(data["columns"]),
+                 rows=[Row(key=r["key"], label=r["label"],
+                           cells=[Cell(value=v, actions=a, share=s) for v, a, s in r["cells"]]) for r in data["rows"]],
+                 shares=data["shares"], unit=data["unit"])

@@ -37,6 +37,7 @@ def init_app(app: Flask) -> None:
         admin,
         agenda,
         api,
+        cahiers,
         geo,
         main,
         moderation,
@@ -101,5 +102,5 @@ def init_app(app: Flask) -> None:
         return check(current_viewer(), obj) if obj is not None else check(current_viewer())
 
     for module in (main, actions, organisations, practitioners, territories, tools, search, geo, api, accounts,
-                   admin, moderation, workshops, agenda, observatory, vocabulary, seminars):
+                   admin, moderation, workshops, agenda, observatory, vocabulary, seminars, cahiers):
         app.register_blueprint(module.bp)

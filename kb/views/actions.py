@@ -13,10 +13,10 @@ from kb.forms.actions import action_form_values, form_pairs, parse_action_form
 from kb.forms.filters import parse_action_filters
 from kb.models import choices
 from kb.services import actions as services
-from kb.services import catalog, duplicates, moderation, privacy, reports
+from kb.services import cahiers, catalog, duplicates, moderation, privacy, reports
 from kb.services import search as search_services
 from kb.services import workshops as workshop_services
-from kb.views._forms import current_viewer, delete_cycle, form_cycle
+from kb.views._forms import button_cycle, current_viewer, delete_cycle, form_cycle
 from kb.views._kept import incomplete, kept_page
 from search_index import SearchIndexError
 
@@ -145,6 +145,20 @@ def delete(action_id: int):
                         template="confirm_delete.html", success=url_for(".index"),
                         message=f"L'action « {action.title} » a été supprimée.", what="l'action", name=action.title,
                         cancel=url_for(".detail", action_id=action.id))
+
+
+@bp.route("/<int:action_id>/accord-cahiers", methods=["POST"])
+def cahiers_consent(action_id: int):
+    """Accord (ou retrait de l'accord) des auteur·rices pour publier l'action dans les cahiers."""
+    session, viewer, action = get_session(), current_viewer(), _action(action_id)
+    require(policy.can_set_cahiers_consent(viewer, action))
+    agreed = request.form.get("agreed") == "1"
+
+    def run() -> str:
+        cahiers.set_consent(session, action, agreed, viewer)
+        return "L'accord pour les cahiers est enregistré." if agreed else \
+            "L'accord est retiré : l'action ne figurera pas dans les prochains cahiers."
+    return button_cycle(run, url_for(".detail", action_id=action.id))
 
 
 @bp.route("/<int:action_id>/historique")

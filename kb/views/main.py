@@ -6,6 +6,7 @@ from flask import Blueprint, render_template
 
 from kb.db import get_session
 from kb.services import actions as action_services
+from kb.services import cahiers as cahier_services
 from kb.services import catalog
 from kb.views._forms import current_viewer
 
@@ -18,7 +19,7 @@ def home():
     session, viewer = get_session(), current_viewer()
     return render_template("main/home.html", figures=catalog.key_figures(session, viewer),
                            latest=action_services.latest_actions(session, viewer),
-                           territories=catalog.territories(session))
+                           territories=catalog.territories(session), cahiers=cahier_services.published(session, 2))
 
 
 @bp.route("/a-propos")

@@ -87,25 +87,13 @@ def comparison():
                            **_common(filters, errors, unavailable))
 
 
-# Each CSV computes its own table only (not the whole dashboard).
-_TABLES = {
-    "actions-par-territoire": figures.actions_by_territory_and_mode,
-    "actions-par-annee": figures.actions_by_year_and_mode,
-    "actions-par-public": lambda session, f, ids: figures.actions_by_tags(session, f, ids, ("public",))["public"],
-    "actions-par-theme": lambda session, f, ids: figures.actions_by_tags(session, f, ids, ("theme",))["theme"],
-    "freins-par-acteur": figures.barriers_by_kind_and_actor,
-    "effets-par-preuve": figures.effects_by_dimension_and_evidence,
-    "actions-par-commune": lambda session, f, ids: figures.communes_table(figures.actions_by_commune(session, f, ids)),
-}
-
-
 @bp.route("/donnees/<name>.csv")
 def table_csv(name: str):
     """Les chiffres d'un tableau de l'observatoire, au format CSV (les mêmes que sur la page)."""
-    if name not in _TABLES:
+    if name not in figures.FIGURES:
         abort(404)
     filters, ids, _, _ = _read()
-    table = _TABLES[name](get_session(), filters.actions_only, ids)
+    table = figures.FIGURES[name].compute(get_session(), filters.actions_only, ids)
     return csv_response(f"observatoire-{name}.csv", table.header(), table.lines())
 
 

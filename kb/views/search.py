@@ -19,7 +19,7 @@ bp = Blueprint("search", __name__)
 log = logging.getLogger(__name__)
 _ENDPOINTS = {"action": ("actions.detail", "action_id"), "practitioner": ("practitioners.detail", "person_id"),
               "organisation": ("organisations.detail", "org_id"), "tool": ("tools.detail", "tool_id"),
-              "session": ("workshops.session_page", "session_id")}
+              "session": ("workshops.session_page", "session_id"), "cahier": ("cahiers.detail", "cahier_id")}
 
 
 def hit_url(hit: Hit) -> str:

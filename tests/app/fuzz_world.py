@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask import session as flask_session
 from flask_login import login_user
@@ -15,6 +15,8 @@ from kb.forms.actions import action_form_values, form_pairs, parse_action_form
 from kb.models import (
     ActionReport,
     ActionRevision,
+    Cahier,
+    CahierSection,
     DebateDay,
     DebateTheme,
     Enrolment,
@@ -30,6 +32,7 @@ from kb.models import (
     WorkshopSession,
 )
 from kb.services import accounts as account_services
+from kb.services import cahiers as cahier_services
 from kb.services import moderation
 from tests.app.html_forms import Field
 from tests.factories import Factories
@@ -39,7 +42,7 @@ ROLES = ("anonyme", "etudiant", "professionnel", "formateur", "admin")
 ID_MODELS = {"action_id": FieldAction, "org_id": Organisation, "person_id": Practitioner, "workshop_id": Workshop,
              "session_id": WorkshopSession, "presentation_id": Presentation, "debate_id": DebateDay,
              "theme_id": DebateTheme, "seminar_id": Seminar, "account_id": UserAccount,
-             "revision_id": ActionRevision, "tool_id": Tool}
+             "revision_id": ActionRevision, "tool_id": Tool, "cahier_id": Cahier, "section_id": CahierSection}
 
 
 class World:
@@ -120,6 +123,20 @@ def build(app) -> tuple[dict[str, int], str]:
         session.add(DebateTheme(debate_day_id=debate.id, title="La posture", questions="Quelle posture adopter ?"))
         session.add(Seminar(title="Séminaire", year=2026, days=[SeminarDay(option=o, day=date(2026, 3 * o, n))
                                                                  for o in (1, 2) for n in (10, 17, 24)]))
+        # A cahier in preparation (with a section of each kind) and a published one; titles typed without harm.
+        draft = Cahier(number=2, title="Cahier {{ 7*7 }} en préparation", issue_date=date(2026, 12, 1),
+                       editorial="Éditorial {% raw %} <script>alert(1)</script>")
+        published_cahier = Cahier(number=1, title="Cahier publié {#", issue_date=date(2012, 12, 14), status="publie",
+                                  identifier="2012-001X")
+        session.add_all([draft, published_cahier])
+        session.flush()
+        published[0].cahiers_consent_at = datetime(2012, 6, 1, tzinfo=UTC)
+        session.add_all([CahierSection(cahier_id=draft.id, position=1, kind="action", ref_id=published[0].id),
+                         CahierSection(cahier_id=draft.id, position=2, kind="seance", ref_id=meetings[0].id),
+                         CahierSection(cahier_id=draft.id, position=3, kind="chiffres", figure="freins-par-acteur",
+                                       filters={"year_from": "2010"})])
+        session.flush()
+        published_cahier.snapshot = cahier_services.compose(session, draft)
         session.commit()
         token = account_services.reset_token(student, app.config["SECRET_KEY"])
         return {role: account.id for role, account in accounts.items()}, token

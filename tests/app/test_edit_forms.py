@@ -16,6 +16,7 @@ from werkzeug.datastructures import MultiDict
 from kb.db import get_engine, new_session
 from kb.demo.accounts import DEMO_ACCOUNTS
 from kb.models import (
+    Cahier,
     DebateDay,
     FieldAction,
     Organisation,
@@ -51,6 +52,7 @@ EDIT_FORMS = {
     "accounts.consent": ("/compte/consentement", "professionnel"),
     "vocabulary.edit": ("/vocabulaire/publics/{term}/modifier", "formateur"),
     "tools.edit": ("/outils/{tool}/modifier", "formateur"),
+    "cahiers.edit": ("/cahiers/{draft_cahier}/modifier", "formateur"),
 }
 # Columns a save may touch without changing anything a person sees, and the bookkeeping that follows every
 # flush of a record (kb/indexing: which records to index again; the content revision, which kept pages follow).
@@ -118,6 +120,7 @@ def ids(demo_app) -> dict[str, int]:
             "account": student.id,
             "term": "jeunes-de-16-a-25-ans",  # with a definition and synonyms
             "tool": _richest(session, Tool, "actions", "files").id,
+            "draft_cahier": session.exec(select(Cahier.id).where(Cahier.status == "brouillon")).first(),
         }
 
 

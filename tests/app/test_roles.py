@@ -13,6 +13,8 @@ from sqlmodel import func, select
 from kb.forms.actions import action_form_values, form_pairs, parse_action_form
 from kb.models import (
     ActionReport,
+    Cahier,
+    CahierSection,
     DebateDay,
     DebateTheme,
     Enrolment,
@@ -29,6 +31,7 @@ from kb.models import (
     WorkshopSession,
 )
 from kb.services import accounts as account_services
+from kb.services import cahiers as cahier_services
 from kb.services import moderation
 from kb.storage import get_storage
 from tests.conftest import csrf_token, login
@@ -84,6 +87,17 @@ EXPECTED = {
     "tools.download": ("/outils/{tool}/fichiers/{tool_file}", EVERYONE),
     "tools.decide": ("/outils/moderation/{tool}", MODERATORS),
     "tools.decide_version": ("/outils/moderation/versions/{tool_file}", dict.fromkeys(ROLES, 405)),
+    "cahiers.index": ("/cahiers/", EVERYONE),
+    "cahiers.detail": ("/cahiers/{cahier}", EVERYONE),
+    "cahiers.pdf": ("/cahiers/{cahier}/cahier.pdf", EVERYONE),
+    "cahiers.feed": ("/cahiers/flux.atom", EVERYONE),
+    "cahiers.create": ("/cahiers/nouveau", MODERATORS),
+    "cahiers.edit": ("/cahiers/{draft_cahier}/modifier", MODERATORS),
+    "cahiers.compose": ("/cahiers/{draft_cahier}/composer", MODERATORS),
+    "cahiers.publish": ("/cahiers/{draft_cahier}/publier", MODERATORS),
+    "cahiers.delete": ("/cahiers/{draft_cahier}/supprimer", MODERATORS),
+    "cahiers.section": ("/cahiers/{draft_cahier}/sections/{cahier_section}", dict.fromkeys(ROLES, 405)),
+    "actions.cahiers_consent": ("/actions/{published}/accord-cahiers", dict.fromkeys(ROLES, 405)),
     "territories.index": ("/territoires/", EVERYONE),
     "territories.detail": ("/territoires/arles", EVERYONE),
     "accounts.signup": ("/compte/inscription", EVERYONE),
@@ -184,6 +198,10 @@ PRIVATE_PAGES = {
     "/actions/{submitted}": {"anonyme": 404, "etudiant": 404, "professionnel": 200, "formateur": 200, "admin": 200},
     "/api/actions/{draft}": dict.fromkeys(ROLES, 404),
     "/carte/fiche/a{draft}": dict.fromkeys(ROLES, 404),
+    # A cahier in preparation is seen by its editors only (its preview and its PDF).
+    "/cahiers/{draft_cahier}": {"anonyme": 404, "etudiant": 404, "professionnel": 404, "formateur": 200, "admin": 200},
+    "/cahiers/{draft_cahier}/cahier.pdf": {"anonyme": 404, "etudiant": 404, "professionnel": 404, "formateur": 200,
+                                           "admin": 200},
 }
 
 
@@ -233,6 +251,14 @@ def world(app, session, make):
     session.add(Invoice(registration_id=registration.id, kind="facture", year=2026, number=1,
                         issued_on=date(2026, 3, 2), quantity=1, unit_price_eur=250, amount_eur=250,
                         lines='["DURAND Léa"]'))
+    published_cahier = Cahier(number=1, title="Cahier publié", issue_date=date(2012, 12, 14), status="publie",
+                              identifier="2012-001X")
+    draft_cahier = Cahier(number=2, title="Cahier en préparation", issue_date=date(2026, 12, 1))
+    session.add_all([published_cahier, draft_cahier])
+    session.flush()
+    published_cahier.snapshot = cahier_services.compose(session, published_cahier)
+    cahier_section = CahierSection(cahier_id=draft_cahier.id, position=1, kind="action", ref_id=published.id)
+    session.add(cahier_section)
     session.commit()
     from kb.views.seminars import token_for
 
@@ -243,7 +269,8 @@ def world(app, session, make):
            "workshop": workshop.id, "session": meeting.id, "presentation": presentation.id, "debate": debate.id,
            "theme": theme.id, "seminar": seminar.id, "term": "familles", "registration": registration.id,
            "trainee": registration.trainees[0].id, "token": token,
-           "tool_file": tool_file.id}
+           "tool_file": tool_file.id, "cahier": published_cahier.id, "draft_cahier": draft_cahier.id,
+           "cahier_section": cahier_section.id}
     return ids, accounts
 
 
@@ -294,6 +321,11 @@ def test_roles_that_may_not_post_change_nothing(app, session, world):
         "/seminaire/inscriptions/{registration}/lien": MODERATORS,
         "/outils/moderation/{tool}": MODERATORS, "/outils/{tool}/versions": MODERATORS,
         "/outils/moderation/versions/{tool_file}": MODERATORS,
+        "/cahiers/nouveau": MODERATORS, "/cahiers/{draft_cahier}/modifier": MODERATORS,
+        "/cahiers/{draft_cahier}/composer": MODERATORS, "/cahiers/{draft_cahier}/publier": MODERATORS,
+        "/cahiers/{draft_cahier}/supprimer": MODERATORS,
+        "/cahiers/{draft_cahier}/sections/{cahier_section}": MODERATORS,
+        "/actions/{published}/accord-cahiers": AUTHOR,
     }
     wrong = {}
     for role in ("anonyme", "etudiant", "professionnel"):
@@ -317,3 +349,7 @@ def test_roles_that_may_not_post_change_nothing(app, session, world):
     assert session.get(Trainee, ids["trainee"]).state == "place"
     assert session.get(Registration, ids["registration"]).token_nonce == "abcdef0123456789"
     assert session.exec(select(func.count()).select_from(ToolFile)).one() == 1
+    assert session.exec(select(func.count()).select_from(Cahier)).one() == 2
+    draft_cahier = session.get(Cahier, ids["draft_cahier"])
+    assert (draft_cahier.status, draft_cahier.number, len(draft_cahier.sections)) == ("brouillon", 2, 1)
+    assert session.get(FieldAction, ids["published"]).cahiers_consent_at is None

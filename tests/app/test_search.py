@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
 from kb import policy
-from kb.models import ActionTag, FieldAction, Practitioner, Tag, Territory, Tool
+from kb.models import ActionTag, Cahier, FieldAction, Practitioner, Tag, Territory, Tool
 from kb.models.choices import PUBLICATION_STATUSES
 
 
@@ -109,10 +109,12 @@ def test_empty_query_browses_every_visible_document(demo_client, demo_app):
             Practitioner.consent_listed.is_(False))).one()
         proposed_tools = session.exec(select(func.count()).select_from(Tool).where(
             Tool.publication_status != "publiee")).one()
-    assert not_listed > 0 and drafts > 0 and proposed_tools > 0  # the demo holds each: the test means something
-    # Anonymous visitors see neither drafts, nor tools waiting for the team, nor the directory (listed
-    # practitioners: signed-in users only).
-    listed = total - drafts - not_listed - proposed_tools - data["total"]
+        draft_cahiers = session.exec(select(func.count()).select_from(Cahier).where(Cahier.status != "publie")).one()
+    assert not_listed > 0 and drafts > 0 and proposed_tools > 0 and draft_cahiers > 0  # the demo holds each
+    # Anonymous visitors see neither drafts (of actions or cahiers), nor tools waiting for the team, nor the
+    # directory (listed practitioners: signed-in users only).
+    listed = total - drafts - not_listed - proposed_tools - draft_cahiers - data["total"]
+    assert "cahier" in {row["value"] for row in data["facets"]["kind"]}
     assert data["facets"]["kind"] and "practitioner" not in {row["value"] for row in data["facets"]["kind"]}
     with new_session(demo_app) as session:
         assert listed == session.exec(select(func.count()).select_from(Practitioner).where(
