@@ -17,6 +17,7 @@ from kb.models import (
     ActionReport,
     ActionRevision,
     Attendance,
+    Cahier,
     ConsentRecord,
     DebateTheme,
     DebateVote,
@@ -171,10 +172,29 @@ def _scrub_history(session: Session, name: str, replacement: str) -> None:
         session.add(revision)
 
 
+def _without_name(value, name: str, replacement: str):
+    """A snapshot's data with a name taken out of its lists of names and replaced in its texts."""
+    if isinstance(value, dict):
+        return {k: _without_name(v, name, replacement) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_name(v, name, replacement) for v in value if v != name]
+    return value.replace(name, replacement) if isinstance(value, str) else value
+
+
+def _scrub_cahiers(session: Session, name: str, replacement: str) -> None:
+    """Take a name out of the published cahiers: frozen as they are, they no longer name who withdrew (their
+    PDF follows, its cache being keyed by the content)."""
+    for cahier in session.exec(select(Cahier).where(Cahier.status == "publie")):
+        if name in json.dumps(cahier.snapshot, ensure_ascii=False):
+            cahier.snapshot = _without_name(cahier.snapshot, name, replacement)
+            session.add(cahier)
+
+
 def anonymise_practitioner(session: Session, practitioner: Practitioner) -> None:
     """Remove a practitioner's identity and contact details; her part in actions stays, unnamed."""
     if practitioner.full_name.strip():
         _scrub_history(session, practitioner.full_name, "Intervenant·e anonymisé·e")
+        _scrub_cahiers(session, practitioner.full_name, "Intervenant·e anonymisé·e")
     practitioner.first_name, practitioner.last_name = "Intervenant·e", f"anonymisé·e n° {practitioner.id}"
     practitioner.email = practitioner.phone = ""
     practitioner.skills_knowledge = practitioner.skills_know_how = practitioner.skills_interpersonal = ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import tempfile
 from datetime import UTC, date, datetime
@@ -164,7 +166,10 @@ def detail(cahier_id: int):
 
 
 def _pdf_cache(cahier: Cahier) -> Path:
-    return Path(current_app.config["FILES_DIR"]) / "cahiers" / f"cahier-{cahier.id}-{cahier.identifier}.pdf"
+    """Where a published cahier's PDF is kept: named after its content (a name taken out of it when a person is
+    anonymised gives a new file)."""
+    digest = hashlib.sha256(json.dumps(cahier.snapshot, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return Path(current_app.config["FILES_DIR"]) / "cahiers" / f"cahier-{cahier.id}-{digest[:16]}.pdf"
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -173,6 +178,9 @@ def _write_atomically(path: Path, data: bytes) -> None:
     with os.fdopen(handle, "wb") as out:
         out.write(data)
     os.replace(temporary, path)  # two workers printing it at once both write a whole file; one wins
+    for older in path.parent.glob(f"cahier-{path.name.split('-')[1]}-*.pdf"):
+        if older != path:  # an earlier printing, before a name was taken out
+            older.unlink(missing_ok=True)
 
 
 @bp.route("/<int:cahier_id>/cahier.pdf")

@@ -420,5 +420,23 @@ def test_a_published_pdf_is_printed_once_and_a_draft_pdf_follows_the_draft(app, 
     session.commit()
     first = client.get(f"/cahiers/{cahier.id}/cahier.pdf").data
     assert client.get(f"/cahiers/{cahier.id}/cahier.pdf").data == first
-    assert [p.name for p in (Path(app.config["FILES_DIR"]) / "cahiers").glob("*.pdf")] == [
-        f"cahier-{cahier.id}-2012-001X.pdf"]
+    assert len(list((Path(app.config["FILES_DIR"]) / "cahiers").glob(f"cahier-{cahier.id}-*.pdf"))) == 1
+
+
+def test_anonymising_a_practitioner_takes_her_name_out_of_published_cahiers(app, client, session, world):
+    from kb.services.privacy import anonymise_practitioner
+
+    cahier = new_cahier(session)
+    add(session, cahier, "action", ref_id=world["agreed"].id)
+    add(session, cahier, "seance", ref_id=world["meeting"].id)
+    services.publish(session, cahier, TEAM, confirmed=False)
+    session.commit()
+    assert "Inès Nommée" in "".join(pdf_pages(client, f"/cahiers/{cahier.id}/cahier.pdf"))
+    anonymise_practitioner(session, world["listed"])
+    session.commit()
+    data = session.get(Cahier, cahier.id).snapshot
+    assert data["contributors"] == [] and data["sections"][0]["action"]["people"] == []
+    assert data["sections"][1]["session"]["presentations"][0]["presenters"] == []
+    assert "Inès Nommée" not in client.get(f"/cahiers/{cahier.id}").get_data(as_text=True)
+    assert "Inès Nommée" not in "".join(pdf_pages(client, f"/cahiers/{cahier.id}/cahier.pdf"))
+    assert len(list((Path(app.config["FILES_DIR"]) / "cahiers").glob(f"cahier-{cahier.id}-*.pdf"))) == 1
