@@ -77,6 +77,8 @@ def load_settings(overrides: dict | None = None) -> dict:
         "TEAM_EMAIL": os.environ.get("KB_TEAM_EMAIL", "observatoire@localhost"),
         "REGISTRATION_LINK_DAYS": int(os.environ.get("KB_REGISTRATION_LINK_DAYS", "730")),
         "FUNDING_NOTE": os.environ.get("KB_FUNDING_NOTE", DEFAULT_FUNDING_NOTE),
+        # The address published cahiers cite (https://observatoire.example.fr); empty: the publishing request's own.
+        "PUBLIC_URL": os.environ.get("KB_PUBLIC_URL", "").strip(),
         "INSTITUTE_NAME": os.environ.get("KB_INSTITUTE_NAME", "Observatoire des pratiques de l'ISIC"),
         "INSTITUTE_ADDRESS": os.environ.get("KB_INSTITUTE_ADDRESS", "Marseille · Avignon · Arles"),
         "INSTITUTE_SIRET": os.environ.get("KB_INSTITUTE_SIRET", ""),

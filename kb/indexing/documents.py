@@ -215,7 +215,8 @@ def cahier_doc(cahier: Cahier) -> SearchDoc:
         doc_id=doc_id("cahier", cahier.id), kind="cahier",
         title=f"Cahier n° {cahier.number} — {cahier.title}",
         body="\n".join(body),
-        extra=" · ".join([*(s["title"] for s in data.get("sections", [])), *data.get("contributors", [])]),
+        # Section titles only: a person named in a cahier is not found through it once she leaves the directory.
+        extra=" · ".join(s["title"] for s in data.get("sections", [])),
         year=cahier.issue_date.year, date=cahier.issue_date,
         visibility="public" if cahier.published else "brouillon",
     ))

@@ -13,16 +13,29 @@ text of the cahier, the editor's own included), before she confirms the publicat
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from kb import policy
 from kb.errors import DomainError
 from kb.forms.cahiers import FIGURE_FILTERS, SECTION_KINDS, CahierInput, SectionInput, SectionTextInput
-from kb.forms.observatory import ObservatoryFilters
-from kb.models import ActionRevision, Cahier, CahierSection, FieldAction, Tool, WorkshopSession, choices
+from kb.forms.observatory import ObservatoryFilters, parse_observatory_filters
+from kb.models import (
+    ActionRevision,
+    Cahier,
+    CahierSection,
+    FieldAction,
+    Tag,
+    Territory,
+    Tool,
+    WorkshopSession,
+    choices,
+)
 from kb.models.base import utcnow
 from kb.policy import Viewer
 from kb.services import figures, lock_for_change
@@ -90,8 +103,12 @@ def save_cahier(session: Session, data: CahierInput, actor: Viewer, cahier: Cahi
                               created_by_id=actor.user_id)
     for name in ("number", "title", "issue_date", "editorial", "credits", "licence"):
         setattr(cahier, name, getattr(data, name))
-    session.add(cahier)
-    session.flush()
+    try:
+        with session.begin_nested():  # two editors taking the same free number at once: the second is told
+            session.add(cahier)
+            session.flush()
+    except IntegrityError as exc:
+        raise DomainError(f"Le numéro {data.number} vient d'être pris par un autre cahier.", field="number") from exc
     return cahier
 
 
@@ -135,6 +152,8 @@ def add_section(session: Session, cahier: Cahier, data: SectionInput) -> CahierS
             raise DomainError("Seul un outil publié peut figurer dans un cahier.", field=field)
     elif data.figure not in figures.FIGURES:
         raise DomainError("Ce tableau de chiffres n'existe pas.", field="figure")
+    else:
+        _filter_names(session, data.filters)
     section = CahierSection(cahier_id=cahier.id, position=max((s.position for s in cahier.sections), default=0) + 1,
                             kind=data.kind, ref_id=data.ref_id if model is not None else None,
                             figure=data.figure if model is None else "", filters=data.filters if model is None else {},
@@ -251,12 +270,40 @@ def _tool_content(tool: Tool) -> dict:
             "file": f"{latest.filename} (version {latest.version})" if latest else ""}
 
 
+def _filter_names(session: Session, filters: dict) -> dict[str, str]:
+    """What each kept filter is called: the territory's and the terms' names, the mode's label; None when the
+    territory or a term no longer exists."""
+    names: dict[str, str] = {}
+    for key, value in filters.items():
+        if key == "territory":
+            found = session.exec(select(Territory.name).where(Territory.slug == value)).first()
+        elif key in ("public", "theme"):
+            found = session.exec(select(Tag.name).where(Tag.kind == key, Tag.slug == value)).first()
+        elif key == "mode":
+            found = choices.INTERVENTION_MODES.get(value)
+        else:
+            found = value
+        if found is None:
+            raise DomainError(f"Filtre « {FILTER_LABELS[key]} » inconnu : choisissez une valeur de la liste.",
+                              field=key)
+        names[key] = found
+    return names
+
+
+def _stored_filters(section: CahierSection) -> ObservatoryFilters:
+    parsed, errors = parse_observatory_filters({k: str(v) for k, v in (section.filters or {}).items()
+                                                if k in FIGURE_FILTERS})
+    if errors:
+        raise DomainError(next(iter(errors.values())))
+    return parsed
+
+
 def _figure_content(session: Session, section: CahierSection) -> dict:
     figure = figures.FIGURES[section.figure]
-    filters = ObservatoryFilters(**{k: (int(v) if k.startswith("year_") else v)
-                                    for k, v in section.filters.items() if k in FIGURE_FILTERS})
+    filters = _stored_filters(section)
+    kept = {k: v for k, v in filters.args().items() if k in FIGURE_FILTERS}
     table = figure.compute(session, filters)
-    described = [f"{FILTER_LABELS[k]} : {v}" for k, v in section.filters.items() if k in FILTER_LABELS]
+    described = [f"{FILTER_LABELS[k]} : {name}" for k, name in _filter_names(session, kept).items()]
     return {"name": section.figure, "chart": figure.chart, "table": figures.table_data(table),
             "filters": " · ".join(described) or "toutes les actions publiées"}
 
@@ -293,7 +340,14 @@ def compose(session: Session, cahier: Cahier, today: date | None = None) -> dict
             entry["tool"] = _tool_content(tool)
             entry["title"] = section.heading or tool.title
         else:
-            entry["figure"] = _figure_content(session, section)
+            try:
+                if section.figure not in figures.FIGURES:
+                    raise DomainError("ce tableau n'existe plus")
+                entry["figure"] = _figure_content(session, section)
+            except DomainError as exc:  # a territory or a term gone since, a table renamed
+                left_out.append(f"{where} : les chiffres ne peuvent pas être calculés ({exc.message}) ; "
+                                "retirez la section et ajoutez-la à nouveau.")
+                continue
             entry["title"] = section.heading or entry["figure"]["table"]["title"]
         entry["anchor"] = f"section-{len(sections) + 1}"
         sections.append(entry)
@@ -313,19 +367,21 @@ def content(session: Session, cahier: Cahier) -> dict:
 
 def texts(data: dict) -> list[tuple[str, str]]:
     """(where, text) for every text of a cahier's content, the editor's included."""
-    found = [("Éditorial", data["editorial"]), ("Crédits", data["credits"])]
+    found = [("Titre", data["title"]), ("Éditorial", data["editorial"]), ("Crédits", data["credits"])]
     for n, s in enumerate(data["sections"], start=1):
         where = f"Section {n} « {s['title']} »"
-        found += [(where, s["heading"]), (where, s["comment"])]
+        found += [(where, s["title"]), (where, s["heading"]), (where, s["comment"])]
         if "action" in s:
             a = s["action"]
-            found += [(where, t) for t in (a["title"], a["summary"], a["writeup"], *a["levers"],
+            found += [(where, t) for t in (a["title"], a["place"], a["summary"], a["writeup"], *a["levers"],
                                            *(e[k] for e in a["effects"] for k in ("description", "indicator")),
                                            *(b["description"] for b in a["barriers"]))]
         if "session" in s:
-            found += [(where, t) for p in s["session"]["presentations"] for t in (p["learnt"], *p["questions"])]
+            m = s["session"]
+            found += [(where, t) for t in (m["workshop"], m["place"])]
+            found += [(where, t) for p in m["presentations"] for t in (p["action"], p["learnt"], *p["questions"])]
         if "tool" in s:
-            found += [(where, t) for t in (s["tool"]["description"], s["tool"]["co_building"])]
+            found += [(where, s["tool"][k]) for k in ("title", "description", "co_building", "partners")]
     return [(where, text) for where, text in found if text]
 
 
@@ -333,26 +389,53 @@ def check(data: dict) -> list[str]:
     """Passages of the whole cahier that may identify a person supported, with where they are."""
     found: list[str] = []
     for where, text in texts(data):
-        found += [f"{where} : {passage}" for passage in identification_warnings(text) if
-                  f"{where} : {passage}" not in found]
+        found += [item for passage in identification_warnings(text)
+                  if (item := f"{where} : {passage}") not in found]
     return found
 
 
-def publish(session: Session, cahier: Cahier, actor: Viewer, confirmed: bool, now: datetime | None = None) -> dict:
-    """Freeze a draft: its content as it is now becomes the published cahier, with its identifier.
+def reviewed_stamp(findings: list[str]) -> str:
+    """A digest of the passages the review page showed: publishing confirms those, not later ones."""
+    return hashlib.sha256("\n".join(findings).encode()).hexdigest()[:16]
 
-    Refused with nothing to show; refused unless ``confirmed`` when the check finds passages to reread."""
+
+@dataclass(frozen=True)
+class Imprint:
+    """What a published cahier says of itself, frozen with it: its address and its publisher."""
+
+    base_url: str = "http://127.0.0.1:5000"  # KB_PUBLIC_URL, else the publishing request's own address
+    institute: str = "Observatoire des pratiques de l'ISIC"
+    address: str = ""
+
+
+def publish(session: Session, cahier: Cahier, actor: Viewer, confirmed: bool, reviewed: str | None = None,
+            imprint: Imprint = Imprint(), now: datetime | None = None) -> dict:
+    """Freeze a draft: its content as it is now becomes the published cahier, with its identifier, address and
+    citation.
+
+    Refused with nothing to show; when the check finds passages to reread, refused unless ``confirmed`` for
+    exactly the passages the editor was shown (``reviewed``, their stamp; None: whatever they are)."""
     lock_for_change(session, cahier, "Ce cahier")
     _editable(cahier)
     data = compose(session, cahier, (now or utcnow()).date())
     if not data["sections"] and not data["editorial"]:
         raise DomainError("Ce cahier est vide : ajoutez un éditorial ou des sections avant de le publier.")
-    if check(data) and not confirmed:
+    findings = check(data)
+    if findings and not confirmed:
         raise DomainError("Relisez les passages signalés, anonymisez-les si besoin, puis cochez la case pour "
                           "confirmer la publication.", field="confirm")
-    cahier.snapshot = data
+    if findings and reviewed is not None and reviewed != reviewed_stamp(findings):
+        raise DomainError("Le cahier a changé depuis votre relecture : relisez les passages signalés ci-dessous, "
+                          "puis confirmez à nouveau.", field="confirm")
+    del data["left_out"]  # the editor's list: what consent kept out is not kept in the published data
     cahier.identifier = identifier(cahier.issue_date.year, cahier.number)
-    cahier.status, cahier.published_at, cahier.published_by_id = "publie", now or utcnow(), actor.user_id
+    cahier.status = "publie"  # the citation reads it
+    url = f"{imprint.base_url.rstrip('/')}/cahiers/{cahier.id}"
+    data.update(identifier=cahier.identifier, url=url, institute=imprint.institute, address=imprint.address,
+                licence_label=choices.label(choices.TOOL_LICENCES, cahier.licence),
+                citation=citation(cahier, imprint.institute, url))
+    cahier.snapshot = data
+    cahier.published_at, cahier.published_by_id = now or utcnow(), actor.user_id
     session.flush()
     return data
 

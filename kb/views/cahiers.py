@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -61,13 +62,16 @@ def _draft(cahier_id: int) -> Cahier:
 
 
 def _page_context(cahier: Cahier) -> dict:
+    """What the page and the PDF show: a published cahier's snapshot only (its citation and imprint included)."""
     data = services.content(get_session(), cahier)
-    url = url_for(".detail", cahier_id=cahier.id, _external=True)
-    return {"cahier": cahier, "data": data, "chart": draw_chart, "licences": choices.TOOL_LICENCES,
+    config = current_app.config
+    return {"cahier": cahier, "data": data, "chart": draw_chart,
             "table_of": lambda figure: figures.table_from_data(figure["table"]),
             "issue_date": date.fromisoformat(data["issue_date"]),
-            "citation": services.citation(cahier, current_app.config["INSTITUTE_NAME"], url)
-            if cahier.published else None}
+            "licence_label": data.get("licence_label") or choices.label(choices.TOOL_LICENCES, data["licence"]),
+            "imprint": {"name": data.get("institute") or config["INSTITUTE_NAME"],
+                        "address": data.get("address", config["INSTITUTE_ADDRESS"])},
+            "citation": data.get("citation")}
 
 
 @bp.route("/")
@@ -119,8 +123,9 @@ def _compose_page(cahier: Cahier, values: MultiDict, errors: dict, status: int =
 def compose(cahier_id: int):
     """Sommaire d'un cahier en préparation : ajouter, ordonner, retirer des sections."""
     cahier = _draft(cahier_id)
-    if request.method == "GET":
-        return _compose_page(cahier, MultiDict(), {})
+    if request.method == "GET":  # a figure taken from the observatory arrives with its table and filters
+        taken = [(k, v) for k, v in request.args.items(multi=True) if k in ("kind", "figure", *FIGURE_FILTERS)]
+        return _compose_page(cahier, MultiDict(taken), {})
     result = parse_section_form(request.form)
     if result.ok:
         try:
@@ -133,6 +138,19 @@ def compose(cahier_id: int):
             flash("La section est ajoutée à la fin du cahier.", "success")
             return redirect(url_for(".compose", cahier_id=cahier.id) + "#sommaire")
     return _compose_page(cahier, request.form, result.errors, 422)
+
+
+@bp.route("/reprendre")
+def take_figure():
+    """Reprendre un tableau de l'observatoire, avec ses filtres, dans un cahier en préparation."""
+    require(policy.can_edit_cahiers(current_viewer()))
+    figure = request.args.get("figure", "")
+    if figure not in figures.FIGURES:
+        abort(404)
+    filters = {k: v for k in FIGURE_FILTERS if (v := request.args.get(k, "").strip())}
+    return render_template("cahiers/take_figure.html", figure=figure, label=figures.FIGURES[figure].label,
+                           filters=filters, dropped_text=bool(request.args.get("q", "").strip()),
+                           drafts=services.drafts(get_session()))
 
 
 @bp.route("/<int:cahier_id>/sections/<int:section_id>", methods=["POST"])
@@ -165,19 +183,36 @@ def detail(cahier_id: int):
     return render_template("cahiers/detail.html", **_page_context(cahier))
 
 
+def _layout() -> list[Path]:
+    """The templates and stylesheets that print a cahier."""
+    templates = Path(current_app.root_path, current_app.template_folder or "templates")
+    static = Path(current_app.static_folder or "static")
+    return [templates / "documents" / "cahier.html", templates / "cahiers" / "_content.html",
+            static / "css" / "cahier.css", static / "css" / "print.css"]
+
+
 def _pdf_cache(cahier: Cahier) -> Path:
-    """Where a published cahier's PDF is kept: named after its content (a name taken out of it when a person is
-    anonymised gives a new file)."""
-    digest = hashlib.sha256(json.dumps(cahier.snapshot, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-    return Path(current_app.config["FILES_DIR"]) / "cahiers" / f"cahier-{cahier.id}-{digest[:16]}.pdf"
+    """Where a published cahier's PDF is kept: named after its content and the layout that prints it (a name
+    taken out when a person is anonymised, or a corrected stylesheet, gives a new file)."""
+    digest = hashlib.sha256(json.dumps(cahier.snapshot, sort_keys=True, ensure_ascii=False).encode())
+    for layout in _layout():
+        digest.update(layout.read_bytes())
+    return Path(current_app.config["FILES_DIR"]) / "cahiers" / f"cahier-{cahier.id}-{digest.hexdigest()[:16]}.pdf"
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".pdf-")
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.replace(temporary, path)  # two workers printing it at once both write a whole file; one wins
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)  # two workers printing it at once both write a whole file; one wins
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    for older in path.parent.glob(f"cahier-{path.name.split('-')[1]}-*.pdf"):
+        if older != path:  # an earlier printing (before a name was taken out, or a former layout)
+            older.unlink(missing_ok=True)
     for older in path.parent.glob(f"cahier-{path.name.split('-')[1]}-*.pdf"):
         if older != path:  # an earlier printing, before a name was taken out
             older.unlink(missing_ok=True)
@@ -208,8 +243,12 @@ def publish(cahier_id: int):
     cahier, viewer, session = _draft(cahier_id), current_viewer(), get_session()
     errors: dict[str, str] = {}
     if request.method == "POST":
+        config = current_app.config
+        imprint = services.Imprint(base_url=config["PUBLIC_URL"] or request.url_root.rstrip("/"),
+                                   institute=config["INSTITUTE_NAME"], address=config["INSTITUTE_ADDRESS"])
         try:
-            services.publish(session, cahier, viewer, request.form.get("confirm") == "1")
+            services.publish(session, cahier, viewer, request.form.get("confirm") == "1",
+                             reviewed=request.form.get("reviewed", ""), imprint=imprint)
             commit()
         except DomainError as exc:
             session.rollback()
@@ -218,8 +257,9 @@ def publish(cahier_id: int):
             flash(f"Le cahier n° {cahier.number} est publié.", "success")
             return redirect(url_for(".detail", cahier_id=cahier.id))
     data = services.compose(session, cahier)
-    return render_template("cahiers/publish.html", cahier=cahier, data=data, findings=services.check(data),
-                           errors=errors), 422 if errors else 200
+    findings = services.check(data)
+    return render_template("cahiers/publish.html", cahier=cahier, data=data, findings=findings,
+                           reviewed=services.reviewed_stamp(findings), errors=errors), 422 if errors else 200
 
 
 @bp.route("/<int:cahier_id>/supprimer", methods=["GET", "POST"])
@@ -230,6 +270,14 @@ def delete(cahier_id: int):
                         template="confirm_delete.html", success=url_for(".index"),
                         message=f"Le cahier n° {cahier.number} en préparation a été supprimé.", what="le cahier",
                         name=f"n° {cahier.number} — {cahier.title}", cancel=url_for(".compose", cahier_id=cahier.id))
+
+
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_text(text: str) -> str:
+    """Text XML 1.0 can hold: the characters it forbids (U+FFFF, most controls) are dropped, the feed stays valid."""
+    return _NOT_XML.sub("", str(text))
 
 
 def _aware(moment: datetime) -> datetime:
@@ -245,6 +293,6 @@ def _atom_date(moment: datetime | None) -> str:
 def feed():
     """Flux Atom des cahiers publiés."""
     cahiers = services.published(get_session(), limit=30)
-    body = render_template("cahiers/feed.xml", cahiers=cahiers, atom_date=_atom_date,
+    body = render_template("cahiers/feed.xml", cahiers=cahiers, atom_date=_atom_date, xml_text=_xml_text,
                            updated=max((_aware(c.published_at) for c in cahiers if c.published_at), default=None))
     return Response(body, mimetype="application/atom+xml")

@@ -282,10 +282,11 @@ def test_publishing_lists_identifying_passages_and_needs_the_box_ticked(client, 
     url = f"/cahiers/{cahier.id}/publier"
     review = client.get(url).get_data(as_text=True)
     assert "« Mme Lopez » (une civilité suivie d&#39;un nom)" in review
-    refused = post_form(client, url, {})
+    shown = re.search(r'name="reviewed" value="([0-9a-f]+)"', review).group(1)
+    refused = post_form(client, url, {"reviewed": shown})
     assert refused.status_code == 422 and 'id="confirm-error"' in refused.get_data(as_text=True)
     assert session.get(Cahier, cahier.id).status == "brouillon"
-    assert post_form(client, url, {"confirm": "1"}).status_code == 302
+    assert post_form(client, url, {"confirm": "1", "reviewed": shown}).status_code == 302
     session.expire_all()
     assert session.get(Cahier, cahier.id).published
 
@@ -440,3 +441,118 @@ def test_anonymising_a_practitioner_takes_her_name_out_of_published_cahiers(app,
     assert "Inès Nommée" not in client.get(f"/cahiers/{cahier.id}").get_data(as_text=True)
     assert "Inès Nommée" not in "".join(pdf_pages(client, f"/cahiers/{cahier.id}/cahier.pdf"))
     assert len(list((Path(app.config["FILES_DIR"]) / "cahiers").glob(f"cahier-{cahier.id}-*.pdf"))) == 1
+
+
+# What the review found
+
+
+def test_the_check_reads_every_printed_text_the_title_and_tools_included(session, make, world):
+    tool = make.tool(title="Outil de Mme Durand", partners="Karim, 17 ans")
+    cahier = new_cahier(session, title="Agir avec M. Martin")
+    add(session, cahier, "outil", ref_id=tool.id)
+    assert services.check(services.compose(session, cahier)) == [
+        "Titre : « M. Martin » (une civilité suivie d'un nom)",
+        "Section 1 « Outil de Mme Durand » : « Mme Durand » (une civilité suivie d'un nom)",
+        "Section 1 « Outil de Mme Durand » : « Karim, 17 ans » (un prénom suivi d'un âge)"]
+
+
+def test_a_confirmation_covers_the_passages_shown_not_those_that_appeared_since(session, world):
+    cahier = new_cahier(session, editorial="Merci à Mme Durand.")
+    shown = services.reviewed_stamp(services.check(services.compose(session, cahier)))
+    cahier.editorial = "Merci à Mme Durand et à M. Blanc."  # edited while the review page was open
+    session.flush()
+    with pytest.raises(DomainError, match="a changé depuis votre relecture"):
+        services.publish(session, cahier, TEAM, confirmed=True, reviewed=shown)
+    assert not cahier.published
+    now = services.reviewed_stamp(services.check(services.compose(session, cahier)))
+    services.publish(session, cahier, TEAM, confirmed=True, reviewed=now)
+    assert cahier.published
+
+
+def test_the_published_data_keeps_its_address_and_citation_but_not_what_was_left_out(session, world):
+    cahier = new_cahier(session)
+    add(session, cahier, "action", ref_id=world["agreed"].id)
+    add(session, cahier, "action", ref_id=world["refused"].id)
+    imprint = services.Imprint(base_url="https://observatoire.example.fr/", institute="IMF", address="Marseille")
+    data = services.publish(session, cahier, TEAM, confirmed=False, imprint=imprint)
+    assert "left_out" not in data and "sans accord" not in repr(data)
+    assert data["url"] == f"https://observatoire.example.fr/cahiers/{cahier.id}"
+    assert data["citation"] == ("IMF, « Agir avec les habitant·es », Les cahiers de l'observatoire des pratiques de "
+                                f"l'ISIC, n° 1, décembre 2012, 2012-001X. En ligne : {data['url']}")
+    assert (data["identifier"], data["institute"]) == ("2012-001X", "IMF")
+
+
+def test_the_citation_is_the_one_frozen_whatever_host_a_reader_uses(app, client, session, world, editor):
+    app.config["PUBLIC_URL"] = "https://observatoire.example.fr"
+    cahier = new_cahier(session, editorial="Un éditorial.")
+    session.commit()
+    assert post_form(client, f"/cahiers/{cahier.id}/publier", {}).status_code == 302
+    expected = f"En ligne : https://observatoire.example.fr/cahiers/{cahier.id}"
+    for host in ("evil.example", "localhost"):
+        text = "".join(PdfReader(io.BytesIO(client.get(f"/cahiers/{cahier.id}/cahier.pdf",
+                                                       headers={"Host": host}).data)).pages[-1].extract_text())
+        assert expected in text.replace("\n", " ")
+        assert expected in client.get(f"/cahiers/{cahier.id}", headers={"Host": host}).get_data(as_text=True)
+
+
+def test_the_feed_stays_well_formed_xml_whatever_the_titles(client, session, world):
+    cahier = new_cahier(session, title="Agir \uffff ensemble")
+    add(session, cahier, "action", ref_id=world["agreed"].id, heading="Titre \ufffe de section")
+    services.publish(session, cahier, TEAM, confirmed=False)
+    session.commit()
+    root = ET.fromstring(client.get("/cahiers/flux.atom").data)
+    assert root.find(f"{ATOM}entry/{ATOM}title").text == "n° 1 — Agir  ensemble"
+
+
+def test_figures_filters_name_existing_records_and_odd_stored_ones_are_reported(session, world):
+    cahier = new_cahier(session)
+    with pytest.raises(DomainError, match="Filtre « Territoire » inconnu") as refused:
+        add(session, cahier, "chiffres", figure="actions-par-territoire", filters={"territory": "paris"})
+    assert refused.value.field == "territory"
+    section = add(session, cahier, "chiffres", figure="actions-par-territoire", filters={"mode": "dsl"})
+    assert services.compose(session, cahier)["sections"][0]["figure"]["filters"] == \
+        "Mode d'intervention : Développement social local"
+    section.filters = {"year_from": "2012.0"}  # stored by an older version, or by hand
+    session.flush()
+    data = services.compose(session, cahier)
+    assert data["sections"] == [] and data["left_out"] == [
+        "Section 1 : les chiffres ne peuvent pas être calculés (L'année doit être un nombre entre 1900 et 2100.) ; "
+        "retirez la section et ajoutez-la à nouveau."]
+
+
+def test_two_editors_taking_the_same_number_at_once_are_told_not_failed(any_app):
+    import threading
+
+    from kb.db import new_session
+
+    with any_app.app_context(), new_session(any_app) as first:
+        new_cahier(first, 5, title="Premier arrivé")  # flushed, not committed yet
+        outcome = {}
+
+        def second_editor():
+            with any_app.app_context(), new_session(any_app) as second:
+                try:
+                    new_cahier(second, 5, title="Second arrivé")
+                    second.commit()
+                    outcome["saved"] = True
+                except DomainError as exc:
+                    outcome["refused"] = (exc.field, exc.message)
+
+        other = threading.Thread(target=second_editor)
+        other.start()
+        other.join(timeout=1)  # it waits on the first one's row (PostgreSQL) or write lock (SQLite)
+        first.commit()
+        other.join(timeout=60)
+    assert outcome["refused"][0] == "number" and "5" in outcome["refused"][1]
+
+
+def test_a_trainer_takes_a_dashboard_table_into_a_draft(client, session, world, editor):
+    cahier = new_cahier(session, 7, title="Numéro sept")
+    session.commit()
+    dashboard = client.get("/observatoire/", query_string={"mode": "groupe"}).get_data(as_text=True)
+    link = re.search(r'href="(/cahiers/reprendre\?[^"]*figure=actions-par-territoire[^"]*)"', dashboard).group(1)
+    choose = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    target = re.search(rf'href="(/cahiers/{cahier.id}/composer\?[^"]*)"', choose).group(1).replace("&amp;", "&")
+    form = client.get(target).get_data(as_text=True)
+    assert '<option value="chiffres" selected>' in form
+    assert '<option value="actions-par-territoire" selected>' in form and '<option value="groupe" selected>' in form

@@ -92,6 +92,7 @@ EXPECTED = {
     "cahiers.pdf": ("/cahiers/{cahier}/cahier.pdf", EVERYONE),
     "cahiers.feed": ("/cahiers/flux.atom", EVERYONE),
     "cahiers.create": ("/cahiers/nouveau", MODERATORS),
+    "cahiers.take_figure": ("/cahiers/reprendre?figure=actions-par-territoire", MODERATORS),
     "cahiers.edit": ("/cahiers/{draft_cahier}/modifier", MODERATORS),
     "cahiers.compose": ("/cahiers/{draft_cahier}/composer", MODERATORS),
     "cahiers.publish": ("/cahiers/{draft_cahier}/publier", MODERATORS),
