@@ -101,3 +101,65 @@ def page(page_: Page, items: list[dict]) -> dict:
     """Pagination envelope."""
     return {"total": page_.total, "page": page_.page, "par_page": page_.per_page, "pages": page_.pages,
             "resultats": items}
+
+
+# Export records (English keys, flat: one CSV column, JSON key or GeoJSON property each)
+
+
+def action_record(action: FieldAction) -> dict:
+    """An action as exported: what its public page shows of it, placed where public maps place it."""
+    centre = (action.commune.latitude, action.commune.longitude) if action.commune else (None, None)
+    shown = policy.shown_position(action.location_precision, (action.latitude, action.longitude), centre)
+    return {
+        "id": action.id, "title": action.title, "summary": action.summary, "mode": action.mode,
+        "mode_label": choices.label(choices.INTERVENTION_MODES, action.mode), "status": action.status,
+        "territory": action.territory.slug if action.territory else None,
+        "commune_insee": action.commune_insee, "commune": action.commune.name if action.commune else None,
+        "latitude": shown[0] if shown else None, "longitude": shown[1] if shown else None,
+        "location_precision": action.location_precision,
+        "start_date": action.start_date.isoformat() if action.start_date else None,
+        "end_date": action.end_date.isoformat() if action.end_date else None,
+        "publics": [t.name for t in action.tags_of("public")], "themes": [t.name for t in action.tags_of("theme")],
+        "url": url_for("actions.detail", action_id=action.id, _external=True),
+    }
+
+
+def organisation_record(org: Organisation) -> dict:
+    """An organisation as exported (its public page's fields)."""
+    return {
+        "id": org.id, "name": org.name, "kind": org.kind,
+        "kind_label": choices.label(choices.ORGANISATION_KINDS, org.kind), "director": org.director_name,
+        "address": org.address, "postal_code": org.postal_code, "commune_insee": org.commune_insee,
+        "commune": org.commune.name if org.commune else None, "latitude": org.latitude, "longitude": org.longitude,
+        "phone": org.phone, "fax": org.fax, "email": org.email, "website": org.website,
+        "territory": org.territory.slug if org.territory else None,
+        "url": url_for("organisations.detail", org_id=org.id, _external=True),
+    }
+
+
+def practitioner_record(person: Practitioner, viewer: Viewer) -> dict:
+    """A listed practitioner as exported: the directory's fields; her phone only when she agreed to be contacted
+    and the viewer may see it (never her e-mail address)."""
+    organisations = sorted(person.organisations, key=lambda o: o.id)
+    return {
+        "id": person.id, "first_name": person.first_name, "last_name": person.last_name,
+        "function": choices.label(choices.FUNCTIONS, person.function),
+        "actor_category": choices.label(choices.ACTOR_CATEGORIES, person.actor_category),
+        "territory": person.territory.slug if person.territory else None,
+        "organisations": [o.name for o in organisations],
+        "phone": person.phone if policy.can_see_contact(viewer, person) else None,
+        "url": url_for("practitioners.detail", person_id=person.id, _external=True),
+    }
+
+
+# French column titles of the CSV files (a spreadsheet is read by people; JSON keys stay English).
+COLUMN_TITLES = {
+    "id": "Identifiant", "title": "Titre", "summary": "Résumé", "mode": "Mode (code)", "mode_label": "Mode",
+    "status": "Statut", "territory": "Territoire", "commune_insee": "Code INSEE", "commune": "Commune",
+    "latitude": "Latitude", "longitude": "Longitude", "location_precision": "Précision du lieu",
+    "start_date": "Date de début", "end_date": "Date de fin", "publics": "Publics", "themes": "Thèmes",
+    "url": "Adresse de la fiche", "name": "Nom", "kind": "Type (code)", "kind_label": "Type",
+    "director": "Direction", "address": "Adresse", "postal_code": "Code postal", "phone": "Téléphone",
+    "fax": "Fax", "email": "Courriel", "website": "Site web", "first_name": "Prénom", "last_name": "Nom",
+    "function": "Fonction", "actor_category": "Catégorie d'acteur", "organisations": "Organisations",
+}

@@ -31,8 +31,12 @@ def _page(session: Session, stmt, order, page: int, per_page: int, loads=()) -> 
     return Page(items=list(items), total=total, page=page, per_page=per_page)
 
 
-def list_organisations(session: Session, filters: PeopleFilters, per_page: int = 20) -> Page[Organisation]:
-    """One page of organisations, by name."""
+ORGANISATION_LOADS = (selectinload(Organisation.commune), selectinload(Organisation.territory))
+PRACTITIONER_LOADS = (selectinload(Practitioner.organisations), selectinload(Practitioner.territory))
+
+
+def organisations_query(filters: PeopleFilters):
+    """SELECT of the organisations matching the list's filters (not ordered, not paged)."""
     stmt = select(Organisation)
     if filters.territory:
         stmt = stmt.where(_territory_filter(Organisation, filters.territory))
@@ -40,8 +44,13 @@ def list_organisations(session: Session, filters: PeopleFilters, per_page: int =
         stmt = stmt.where(Organisation.kind == filters.kind)
     if filters.q:
         stmt = stmt.where(func.lower(Organisation.name).like(_like(filters.q), escape="\\"))
-    return _page(session, stmt, (Organisation.name, Organisation.id), filters.page, per_page,
-                 (selectinload(Organisation.commune), selectinload(Organisation.territory)))
+    return stmt
+
+
+def list_organisations(session: Session, filters: PeopleFilters, per_page: int = 20) -> Page[Organisation]:
+    """One page of organisations, by name."""
+    return _page(session, organisations_query(filters), (Organisation.name, Organisation.id), filters.page, per_page,
+                 ORGANISATION_LOADS)
 
 
 def directory_query(viewer: Viewer):
@@ -49,9 +58,8 @@ def directory_query(viewer: Viewer):
     return select(Practitioner).where(Practitioner.consent_listed.is_(True))
 
 
-def list_practitioners(session: Session, filters: PeopleFilters, viewer: Viewer, per_page: int = 20
-                       ) -> Page[Practitioner]:
-    """One page of the directory (listed practitioners only), by last name."""
+def practitioners_query(filters: PeopleFilters, viewer: Viewer):
+    """SELECT of the directory's practitioners (listed ones only) matching the filters (not ordered, not paged)."""
     stmt = directory_query(viewer)
     if filters.territory:
         stmt = stmt.where(_territory_filter(Practitioner, filters.territory))
@@ -61,8 +69,15 @@ def list_practitioners(session: Session, filters: PeopleFilters, viewer: Viewer,
         pattern = _like(filters.q)
         stmt = stmt.where(or_(func.lower(Practitioner.last_name).like(pattern, escape="\\"),
                               func.lower(Practitioner.first_name).like(pattern, escape="\\")))
-    return _page(session, stmt, (Practitioner.last_name, Practitioner.first_name, Practitioner.id), filters.page,
-                 per_page, (selectinload(Practitioner.organisations), selectinload(Practitioner.territory)))
+    return stmt
+
+
+def list_practitioners(session: Session, filters: PeopleFilters, viewer: Viewer, per_page: int = 20
+                       ) -> Page[Practitioner]:
+    """One page of the directory (listed practitioners only), by last name."""
+    return _page(session, practitioners_query(filters, viewer),
+                 (Practitioner.last_name, Practitioner.first_name, Practitioner.id), filters.page, per_page,
+                 PRACTITIONER_LOADS)
 
 
 def _check_territory(session: Session, territory_id: int | None) -> None:

@@ -90,6 +90,14 @@ def init_app(app: Flask) -> None:
 
     app.add_template_global(policy.is_public, "public_action")
 
+    @app.template_global("export_url")
+    def export_url(endpoint: str, fmt: str) -> str:
+        """The download of a list in ``fmt``, with the page's own filters and text (not its page number)."""
+        from flask import request, url_for
+
+        args = {key: request.args.getlist(key) for key in request.args if key not in ("page", "fmt")}
+        return url_for(endpoint, fmt=fmt, **args)
+
     @app.template_test("shown_presentation")
     def shown_presentation(presentation) -> bool:
         """A presentation whose action this viewer may see (an action unpublished later stays hidden)."""

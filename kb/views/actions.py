@@ -12,12 +12,15 @@ from kb.errors import DomainError
 from kb.forms.actions import action_form_values, form_pairs, parse_action_form
 from kb.forms.filters import parse_action_filters
 from kb.models import choices
+from kb.serializers import action_record
 from kb.services import actions as services
-from kb.services import cahiers, catalog, duplicates, moderation, privacy, reports
+from kb.services import cahiers, catalog, duplicates, exports, moderation, privacy, reports
 from kb.services import search as search_services
 from kb.services import workshops as workshop_services
+from kb.views._export import export_response
 from kb.views._forms import button_cycle, current_viewer, delete_cycle, form_cycle
 from kb.views._kept import incomplete, kept_page
+from kb.views._search import action_ids_for
 from search_index import SearchIndexError
 
 bp = Blueprint("actions", __name__, url_prefix="/actions")
@@ -38,6 +41,20 @@ def index():
     page = services.list_actions(session, filters, viewer)
     return render_template("actions/list.html", page=page, filters=filters, errors=errors,
                            options=services.filter_options(session, viewer))
+
+
+@bp.route("/export.<fmt>")
+def export(fmt: str):
+    """Les actions de la liste, de la carte ou d'une recherche (mêmes filtres, même texte) en CSV, GeoJSON ou JSON."""
+    filters, errors = parse_action_filters(request.args)
+    if errors:
+        abort(400, next(iter(errors.values())))
+    ids, unavailable = action_ids_for(request.args.get("q"))
+    if unavailable:
+        abort(503, unavailable)
+    session, viewer = get_session(), current_viewer()
+    return export_response(fmt, "actions", lambda: (action_record(a) for a in
+                                                    exports.actions(session, filters, viewer, ids)))
 
 
 @bp.route("/<int:action_id>")

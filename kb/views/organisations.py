@@ -11,8 +11,10 @@ from kb.db import get_session
 from kb.forms.filters import parse_people_filters
 from kb.forms.people import organisation_form_values, parse_organisation_form
 from kb.models import Organisation, choices
-from kb.services import catalog
+from kb.serializers import organisation_record
+from kb.services import catalog, exports
 from kb.services import people as services
+from kb.views._export import export_response
 from kb.views._forms import current_viewer, delete_cycle, form_cycle
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
@@ -32,6 +34,17 @@ def index():
     filters, errors = parse_people_filters(request.args, choices.ORGANISATION_KINDS)
     return render_template("organisations/list.html", page=services.list_organisations(session, filters),
                            filters=filters, errors=errors, territories=catalog.territories(session))
+
+
+@bp.route("/export.<fmt>")
+def export(fmt: str):
+    """Les organisations de la liste (mêmes filtres) en CSV, GeoJSON ou JSON."""
+    filters, errors = parse_people_filters(request.args, choices.ORGANISATION_KINDS)
+    if errors:
+        abort(400, next(iter(errors.values())))
+    session = get_session()
+    return export_response(fmt, "organisations", lambda: (organisation_record(o) for o in
+                                                          exports.organisations(session, filters)))
 
 
 @bp.route("/<int:org_id>")

@@ -13,8 +13,10 @@ from kb.forms.accounts import parse_message
 from kb.forms.filters import parse_people_filters
 from kb.forms.people import parse_practitioner_form, practitioner_form_values
 from kb.models import Practitioner, choices
-from kb.services import catalog, privacy
+from kb.serializers import practitioner_record
+from kb.services import catalog, exports, privacy
 from kb.services import people as services
+from kb.views._export import export_response
 from kb.views._forms import current_viewer, delete_cycle, form_cycle
 
 bp = Blueprint("practitioners", __name__, url_prefix="/intervenants")
@@ -45,6 +47,18 @@ def index():
     filters, errors = parse_people_filters(request.args, choices.FUNCTIONS)
     return render_template("practitioners/list.html", page=services.list_practitioners(session, filters, viewer),
                            filters=filters, errors=errors, territories=catalog.territories(session))
+
+
+@bp.route("/export.<fmt>")
+def export(fmt: str):
+    """L'annuaire (mêmes filtres) en CSV, GeoJSON ou JSON : les personnes qui ont accepté d'y figurer."""
+    session, viewer = get_session(), current_viewer()
+    require(policy.can_see_directory(viewer))
+    filters, errors = parse_people_filters(request.args, choices.FUNCTIONS)
+    if errors:
+        abort(400, next(iter(errors.values())))
+    return export_response(fmt, "intervenants", lambda: (practitioner_record(p, viewer) for p in
+                                                         exports.practitioners(session, filters, viewer)))
 
 
 @bp.route("/<int:person_id>")

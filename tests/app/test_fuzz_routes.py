@@ -43,6 +43,7 @@ OTHER_ARGS = {
     "move": st.sampled_from(["monter", "descendre", "retirer", "ailleurs"]),
     "slug": st.sampled_from(["arles", "marseille", "avignon", "paris", "{{ 7*7 }}", "%00"]),
     "filename": st.sampled_from(["css/app.css", "../../etc/passwd", "vendor/none.js", "%00"]),
+    "fmt": st.sampled_from(["csv", "json", "geojson", "xml", "%00"]),
 }
 # Routes that delete what others need: fuzzed last.
 DESTRUCTIVE = ("delete", "anonymise", "reorder")
@@ -180,7 +181,7 @@ def representative(world: World, rule: str) -> str:
         if name in ID_MODELS:
             return str((world.ids(name) or [1])[0])
         return {"slug": "arles", "key": f"a{(world.ids('action_id') or [1])[0]}", "filename": "css/app.css",
-                "move": "descendre", "token": world.reset_token}.get(name, "x")
+                "move": "descendre", "token": world.reset_token, "fmt": "csv"}.get(name, "x")
 
     return ARG_PATTERN.sub(value, rule)
 
