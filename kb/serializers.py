@@ -148,7 +148,30 @@ def practitioner_record(person: Practitioner, viewer: Viewer) -> dict:
         "territory": person.territory.slug if person.territory else None,
         "organisations": [o.name for o in organisations],
         "phone": person.phone if policy.can_see_contact(viewer, person) else None,
+        # The e-mail address is never published: the relay page writes to it.
+        "contact": url_for("practitioners.contact", person_id=person.id, _external=True)
+        if policy.can_see_contact(viewer, person) and policy.can_message(viewer, person) else None,
         "url": url_for("practitioners.detail", person_id=person.id, _external=True),
+    }
+
+
+def action_detail_record(action: FieldAction, viewer: Viewer) -> dict:
+    """An action with its story and findings (the API's detail), naming only people who agreed to be listed."""
+    return {
+        **action_record(action),
+        "address": None if action.location_precision == "commune" else action.address,
+        "writeup": action.writeup,
+        "effects": [{"dimension": e.dimension, "description": e.description, "indicator": e.indicator,
+                     "evidence": e.evidence_kind or None, "observer": e.observer or None,
+                     "observed_on": e.observed_on, "value_before": e.value_before, "value_after": e.value_after}
+                    for e in sorted(action.effects, key=lambda e: e.id)],
+        "barriers": [{"kind": b.kind, "actor_category": b.actor_category, "description": b.description}
+                     for b in sorted(action.barriers, key=lambda b: b.id)],
+        "levers": [lv.description for lv in sorted(action.levers, key=lambda lv: lv.id)],
+        "tools": [{"id": t.id, "title": t.title, "kind": t.kind} for t in action.published_tools()],
+        "practitioners": [{"id": link.practitioner.id, "name": link.practitioner.full_name, "role": link.role}
+                          for link in action.practitioner_links if policy.is_listed(viewer, link.practitioner)],
+        "partners": [{"id": o.id, "name": o.name} for o in sorted(action.partners, key=lambda o: o.id)],
     }
 
 
@@ -162,4 +185,5 @@ COLUMN_TITLES = {
     "director": "Direction", "address": "Adresse", "postal_code": "Code postal", "phone": "Téléphone",
     "fax": "Fax", "email": "Courriel", "website": "Site web", "first_name": "Prénom", "last_name": "Nom",
     "function": "Fonction", "actor_category": "Catégorie d'acteur", "organisations": "Organisations",
+    "contact": "Écrire (relais de l'observatoire)",
 }

@@ -56,17 +56,38 @@ def _page(args: Mapping[str, Any], errors: dict[str, str]) -> int:
     return int(raw)
 
 
+# The query parameters the action list reads: (name, vocabulary or None for free text, description). The pages,
+# the exports and the API read them through parse_action_filters; the API's OpenAPI document is generated from it.
+ACTION_PARAMETERS = (
+    ("territory", None, "Territoire (slug : arles, avignon, marseille…)"),
+    ("commune", None, "Commune (code INSEE)"),
+    ("mode", choices.INTERVENTION_MODES, "Mode d'intervention"),
+    ("public", None, "Public (slug du terme)"),
+    ("theme", None, "Thème (slug du terme)"),
+    ("status", choices.ACTION_STATUSES, "Statut de l'action"),
+    ("year", None, "Année de début (1900 à 2100)"),
+    ("barrier_kind", choices.BARRIER_KINDS, "Type d'un de ses freins"),
+    ("actor", choices.ACTOR_CATEGORIES, "Catégorie d'acteur qui rapporte un de ses freins"),
+    ("dimension", choices.EFFECT_DIMENSIONS, "Dimension d'un de ses effets"),
+    ("has_tool", HAS_TOOL, "Avec ou sans outil co-construit publié"),
+)
+_UNKNOWN = {"mode": "Mode d'intervention inconnu.", "status": "Statut inconnu.",
+            "barrier_kind": "Type de frein inconnu.", "actor": "Catégorie d'acteur inconnue.",
+            "dimension": "Dimension d'effet inconnue.", "has_tool": "Choisissez « oui » ou « non » pour les outils."}
+
+
 def parse_action_filters(args: Mapping[str, Any]) -> tuple[ActionFilters, dict[str, str]]:
     """Read action filters; unknown values are reported in French and ignored."""
     errors: dict[str, str] = {}
-    mode = text_arg(args, "mode")
-    if mode and mode not in choices.INTERVENTION_MODES:
-        errors["mode"] = "Mode d'intervention inconnu."
-        mode = None
-    status = text_arg(args, "status")
-    if status and status not in choices.ACTION_STATUSES:
-        errors["status"] = "Statut inconnu."
-        status = None
+    closed: dict[str, str | None] = {}
+    for name, vocabulary, _description in ACTION_PARAMETERS:
+        if vocabulary is None:
+            continue
+        value = text_arg(args, name)
+        if value and value not in vocabulary:
+            errors[name] = _UNKNOWN[name]
+            value = None
+        closed[name] = value
     year_raw = text_arg(args, "year")
     year = None
     if year_raw:
@@ -74,19 +95,9 @@ def parse_action_filters(args: Mapping[str, Any]) -> tuple[ActionFilters, dict[s
             year = int(year_raw)
         else:
             errors["year"] = "L'année doit être un nombre entre 1900 et 2100."
-    closed = {}
-    for name, vocabulary, message in (("barrier_kind", choices.BARRIER_KINDS, "Type de frein inconnu."),
-                                      ("actor", choices.ACTOR_CATEGORIES, "Catégorie d'acteur inconnue."),
-                                      ("dimension", choices.EFFECT_DIMENSIONS, "Dimension d'effet inconnue."),
-                                      ("has_tool", HAS_TOOL, "Choisissez « oui » ou « non » pour les outils.")):
-        value = text_arg(args, name)
-        if value and value not in vocabulary:
-            errors[name] = message
-            value = None
-        closed[name] = value
     filters = ActionFilters(
-        territory=text_arg(args, "territory"), commune=text_arg(args, "commune"), mode=mode,
-        public=text_arg(args, "public"), theme=text_arg(args, "theme"), status=status, year=year,
+        territory=text_arg(args, "territory"), commune=text_arg(args, "commune"),
+        public=text_arg(args, "public"), theme=text_arg(args, "theme"), year=year,
         page=_page(args, errors), **closed,
     )
     return filters, errors

@@ -63,9 +63,12 @@ def filtered_actions_query(filters: ActionFilters, viewer: Viewer):
     return stmt
 
 
-def list_actions(session: Session, filters: ActionFilters, viewer: Viewer, per_page: int = 20) -> Page[FieldAction]:
-    """One page of visible actions matching the filters, newest first."""
+def list_actions(session: Session, filters: ActionFilters, viewer: Viewer, per_page: int = 20,
+                 ids: list[int] | None = None) -> Page[FieldAction]:
+    """One page of visible actions matching the filters (and among ``ids``, a text's matches), newest first."""
     stmt = filtered_actions_query(filters, viewer)
+    if ids is not None:
+        stmt = stmt.where(FieldAction.id.in_(ids))
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
     items = session.exec(
         stmt.options(*LIST_LOADS)

@@ -37,6 +37,7 @@ def init_app(app: Flask) -> None:
         admin,
         agenda,
         api,
+        api_v1,
         cahiers,
         geo,
         main,
@@ -110,5 +111,5 @@ def init_app(app: Flask) -> None:
         return check(current_viewer(), obj) if obj is not None else check(current_viewer())
 
     for module in (main, actions, organisations, practitioners, territories, tools, search, geo, api, accounts,
-                   admin, moderation, workshops, agenda, observatory, vocabulary, seminars, cahiers):
+                   admin, moderation, workshops, agenda, observatory, vocabulary, seminars, cahiers, api_v1):
         app.register_blueprint(module.bp)

@@ -31,7 +31,7 @@ def hit_url(hit: Hit) -> str:
     return url_for(endpoint, **{arg: key[1]})
 
 
-def _results(form):
+def run_for(form):
     """Run the search after applying waiting index changes; None when the index cannot answer."""
     app = current_app._get_current_object()
     indexing.sync(app)
@@ -50,7 +50,7 @@ def search_page():
     if canonical != form.filters:  # a merged or renamed term: the link leads to the term it became
         args = {**request.args.to_dict(flat=False), **canonical}
         return redirect(url_for(".search_page", **args), 301)
-    results = _results(form)
+    results = run_for(form)
     labels = services.facet_labels(get_session()) if results else {}
     status = 200 if results is not None else 503
     return render_template("search/results.html", form=form, errors=errors, results=results, sorts=SORTS,
@@ -65,7 +65,7 @@ def search_api():
     form, errors = parse_search_args(request.args)
     if errors:
         return jsonify({"error": {"code": 400, "message": "Paramètres invalides.", "champs": errors}}), 400
-    results = _results(form)
+    results = run_for(form)
     if results is None:
         return jsonify({"error": {"code": 503, "message": "La recherche est momentanément indisponible."}}), 503
     labels = services.facet_labels(get_session())

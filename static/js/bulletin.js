@@ -57,22 +57,22 @@
     var text = orgInput.value.trim();
     if (known[text]) {
       var org = known[text];
-      fill("director", org.directeur); fill("address", org.adresse); fill("postal_code", org.code_postal);
-      fill("commune", org.commune ? org.commune.insee : ""); fill("phone", org.telephone);
-      fill("fax", org.fax); fill("email", org.courriel);
+      fill("director", org.director); fill("address", org.address); fill("postal_code", org.postal_code);
+      fill("commune", org.commune_insee || ""); fill("phone", org.phone);
+      fill("fax", org.fax); fill("email", org.email);
       return;
     }
     window.clearTimeout(timer);
     if (text.length < 2) { return; }
     timer = window.setTimeout(function () {
       fetch(orgInput.dataset.url + "?q=" + encodeURIComponent(text), { headers: { Accept: "application/json" } })
-        .then(function (response) { return response.ok ? response.json() : { resultats: [] }; })
+        .then(function (response) { return response.ok ? response.json() : { items: [] }; })
         .then(function (data) {
           orgList.textContent = "";
-          (data.resultats || data.results || []).slice(0, 8).forEach(function (org) {
-            known[org.nom] = org;
+          (data.items || []).slice(0, 8).forEach(function (org) {
+            known[org.name] = org;
             var option = document.createElement("option");
-            option.value = org.nom;
+            option.value = org.name;
             orgList.appendChild(option);
           });
         })

@@ -36,8 +36,8 @@ def test_an_organisation_named_with_template_markers_is_shown_literally(client, 
     assert f'aria-label="Situation : Centre {html.escape(MARKERS)}"' in page.get_data(as_text=True)  # the map
     assert _literally(client.get(f"/carte/fiche/o{org.id}").get_data(as_text=True))
     assert _literally(client.get("/carte?orgs=1").get_data(as_text=True))
-    api = client.get("/api/organisations").get_json()
-    assert [o["nom"] for o in api["resultats"]] == [f"Centre {MARKERS}"]
+    api = client.get("/api/v1/organisations").get_json()
+    assert [o["name"] for o in api["items"]] == [f"Centre {MARKERS}"]
 
 
 def test_an_action_titled_with_template_markers_is_shown_literally_everywhere(app, client, session, make):
@@ -48,7 +48,7 @@ def test_an_action_titled_with_template_markers_is_shown_literally_everywhere(ap
                 "/territoires/arles", "/recherche?q=atelier", "/pairs?lieu=Arles"):
         page = client.get(url)
         assert page.status_code == 200 and _literally(page.get_data(as_text=True)), url
-    assert client.get(f"/api/actions/{action.id}").get_json()["titre"] == f"Atelier {MARKERS}"
+    assert client.get(f"/api/v1/actions/{action.id}").get_json()["title"] == f"Atelier {MARKERS}"
     found = client.get("/api/search?q=atelier").get_json()["results"]
     assert [r["title"] for r in found] == [f"Atelier {MARKERS}"]
 
@@ -134,7 +134,7 @@ def test_titles_and_places_hold_on_one_line(client, editor, meeting, url, name, 
 
 def test_a_body_over_the_size_limit_is_a_french_413(app, client):
     too_big = "x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
-    for url in ("/compte/connexion", "/actions/nouvelle", "/api/actions"):
+    for url in ("/compte/connexion", "/actions/nouvelle", "/api/v1/actions"):
         response = client.post(url, data={"csrf_token": "x", "title": too_big})
         assert response.status_code in (405, 413), url
     response = client.post("/compte/connexion", data={"email": too_big})

@@ -138,7 +138,7 @@ def test_three_reports_hide_an_action_until_a_moderator_decides(app, session, ma
     assert anonymous.get(f"/actions/{action.id}").status_code == 404
     assert "Repair café" not in anonymous.get("/actions/").get_data(as_text=True)
     assert "Repair café" not in anonymous.get("/recherche?q=repair").get_data(as_text=True)
-    assert anonymous.get(f"/api/actions/{action.id}").status_code == 404
+    assert anonymous.get(f"/api/v1/actions/{action.id}").status_code == 404
     assert sent_mails(app)[-1]["To"] == trainer.email
 
     moderator = app.test_client()

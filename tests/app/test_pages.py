@@ -24,11 +24,11 @@ def test_every_page_of_the_seeded_database(demo_app, demo_client):
     login(demo_client, SimpleNamespace(email="admin@demo.observatoire-isic.fr"), "demo-admin-2012")
     urls = ["/", "/a-propos", "/confidentialite", "/compte/", "/compte/mes-donnees", "/moderation/", "/admin/comptes", "/actions/", "/actions/nouvelle", "/organisations/", "/organisations/nouvelle",
             "/intervenants/", "/intervenants/nouveau", "/territoires/", "/territoires/marseille",
-            "/territoires/avignon", "/territoires/arles", "/actions/?page=2", "/api/actions", "/api/organisations",
-            "/api/practitioners", "/outils/"]
+            "/territoires/avignon", "/territoires/arles", "/actions/?page=2", "/api/v1/actions", "/api/v1/organisations",
+            "/api/v1/practitioners", "/outils/"]
     published = _ids(demo_app, FieldAction, FieldAction.publication_status == "publiee")
     urls += [f"/actions/{i}" for i in published] + [f"/actions/{i}/modifier" for i in published[:5]]
-    urls += [f"/api/actions/{i}" for i in published[:10]]
+    urls += [f"/api/v1/actions/{i}" for i in published[:10]]
     urls += [f"/organisations/{i}" for i in _ids(demo_app, Organisation)]
     urls += [f"/outils/{i}" for i in _ids(demo_app, Tool)]
     urls += [f"/intervenants/{i}" for i in _ids(demo_app, Practitioner, Practitioner.consent_listed.is_(True))]
@@ -52,7 +52,7 @@ def test_unknown_pages_get_a_french_404(client, editor, url):
 
 
 def test_unknown_api_resource_is_a_json_404(client):
-    response = client.get("/api/actions/424242")
+    response = client.get("/api/v1/actions/424242")
     assert response.status_code == 404
     assert response.get_json()["error"]["code"] == 404
 
@@ -70,7 +70,7 @@ def test_unexpected_errors_show_a_french_500_page(app):
 @pytest.mark.parametrize("query", ["mode=%3Cscript%3E", "year=abc", "page=0", "page=-3", "territory=%00",
                                    "commune=" + "x" * 5000, "theme=%E2%80%AE", "page=1e9"])
 def test_no_query_string_produces_a_500(demo_client, query):
-    for base in ("/actions/", "/organisations/", "/intervenants/", "/api/actions", "/api/practitioners",
+    for base in ("/actions/", "/organisations/", "/intervenants/", "/api/v1/actions", "/api/v1/practitioners",
                  "/territoires/arles"):
         assert demo_client.get(f"{base}?{query}").status_code < 500
 
@@ -87,7 +87,7 @@ def test_drafts_are_not_listed(app, make, session, client):
     html = client.get("/actions/").get_data(as_text=True)
     assert "Action publiée visible" in html
     assert "Brouillon confidentiel" not in html
-    assert client.get("/api/actions").get_json()["total"] == 1
+    assert client.get("/api/v1/actions").get_json()["total"] == 1
 
 
 def test_navigation_marks_only_the_current_page(client):

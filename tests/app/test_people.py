@@ -43,11 +43,11 @@ def test_practitioner_contact_shown_only_with_consent(client, session, make, sig
     assert "sarah@example.org" not in html  # the address itself is never shown: the relay writes to it
     html = client.get(f"/intervenants/{private.id}").get_data(as_text=True)
     assert "04 90 44 55 66" not in html and "yanis@example.org" not in html and "Non communiquées" in html
-    api = client.get("/api/practitioners").get_json()["resultats"]
-    by_name = {p["prenom"]: p for p in api}
-    assert by_name["Sarah"]["telephone"] == "04 90 11 22 33" and by_name["Sarah"]["contact"].endswith("/contacter")
-    assert "telephone" not in by_name["Yanis"]
-    assert "example.org" not in client.get("/api/practitioners").get_data(as_text=True)
+    api = client.get("/api/v1/practitioners").get_json()["items"]
+    by_name = {p["first_name"]: p for p in api}
+    assert by_name["Sarah"]["phone"] == "04 90 11 22 33" and by_name["Sarah"]["contact"].endswith("/contacter")
+    assert by_name["Yanis"]["phone"] is None and by_name["Yanis"]["contact"] is None
+    assert "example.org" not in client.get("/api/v1/practitioners").get_data(as_text=True)
 
 
 def test_students_see_the_directory_without_contact_details(client, session, make, sign_in):
@@ -69,8 +69,8 @@ def test_unlisted_practitioner_is_hidden_everywhere(client, session, make, sign_
     assert "Discrète" not in client.get("/intervenants/").get_data(as_text=True)
     page = client.get(f"/actions/{action.id}").get_data(as_text=True)
     assert "Discrète" not in page and "Intervenant·e non listé·e" in page
-    assert client.get("/api/practitioners").get_json()["total"] == 0
-    assert client.get(f"/api/actions/{action.id}").get_json()["intervenants"] == []
+    assert client.get("/api/v1/practitioners").get_json()["total"] == 0
+    assert client.get(f"/api/v1/actions/{action.id}").get_json()["practitioners"] == []
 
 
 def test_create_and_edit_practitioner_records_consent_date(client, session, make, editor):

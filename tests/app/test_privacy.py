@@ -147,10 +147,10 @@ def test_user_text_is_escaped_on_pages_popups_and_exports(app, client, session, 
     for url in urls:
         html = client.get(url).get_data(as_text=True)
         assert "<script>alert" not in html and "<img src=x" not in html, url
-    api = client.get(f"/api/actions/{action.id}")
+    api = client.get(f"/api/v1/actions/{action.id}")
     # JSON carries the text as typed; it is never rendered as HTML by a browser.
     assert api.mimetype == "application/json" and api.headers["X-Content-Type-Options"] == "nosniff"
-    assert api.get_json()["titre"] == f"Titre {XSS}"
+    assert api.get_json()["title"] == f"Titre {XSS}"
 
 
 def test_anonymising_also_removes_the_name_from_the_version_history(app, client, session, make, sign_in):
@@ -204,7 +204,7 @@ def test_the_last_admin_cannot_leave_and_admins_delete_accounts(client, session,
     assert session.get(UserAccount, admin.id) is not None
 
 
-@pytest.mark.parametrize("url", ["/actions/99999999999999999999999", "/api/actions/99999999999999999999999",
+@pytest.mark.parametrize("url", ["/actions/99999999999999999999999", "/api/v1/actions/99999999999999999999999",
                                  "/moderation/versions/99999999999999999999", "/carte/fiche/a²",
                                  "/admin/comptes/99999999999999999999"])
 def test_huge_or_odd_ids_in_urls_are_not_found(client, sign_in, url):

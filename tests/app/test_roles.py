@@ -59,10 +59,19 @@ EXPECTED = {
     "actions.delete": ("/actions/{published}/supprimer", MODERATORS),  # published: authors may not delete
     "actions.history": ("/actions/{published}/historique", AUTHOR),
     "actions.report": ("/actions/{published}/signaler", EVERYONE),
-    "api.actions": ("/api/actions", EVERYONE),
-    "api.action": ("/api/actions/{published}", EVERYONE),
-    "api.organisations": ("/api/organisations", EVERYONE),
-    "api.practitioners": ("/api/practitioners", {**SIGNED_IN, "anonyme": 401}),
+    "api.actions": ("/api/actions", dict.fromkeys(ROLES, 308)),  # former routes: to /api/v1
+    "api.action": ("/api/actions/{published}", dict.fromkeys(ROLES, 308)),
+    "api.organisations": ("/api/organisations", dict.fromkeys(ROLES, 308)),
+    "api.practitioners": ("/api/practitioners", dict.fromkeys(ROLES, 308)),
+    "api_v1.actions": ("/api/v1/actions", EVERYONE),
+    "api_v1.action": ("/api/v1/actions/{published}", EVERYONE),
+    "api_v1.organisations": ("/api/v1/organisations", EVERYONE),
+    "api_v1.organisation": ("/api/v1/organisations/{org}", EVERYONE),
+    "api_v1.practitioners": ("/api/v1/practitioners", {**SIGNED_IN, "anonyme": 401}),
+    "api_v1.practitioner": ("/api/v1/practitioners/{peer}", {**SIGNED_IN, "anonyme": 401}),
+    "api_v1.search": ("/api/v1/search?q=cuisine", EVERYONE),
+    "api_v1.openapi_document": ("/api/v1/openapi.json", EVERYONE),
+    "api_v1.docs": ("/api/v1/docs", EVERYONE),
     "search.search_api": ("/api/search?q=cuisine", EVERYONE),
     "search.search_page": ("/recherche?q=cuisine", EVERYONE),
     "geo.communes": ("/api/communes?q=arl", EVERYONE),
@@ -200,7 +209,7 @@ EXPECTED = {
 PRIVATE_PAGES = {
     "/actions/{draft}": {"anonyme": 404, "etudiant": 404, "professionnel": 200, "formateur": 200, "admin": 200},
     "/actions/{submitted}": {"anonyme": 404, "etudiant": 404, "professionnel": 200, "formateur": 200, "admin": 200},
-    "/api/actions/{draft}": dict.fromkeys(ROLES, 404),
+    "/api/v1/actions/{draft}": dict.fromkeys(ROLES, 404),
     "/carte/fiche/a{draft}": dict.fromkeys(ROLES, 404),
     # A cahier in preparation is seen by its editors only (its preview and its PDF).
     "/cahiers/{draft_cahier}": {"anonyme": 404, "etudiant": 404, "professionnel": 404, "formateur": 200, "admin": 200},

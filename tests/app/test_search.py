@@ -304,20 +304,20 @@ def test_findings_facets_filter_like_the_action_list(demo_client):
                                    ({"has_tool": "oui"}, {"has_tool": "oui"}),
                                    ({"has_tool": "non"}, {"has_tool": "non"})]:
         found = demo_client.get("/api/search", query_string={"kind": "action", **search_args}).get_json()
-        listed = demo_client.get("/api/actions", query_string=list_args).get_json()
+        listed = demo_client.get("/api/v1/actions", query_string=list_args).get_json()
         assert found["total"] == listed["total"] > 0, search_args
         page = demo_client.get("/actions/", query_string=list_args).get_data(as_text=True)
         assert f'{listed["total"]} action' in page
         on_map = demo_client.get("/carte", query_string=list_args).get_data(as_text=True)
         assert f'{listed["total"]} action{"s" if listed["total"] != 1 else ""} sur la carte' in on_map
-    everything = demo_client.get("/api/actions").get_json()["total"]
-    with_tool = demo_client.get("/api/actions", query_string={"has_tool": "oui"}).get_json()["total"]
-    without = demo_client.get("/api/actions", query_string={"has_tool": "non"}).get_json()["total"]
+    everything = demo_client.get("/api/v1/actions").get_json()["total"]
+    with_tool = demo_client.get("/api/v1/actions", query_string={"has_tool": "oui"}).get_json()["total"]
+    without = demo_client.get("/api/v1/actions", query_string={"has_tool": "non"}).get_json()["total"]
     assert with_tool + without == everything and with_tool > 0 and without > 0
 
 
 def test_a_bad_findings_filter_is_a_french_400_on_the_api_and_a_message_on_the_list(demo_client):
-    answer = demo_client.get("/api/actions", query_string={"barrier_kind": "inconnu"})
+    answer = demo_client.get("/api/v1/actions", query_string={"barrier_kind": "inconnu"})
     assert answer.status_code == 400 and "Type de frein inconnu." in answer.get_data(as_text=True)
     page = demo_client.get("/actions/", query_string={"has_tool": "peut-etre"}).get_data(as_text=True)
     assert "Choisissez « oui » ou « non » pour les outils." in page

@@ -68,8 +68,8 @@ def test_trainers_edit_a_term_and_a_new_name_keeps_the_old_links(session, make, 
     assert term.synonym_list == ["16-25 ans", "Jeunes adultes"] and term.definition.startswith("Jeunes suivis")
     old = client.get("/vocabulaire/publics/jeunes")
     assert old.status_code == 301 and old.headers["Location"].endswith("/vocabulaire/publics/jeunes-de-16-a-25-ans")
-    listed = client.get("/api/actions?public=jeunes").get_json()
-    assert [a["id"] for a in listed["resultats"]] == [action.id]
+    listed = client.get("/api/v1/actions?public=jeunes").get_json()
+    assert [a["id"] for a in listed["items"]] == [action.id]
 
 
 def test_a_term_form_refuses_a_name_or_synonym_already_taken_and_keeps_what_was_typed(session, make, client, editor):
@@ -105,7 +105,7 @@ def test_merging_moves_every_link_redirects_the_old_url_and_search_follows(sessi
     assert session.exec(select(TagAlias.tag_id).where(TagAlias.slug == "jeunes")).one() == target.id
     old = client.get("/vocabulaire/publics/jeunes")
     assert old.status_code == 301 and old.headers["Location"].endswith("/vocabulaire/publics/jeunes-de-16-a-25-ans")
-    assert {a["id"] for a in client.get("/api/actions?public=jeunes").get_json()["resultats"]} == {
+    assert {a["id"] for a in client.get("/api/v1/actions?public=jeunes").get_json()["items"]} == {
         both.id, only_old.id, only_new.id}
     found = client.get("/api/search?publics=jeunes-de-16-a-25-ans&kind=action").get_json()
     assert found["total"] == 3

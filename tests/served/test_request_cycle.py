@@ -69,7 +69,7 @@ def test_postgresql_connections_go_back_idle_after_a_burst(served, postgres, pg_
     http = client_session()
     sign_in(http, server.url, PRO, DEMO_PASSWORDS[PRO])
     pages = ["/", "/actions/", "/actions/1", "/recherche?q=jeunes", "/carte", "/pairs", "/organisations/",
-             "/api/actions", "/compte/", "/ateliers/", "/agenda"]
+             "/api/v1/actions", "/compte/", "/ateliers/", "/agenda"]
     for _ in range(4):
         for page in pages:
             assert http.get(server.url + page, timeout=30).status_code == 200, page
