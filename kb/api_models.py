@@ -7,9 +7,16 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kb.models import choices
+
+
+def _one_of(vocabulary: dict, **kwargs):
+    """A string among a vocabulary's codes: shown in the document; the form's parser says in French if not."""
+    return Field(max_length=40, json_schema_extra={"enum": list(vocabulary)}, **kwargs)
+
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class ActionSummary(_Model):
@@ -210,3 +217,72 @@ class ErrorOut(_Model):
 
 MODELS = (ActionPage, ActionDetail, OrganisationPage, OrganisationOut, PractitionerPage, PractitionerOut, SearchPage,
           ErrorOut)
+
+
+# What the API accepts: an action as its form submits it (the same rules then apply, moderation included).
+
+
+class PersonIn(_Model):
+    practitioner_id: int = Field(ge=1, le=2_147_483_647)
+    role: str = _one_of(choices.ACTION_ROLES)
+
+
+class EffectIn(_Model):
+    dimension: str = _one_of(choices.EFFECT_DIMENSIONS)
+    description: str = Field(max_length=5000)
+    indicator: str = Field(default="", max_length=5000)
+    evidence_kind: str = Field(default="", max_length=20, description="One of " + ", ".join(choices.EVIDENCE_KINDS)
+                                                                        + ", or empty")
+    observer: str = Field(default="", max_length=200)
+    observed_on: date | None = None
+    value_before: float | None = None
+    value_after: float | None = None
+
+
+class BarrierIn(_Model):
+    kind: str = _one_of(choices.BARRIER_KINDS)
+    actor_category: str = _one_of(choices.ACTOR_CATEGORIES)
+    description: str = Field(max_length=5000)
+
+
+class ActionIn(_Model):
+    """An action to create or to replace, with the fields of its form. A professional's action waits for
+    moderation (publication_status "en_attente") or stays a draft ("brouillon"); her edit of a published action
+    is kept as a version proposed to the moderators."""
+
+    title: str = Field(max_length=200)
+    summary: str = Field(max_length=3000)
+    writeup: str = Field(default="", max_length=200_000, description="Markdown")
+    mode: str = _one_of(choices.INTERVENTION_MODES)
+    territory_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
+    commune: str | None = Field(default=None, max_length=120, description="Code INSEE or name")
+    address: str = Field(default="", max_length=300)
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    location_precision: str = _one_of(choices.LOCATION_PRECISIONS, default="exacte")
+    start_date: date | None = None
+    end_date: date | None = None
+    status: str = _one_of(choices.ACTION_STATUSES, default="en_cours")
+    publication_status: str = _one_of(choices.PUBLICATION_STATUSES, default="brouillon")
+    publics: list[str] = Field(default_factory=list, max_length=30)
+    themes: list[str] = Field(default_factory=list, max_length=30)
+    partner_ids: list[int] = Field(default_factory=list, max_length=50)
+    tool_ids: list[int] = Field(default_factory=list, max_length=50)
+    people: list[PersonIn] = Field(default_factory=list, max_length=30)
+    effects: list[EffectIn] = Field(default_factory=list, max_length=30)
+    barriers: list[BarrierIn] = Field(default_factory=list, max_length=30)
+    levers: list[str] = Field(default_factory=list, max_length=30)
+    confirm_warnings: bool = Field(default=False, description="Save despite the doubts a first answer listed (a "
+                                                              "similar action, a passage that may identify someone)")
+
+
+class ActionSaved(_Model):
+    """What became of a saved action."""
+
+    id: int
+    publication_status: str
+    pending_revision: bool = Field(description="The edit waits for the moderators; the published version stays")
+    url: str
+
+
+MODELS = (*MODELS, ActionIn, ActionSaved)

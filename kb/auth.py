@@ -43,6 +43,28 @@ def _load(user_id: str) -> SignedIn | None:
     return SignedIn(account)
 
 
+@login_manager.request_loader
+def _load_from_token(incoming) -> SignedIn | None:
+    """`Authorization: Bearer <token>` on the API: the token's account for this request only (no session)."""
+    header = incoming.headers.get("Authorization", "")
+    if not incoming.path.startswith("/api/") or not header.startswith("Bearer "):
+        return None
+    from kb.services.tokens import account_for
+
+    found = account_for(get_session(), header.removeprefix("Bearer ").strip())
+    if found is None:
+        return None
+    g.api_token = found[1]
+    return SignedIn(found[0])
+
+
+def api_token():
+    """The API token this request was made with, or None (a browser session)."""
+    if not current_user.is_authenticated:  # loads the request's user first: the token is read then
+        return None
+    return g.get("api_token")
+
+
 def current_account() -> UserAccount | None:
     """The signed-in account, or None."""
     return current_user.account if current_user.is_authenticated else None

@@ -66,7 +66,17 @@ def _answer(model, description: str, headers: dict | None = None) -> dict:
 _LINK = {"Link": {"description": "RFC 8288 links to the first, previous, next and last pages",
                   "schema": {"type": "string"}}}
 _ERRORS = {"400": "Paramètre invalide", "404": "Introuvable", "401": "Connexion nécessaire",
-           "403": "Accès refusé", "503": "Recherche indisponible"}
+           "403": "Accès refusé", "422": "Action invalide (chaque champ en cause dans fields)",
+           "503": "Recherche indisponible"}
+
+
+def _write(summary: str, ok_code: str, parameters: list[dict], errors: tuple[str, ...]) -> dict:
+    responses = {ok_code: _answer(api_models.ActionSaved, "Enregistrée",
+                                  {"Location": {"description": "The action in the API", "schema": {"type": "string"}}})}
+    responses.update({code: _answer(api_models.ErrorOut, _ERRORS[code]) for code in errors})
+    return {"summary": summary, "parameters": parameters, "security": [{"token": []}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": _ref(api_models.ActionIn)}}},
+            "responses": responses}
 
 
 def _operation(summary: str, ok, parameters: list[dict], errors: tuple[str, ...], paged: bool = False,
@@ -88,12 +98,16 @@ def document(server_url: str = "/") -> dict:
     _, definitions = models_json_schema([(m, "serialization") for m in api_models.MODELS],
                                         ref_template="#/components/schemas/{model}")
     paths = {
-        "/api/v1/actions": {"get": _operation(
-            "Actions publiées, filtrées comme la liste des actions", api_models.ActionPage, action_parameters(),
-            ("400", "503"), paged=True)},
-        "/api/v1/actions/{action_id}": {"get": _operation(
-            "Une action publiée, avec son récit, ses effets, freins, leviers et outils", api_models.ActionDetail,
-            [_id_parameter("action_id")], ("404",))},
+        "/api/v1/actions": {
+            "get": _operation("Actions publiées, filtrées comme la liste des actions", api_models.ActionPage,
+                              action_parameters(), ("400", "503"), paged=True),
+            "post": _write("Publier une action (comme le formulaire : modérée pour un·e professionnel·le)", "201", [],
+                           ("400", "401", "403", "422"))},
+        "/api/v1/actions/{action_id}": {
+            "get": _operation("Une action publiée, avec son récit, ses effets, freins, leviers et outils",
+                              api_models.ActionDetail, [_id_parameter("action_id")], ("404",)),
+            "put": _write("Modifier une action (comme le formulaire : version proposée si elle est publiée)", "200",
+                          [_id_parameter("action_id")], ("400", "401", "403", "404", "422"))},
         "/api/v1/organisations": {"get": _operation(
             "Organisations, filtrées comme leur liste", api_models.OrganisationPage,
             people_parameters(choices.ORGANISATION_KINDS, "Type d'organisation"), ("400",), paged=True)},
@@ -125,5 +139,10 @@ def document(server_url: str = "/") -> dict:
         "servers": [{"url": server_url}],
         "paths": paths,
         "components": {"schemas": definitions["$defs"],
-                       "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "session"}}},
+                       "securitySchemes": {
+                           "session": {"type": "apiKey", "in": "cookie", "name": "session",
+                                       "description": "A signed-in browser (reading only)"},
+                           "token": {"type": "http", "scheme": "bearer",
+                                     "description": "A personal token created on « Mon compte » (reading and "
+                                                    "writing)"}}},
     }

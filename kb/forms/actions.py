@@ -254,6 +254,34 @@ def action_form_values(action) -> MultiDict:
     return values
 
 
+def form_values_of(body: Mapping[str, Any]) -> MultiDict:
+    """An action sent as JSON (the API's ActionIn, already type-checked) as the form would submit it: the same
+    parser then applies the same rules, and a proposed edit is kept as the same pairs."""
+    values = MultiDict()
+    for name in ("title", "summary", "writeup", "mode", "address", "location_precision", "status",
+                 "publication_status", "commune"):
+        values[name] = body.get(name) or ""
+    for name in ("territory_id", "latitude", "longitude", "start_date", "end_date"):
+        value = body.get(name)
+        values[name] = "" if value is None else str(value)
+    values["publics"] = ", ".join(body.get("publics") or [])
+    values["themes"] = ", ".join(body.get("themes") or [])
+    values.setlist("partner_ids", [str(i) for i in body.get("partner_ids") or []])
+    values.setlist("tool_ids", [str(i) for i in body.get("tool_ids") or []])
+    for i, person in enumerate(body.get("people") or []):
+        values[f"people-{i}-practitioner_id"], values[f"people-{i}-role"] = str(person["practitioner_id"]), person["role"]
+    for i, effect in enumerate(body.get("effects") or []):
+        for field in EFFECT_FIELDS:
+            value = effect.get(field)
+            values[f"effects-{i}-{field}"] = "" if value is None else str(value)
+    for i, barrier in enumerate(body.get("barriers") or []):
+        for field in ("kind", "actor_category", "description"):
+            values[f"barriers-{i}-{field}"] = barrier[field]
+    for i, lever in enumerate(body.get("levers") or []):
+        values[f"levers-{i}-description"] = lever
+    return values
+
+
 def form_pairs(form: Mapping[str, Any]) -> list[list[str]]:
     """A submitted form as [name, value] pairs (kept with a pending version), without its CSRF token."""
     items = form.items(multi=True) if isinstance(form, MultiDict) else form.items()

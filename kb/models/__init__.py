@@ -13,7 +13,7 @@ SQLModel.metadata.naming_convention = {
 
 # isort: split
 
-from kb.models.account import RateEvent, UserAccount
+from kb.models.account import ApiToken, RateEvent, UserAccount
 from kb.models.action import ActionPractitioner, FieldAction
 from kb.models.cahier import Cahier, CahierSection
 from kb.models.findings import Barrier, Effect, Lever
@@ -56,6 +56,7 @@ from kb.models.workshop import (
 )
 
 __all__ = [
+    "ApiToken",
     "Attendance",
     "Cahier",
     "CahierSection",

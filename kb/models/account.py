@@ -39,3 +39,18 @@ class RateEvent(SQLModel, table=True):
     bucket: str = Field(max_length=40)
     key: str = Field(max_length=200, index=True)
     created_at: datetime = created_at_field()
+
+
+class ApiToken(SQLModel, table=True):
+    """A personal API token: only its SHA-256 is kept (the token is shown once, when it is created)."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=100)
+    token_hash: str = Field(max_length=64, unique=True)
+    prefix: str = Field(max_length=12)  # its first characters, to tell tokens apart on the account page
+    created_at: datetime = created_at_field()
+    last_used_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    revoked_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))

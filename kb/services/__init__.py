@@ -22,7 +22,10 @@ def lock_for_change(session: Session, record, what: str = "Cet élément") -> No
     """
     session.flush()
     model = type(record)
-    result = session.execute(update(model).where(model.id == record.id).values(id=model.id)
+    unchanged = {"id": model.id}
+    if "updated_at" in model.__table__.c:  # its onupdate would stamp a save that changes nothing
+        unchanged["updated_at"] = model.updated_at
+    result = session.execute(update(model).where(model.id == record.id).values(**unchanged)
                              .execution_options(synchronize_session=False))
     if result.rowcount == 0:
         raise Vanished(f"{what} vient d'être supprimé·e par quelqu'un d'autre.")

@@ -16,6 +16,7 @@ from kb.forms.accounts import ConsentInput, MessageInput
 from kb.models import (
     ActionReport,
     ActionRevision,
+    ApiToken,
     Attendance,
     Cahier,
     ConsentRecord,
@@ -157,6 +158,11 @@ def export_account(session: Session, account: UserAccount) -> dict:
              "presences": [a.session_id for a in session.exec(select(Attendance).where(
                  Attendance.practitioner_id == person.id, Attendance.present.is_(True)))]}
             for e in session.exec(select(Enrolment).where(Enrolment.practitioner_id == person.id))],
+        # Their names and dates; the tokens themselves are not kept (only their hash) and never exported.
+        "jetons_api": [{"nom": t.name, "debut": t.prefix, "cree_le": t.created_at.isoformat(),
+                        "revoque_le": t.revoked_at.isoformat() if t.revoked_at else None}
+                       for t in session.exec(select(ApiToken).where(ApiToken.account_id == account.id)
+                                             .order_by(ApiToken.id))],
     }
 
 

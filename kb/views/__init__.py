@@ -110,6 +110,11 @@ def init_app(app: Flask) -> None:
         check = getattr(policy, f"can_{rule}", None) or getattr(policy, f"is_{rule}")
         return check(current_viewer(), obj) if obj is not None else check(current_viewer())
 
+    from kb import csrf
+
+    # The API writes only with a personal token (kb/views/api_v1.py: _writer), never with a browser's cookie:
+    # a cross-site request cannot carry the token, so CSRF tokens are not needed there.
+    csrf.exempt(api_v1.bp)
     for module in (main, actions, organisations, practitioners, territories, tools, search, geo, api, accounts,
                    admin, moderation, workshops, agenda, observatory, vocabulary, seminars, cahiers, api_v1):
         app.register_blueprint(module.bp)

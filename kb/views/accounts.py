@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import login_user, logout_user
 from werkzeug.datastructures import MultiDict
 
@@ -24,8 +34,9 @@ from kb.forms.accounts import (
 from kb.models import Practitioner
 from kb.services import accounts as services
 from kb.services import privacy
+from kb.services import tokens as token_services
 from kb.services.ratelimit import RateLimited
-from kb.views._forms import current_viewer, form_cycle
+from kb.views._forms import button_cycle, current_viewer, form_cycle
 
 bp = Blueprint("accounts", __name__, url_prefix="/compte")
 
@@ -140,6 +151,35 @@ def home():
     actions = services.authored_actions(get_session(), account)
     return render_template("accounts/home.html", me=account, actions=actions,
                            waiting=services.needs_approval(account))
+
+
+@bp.route("/jetons", methods=["GET", "POST"])
+def tokens():
+    """Jetons d'accès à l'API : en créer un (montré une seule fois), voir ceux qui existent."""
+    account, session = _signed_in(), get_session()
+    require(policy.can_contribute(current_viewer()))
+    errors, secret, name = {}, None, ""
+    if request.method == "POST":
+        name = request.form.get("name", "")
+        try:
+            _token, secret = token_services.create_token(session, account, name)
+            commit()
+        except DomainError as exc:
+            session.rollback()
+            errors = {exc.field or "__all__": exc.message}
+    response = make_response(render_template("accounts/tokens.html", tokens=token_services.tokens_of(session, account),
+                                             secret=secret, values={"name": "" if secret else name}, errors=errors),
+                             422 if errors else 200)
+    response.headers["Cache-Control"] = "no-store"  # the token is shown once: never kept by a cache
+    return response
+
+
+@bp.route("/jetons/<int:token_id>/revoquer", methods=["POST"])
+def revoke_token(token_id: int):
+    """Révoquer un jeton : la requête suivante faite avec lui est refusée."""
+    account = _signed_in()
+    return button_cycle(lambda: f"Le jeton « {token_services.revoke_token(get_session(), account, token_id).name} » "
+                                "est révoqué.", url_for(".tokens"))
 
 
 @bp.route("/mot-de-passe", methods=["GET", "POST"])

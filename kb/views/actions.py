@@ -82,7 +82,7 @@ def similar_to(action) -> list:
         return []
 
 
-def _warnings(data, exclude_id: int | None) -> list[tuple[str, str | None]]:
+def input_warnings(data, exclude_id: int | None) -> list[tuple[str, str | None]]:
     """Doubts shown before saving: similar existing actions, passages that may identify someone."""
     found: list[tuple[str, str | None]] = []
     if exclude_id is None:
@@ -131,7 +131,7 @@ def create():
         parse=parse_action_form, save=lambda data: moderation.create(session, data, viewer, queue_url),
         template="actions/form.html", initial=MultiDict({"publication_status": initial}),
         success=lambda saved: url_for(".detail", action_id=saved.action.id), message=_saved_message,
-        warn=lambda data: _warnings(data, None), **_form_context(None),
+        warn=lambda data: input_warnings(data, None), **_form_context(None),
     )
 
 
@@ -149,7 +149,7 @@ def edit(action_id: int):
         save=lambda data: moderation.edit(session, action, data, form_pairs(request.form), viewer, queue_url),
         template="actions/form.html", initial=initial,
         success=lambda saved: url_for(".detail", action_id=saved.action.id), message=_saved_message,
-        warn=lambda data: _warnings(data, action.id), **_form_context(action),
+        warn=lambda data: input_warnings(data, action.id), **_form_context(action),
     )
 
 

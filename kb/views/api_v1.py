@@ -3,22 +3,30 @@ paginated with totals and `Link` headers, English keys, one error shape, and its
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from pydantic import ValidationError
 
 from kb import api_models, openapi, policy
-from kb.db import get_session
+from kb.auth import api_token
+from kb.db import commit, get_session
+from kb.errors import DomainError
+from kb.forms.actions import form_pairs, form_values_of, parse_action_form
+from kb.forms.base import french_message
 from kb.forms.filters import parse_action_filters, parse_people_filters
 from kb.forms.search import parse_search_args
-from kb.models import Organisation, Practitioner, choices
+from kb.models import FieldAction, Organisation, Practitioner, choices
 from kb.serializers import action_detail_record, action_record, organisation_record, practitioner_record
-from kb.services import Page
+from kb.services import Page, moderation
 from kb.services import actions as action_services
 from kb.services import people as people_services
 from kb.services import search as search_services
+from kb.services.tokens import mark_used
 from kb.views._forms import current_viewer
 from kb.views._search import action_ids_for
+from kb.views.actions import input_warnings
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 
@@ -97,6 +105,90 @@ def action(action_id: int):
     if found is None or not policy.is_public(found):
         raise ApiError(404, "Cette action n'existe pas ou n'est pas publiée.")
     return _json(api_models.ActionDetail(**action_detail_record(found, current_viewer())))
+
+
+def _writer():
+    """The account writing through the API: with a personal token only (a browser session cannot write here, so
+    that a page on another site cannot make a signed-in visitor's browser write)."""
+    token = api_token()
+    if token is None:
+        raise ApiError(401, "Écrire par l'API demande un jeton personnel (en-tête « Authorization: Bearer … ») : "
+                            "créez-le depuis « Mon compte ».")
+    return current_viewer(), token
+
+
+def _action_input(exclude_id: int | None):
+    """The JSON body, type-checked (ActionIn), then read by the action form's own parser and its warnings."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiError(400, "Envoyez l'action en JSON (Content-Type: application/json), un objet.")
+    try:
+        checked = api_models.ActionIn.model_validate(body)
+    except ValidationError as exc:
+        raise ApiError(422, "L'action n'est pas valide.", {
+            ".".join(str(p) for p in e["loc"]) or "__all__": french_message(e) for e in exc.errors()}) from exc
+    values = form_values_of(checked.model_dump())
+    parsed = parse_action_form(values)
+    if not parsed.ok:  # the form names a row's field "effects-0-dimension"; JSON says "effects.0.dimension"
+        raise ApiError(422, "L'action n'est pas valide.",
+                       {re.sub(r"^(\w+)-(\d+)-(\w+)$", r"\1.\2.\3", k): v for k, v in parsed.errors.items()})
+    doubts = input_warnings(parsed.data, exclude_id)
+    if doubts and not checked.confirm_warnings:
+        raise ApiError(422, "À vérifier avant d'enregistrer : " + " ".join(text for text, _url in doubts)
+                       + " Renvoyez avec « confirm_warnings »: true pour confirmer.",
+                       {"confirm_warnings": "À confirmer."})
+    return parsed.data, values
+
+
+def _saved(saved, status: int) -> Response:
+    action = saved.action
+    response = _json(api_models.ActionSaved(
+        id=action.id, publication_status=action.publication_status, pending_revision=bool(saved.pending),
+        url=url_for("actions.detail", action_id=action.id, _external=True)))
+    response.status_code = status
+    response.headers["Location"] = url_for("api_v1.action", action_id=action.id)
+    return response
+
+
+def _domain(run):
+    try:
+        saved = run()
+        commit()
+    except DomainError as exc:
+        get_session().rollback()
+        raise ApiError(422, exc.message, {exc.field: exc.message} if exc.field else {}) from exc
+    return saved
+
+
+@bp.route("/actions", methods=["POST"])
+def create_action():
+    """Publier une action (comme le formulaire : celle d'un·e professionnel·le attend la modération)."""
+    viewer, token = _writer()
+    if not policy.can_contribute(viewer):
+        raise ApiError(403, "Votre compte ne peut pas publier d'action.")
+    data, _values = _action_input(None)
+    session = get_session()
+    mark_used(token)
+    saved = _domain(lambda: moderation.create(session, data, viewer, url_for("moderation.queue", _external=True)))
+    return _saved(saved, 201)
+
+
+@bp.route("/actions/<int:action_id>", methods=["PUT"])
+def replace_action(action_id: int):
+    """Modifier une action (comme le formulaire : la modification d'une action publiée par son autrice attend la
+    validation des modérateur·rices)."""
+    viewer, token = _writer()
+    session = get_session()
+    action = session.get(FieldAction, action_id)
+    if action is None or not policy.can_view_action(viewer, action):
+        raise ApiError(404, "Cette action n'existe pas.")
+    if not policy.can_edit_action(viewer, action):
+        raise ApiError(403, "Vous ne pouvez pas modifier cette action.")
+    data, values = _action_input(action.id)
+    mark_used(token)
+    saved = _domain(lambda: moderation.edit(session, action, data, form_pairs(values), viewer,
+                                            url_for("moderation.queue", _external=True)))
+    return _saved(saved, 200)
 
 
 @bp.route("/organisations")

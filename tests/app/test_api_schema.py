@@ -1,5 +1,6 @@
-"""Schemathesis against the OpenAPI document: every operation of /api/v1, as anonymous and as a signed-in
-professional, answers no server error and only what its document says (status, headers, body schema)."""
+"""Schemathesis against the OpenAPI document: every operation of /api/v1 (reading and writing), as anonymous, as a
+professional signed in by her browser's cookie, and with her personal token, answers no server error and only
+what its document says (status, headers, body schema)."""
 
 from __future__ import annotations
 
@@ -27,17 +28,43 @@ def session_cookie(app) -> dict[str, str]:
     return {"session": client.get_cookie("session").value}
 
 
-@pytest.mark.parametrize("signed_in", [False, True], ids=["anonyme", "professionnel"])
-def test_every_operation_answers_as_documented(demo_app, signed_in):
-    cookies = session_cookie(demo_app) if signed_in else None
-    found = operations(demo_app)
-    assert {f"{o.method.upper()} {o.path}" for o in found} >= {
-        "GET /api/v1/actions", "GET /api/v1/actions/{action_id}", "GET /api/v1/organisations",
-        "GET /api/v1/practitioners", "GET /api/v1/search"}
-    for operation in found:
-        @given(case=operation.as_strategy())
-        @EXAMPLES
-        def run(case):
-            case.call_and_validate(cookies=cookies)
+def bearer(app) -> dict[str, str]:
+    """The Authorization header of a personal token of the professional."""
+    from kb.db import new_session
+    from kb.models import UserAccount
+    from kb.services.tokens import create_token
 
-        run()
+    with app.app_context(), new_session(app) as session:
+        from sqlmodel import select
+
+        account = session.exec(select(UserAccount).where(UserAccount.email == PRO[0])).one()
+        _token, secret = create_token(session, account, "schemathesis")
+        session.commit()
+    return {"Authorization": f"Bearer {secret}"}
+
+
+@pytest.mark.parametrize("caller", ["anonyme", "session", "jeton"])
+def test_every_operation_answers_as_documented(demo_app, caller):
+    cookies = session_cookie(demo_app) if caller == "session" else None
+    headers = bearer(demo_app) if caller == "jeton" else None
+    found = operations(demo_app)
+    assert {f"{o.method.upper()} {o.path}" for o in found} == {
+        "GET /api/v1/actions", "POST /api/v1/actions", "GET /api/v1/actions/{action_id}",
+        "PUT /api/v1/actions/{action_id}", "GET /api/v1/organisations", "GET /api/v1/organisations/{org_id}",
+        "GET /api/v1/practitioners", "GET /api/v1/practitioners/{person_id}", "GET /api/v1/search"}
+    for operation in found:
+        check(operation, cookies, headers)
+
+
+def check(operation, cookies, headers) -> None:
+    """Run the examples of one operation. A schema-valid action may still break a rule of the form (a territory
+    that does not exist, dates in the wrong order, a commune not found): a documented 422, not the acceptance the
+    positive-data check expects, which stays on for reads."""
+    skipped = [schemathesis.checks.positive_data_acceptance] if operation.method.upper() != "GET" else []
+
+    @given(case=operation.as_strategy())
+    @EXAMPLES
+    def run(case):
+        case.call_and_validate(cookies=cookies, headers=headers, excluded_checks=skipped)
+
+    run()

@@ -72,6 +72,11 @@ EXPECTED = {
     "api_v1.search": ("/api/v1/search?q=cuisine", EVERYONE),
     "api_v1.openapi_document": ("/api/v1/openapi.json", EVERYONE),
     "api_v1.docs": ("/api/v1/docs", EVERYONE),
+    # Writing (POST, PUT) shares its URL with reading: a GET reads. Writes need a token (tests/app/test_api_write.py).
+    "api_v1.create_action": ("/api/v1/actions", EVERYONE),
+    "api_v1.replace_action": ("/api/v1/actions/{published}", EVERYONE),
+    "accounts.tokens": ("/compte/jetons", CONTRIBUTORS),
+    "accounts.revoke_token": ("/compte/jetons/1/revoquer", dict.fromkeys(ROLES, 405)),
     "search.search_api": ("/api/search?q=cuisine", EVERYONE),
     "search.search_page": ("/recherche?q=cuisine", EVERYONE),
     "geo.communes": ("/api/communes?q=arl", EVERYONE),
