@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint test-deps assets clean mutation bench-load bench-observatory bench-export
+.PHONY: run test install lint test-deps assets clean mutation bench-load bench-observatory bench-export bench-import
 
 # WeasyPrint (PDF documents) needs Pango and a font from Debian; installed when missing.
 PDF_DEPS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
@@ -63,6 +63,9 @@ bench-observatory: $(STAMP)
 
 bench-export: $(STAMP)
 	$(PY) bench/export_bench.py
+
+bench-import: $(STAMP)
+	$(PY) bench/import_bench.py
 
 # Load benchmark of the real server (not part of `make test`): wrk from Debian, demo data (DOCS=10000 for 10k actions).
 DOCS ?= 0

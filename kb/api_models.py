@@ -117,6 +117,7 @@ class OrganisationOut(_Model):
     fax: str
     email: str
     website: str
+    siret: str | None
     territory: str | None
     url: str
 

@@ -136,9 +136,84 @@ def create_admin_command(email: str, name: str, password: str) -> None:
     click.echo(f"Compte administrateur créé : {email.strip().lower()}", err=True)
 
 
+@click.group("import", cls=AppGroup)
+def import_cli() -> None:
+    """Importer des données existantes (CSV, XLSX, JSON)."""
+
+
+@import_cli.command("organisations")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--source", default=None, help="Nom de la source (défaut : le nom du fichier) : un nouvel import de la "
+                                             "même source met à jour au lieu de dupliquer.")
+@click.option("--apply", "apply_", is_flag=True, help="Importer pour de bon (sans cette option : un essai).")
+@click.option("--map", "overrides", multiple=True, metavar="COLONNE=CHAMP",
+              help="Associer une colonne à un champ (répétable) ; les titres connus sont reconnus d'eux-mêmes.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Écrire le rapport ligne par ligne dans ce fichier CSV.")
+@with_appcontext
+def import_organisations_command(path: str, source: str | None, apply_: bool, overrides: tuple[str, ...],
+                                 report_path: str | None) -> None:
+    """Importer des organisations : un essai d'abord (rapport par ligne), puis --apply (par lots de 500)."""
+    import csv
+    from pathlib import Path
+
+    from kb.services import imports
+    from kb.tabular import TableError, read_table
+
+    file = Path(path)
+    try:
+        table = read_table(file.name, file.read_bytes())
+    except TableError as exc:
+        raise click.ClickException(str(exc)) from None
+    mapping = imports.guess_mapping(table.columns)
+    for override in overrides:
+        column, _, target = override.partition("=")
+        if column not in table.columns or target not in imports.FIELDS:
+            raise click.BadParameter(f"« {override} » : colonne ou champ inconnu (champs : "
+                                     f"{', '.join(imports.FIELDS)}).", param_hint="--map")
+        mapping = {c: t for c, t in mapping.items() if t != target and c != column} | {column: target}
+    how = f"{table.format.upper()}" + (f", {table.encoding}" if table.encoding else "") + \
+        (f", séparateur « {table.separator} »" if table.separator else "")
+    click.echo(f"{file.name} : {len(table.rows)} lignes ({how}).", err=True)
+    for column in table.columns:
+        target = mapping.get(column)
+        click.echo(f"  {column} → {imports.FIELDS[target][0] if target else '(ignorée)'}", err=True)
+    if "name" not in mapping.values():
+        raise click.ClickException("Aucune colonne ne donne le nom : indiquez-la avec --map « colonne=name ».")
+    with new_session() as session:
+        def batch_done(done: int, total: int) -> None:
+            if apply_:
+                session.commit()  # one transaction per batch: an interruption keeps the batches done
+            _progress("Lignes traitées", done, total)
+
+        report = imports.import_organisations(session, table, mapping, source or file.stem, dry_run=not apply_,
+                                              batch_done=batch_done)
+        if apply_:
+            session.commit()
+        else:
+            session.rollback()
+    if apply_:
+        indexing.sync(current_app._get_current_object())
+    for outcome in report.outcomes:
+        if outcome.status in ("rejetee", "doublon") or outcome.notes:
+            where = f" [{outcome.column}]" if outcome.column else ""
+            click.echo(f"  ligne {outcome.line} « {outcome.name} » : {imports.STATUS_LABELS[outcome.status]}{where}"
+                       f"{' — ' + outcome.reason if outcome.reason else ''}"
+                       f"{' — ' + ' ; '.join(outcome.notes) if outcome.notes else ''}", err=True)
+    if report_path:
+        with open(report_path, "w", newline="", encoding="utf-8-sig") as out:
+            writer = csv.writer(out, delimiter=";")
+            writer.writerow(["ligne", "nom", "résultat", "colonne", "motif", "remarques"])
+            for o in report.outcomes:
+                writer.writerow([o.line, o.name, imports.STATUS_LABELS[o.status], o.column, o.reason,
+                                 " ; ".join(o.notes)])
+    click.echo(report.summary())
+
+
 def init_app(app: Flask) -> None:
     """Register the commands owned by this module."""
     app.cli.add_command(demo_command)
+    app.cli.add_command(import_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(serve_command)
 

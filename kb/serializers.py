@@ -131,7 +131,7 @@ def organisation_record(org: Organisation) -> dict:
         "kind_label": choices.label(choices.ORGANISATION_KINDS, org.kind), "director": org.director_name,
         "address": org.address, "postal_code": org.postal_code, "commune_insee": org.commune_insee,
         "commune": org.commune.name if org.commune else None, "latitude": org.latitude, "longitude": org.longitude,
-        "phone": org.phone, "fax": org.fax, "email": org.email, "website": org.website,
+        "phone": org.phone, "fax": org.fax, "email": org.email, "website": org.website, "siret": org.siret,
         "territory": org.territory.slug if org.territory else None,
         "url": url_for("organisations.detail", org_id=org.id, _external=True),
     }
@@ -185,5 +185,5 @@ COLUMN_TITLES = {
     "director": "Direction", "address": "Adresse", "postal_code": "Code postal", "phone": "Téléphone",
     "fax": "Fax", "email": "Courriel", "website": "Site web", "first_name": "Prénom", "last_name": "Nom",
     "function": "Fonction", "actor_category": "Catégorie d'acteur", "organisations": "Organisations",
-    "contact": "Écrire (relais de l'observatoire)",
+    "contact": "Écrire (relais de l'observatoire)", "siret": "SIRET",
 }

@@ -4,7 +4,7 @@
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Optional
 
-from sqlalchemy import Column, DateTime, Text
+from sqlalchemy import Column, DateTime, Index, Text
 from sqlmodel import Field, Relationship, SQLModel
 
 from kb.models.base import created_at_field, updated_at_field
@@ -36,6 +36,8 @@ class Organisation(SQLModel, table=True):
     """A structure (association, centre social, CCAS, service...) that runs or supports actions."""
 
     __tablename__ = "organisation"
+    # An imported record is found again by where it came from and its id there (re-importing changes nothing).
+    __table_args__ = (Index("uq_organisation_source_external", "source", "external_id", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, index=True)
@@ -51,6 +53,9 @@ class Organisation(SQLModel, table=True):
     website: str = Field(default="", max_length=200)
     latitude: float | None = None
     longitude: float | None = None
+    siret: str | None = Field(default=None, max_length=14, index=True)
+    source: str | None = Field(default=None, max_length=60)  # the file or producer it was imported from
+    external_id: str | None = Field(default=None, max_length=100)  # its id there
     created_at: datetime = created_at_field()
     updated_at: datetime = updated_at_field()
 

@@ -1,0 +1,192 @@
+"""Importing organisations: the files people have (encodings, separators, XLSX, JSON, data·inclusion), places
+resolved offline, a dry run that writes nothing, re-imports that change nothing, duplicates reported, each
+rejected row with its reason, and the export → import round trip."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import Workbook
+from sqlmodel import select
+
+from kb.models import Organisation
+from kb.services import imports
+from kb.tabular import TableError, read_table
+
+DATA_INCLUSION = [
+    "id;siret;nom;commune;code_postal;code_insee;adresse;complement_adresse;latitude;longitude;typologie;telephone;"
+    "courriel;site_web;presentation_resume;presentation_detail;source;date_maj;thematiques",
+    "s1;13003013300016;Centre social Saint-Gabriel;MARSEILLE 14;13014;;12 rue Le Chatelier;;43.3396;5.3958;CS;"
+    "04 91 00 00 00;contact@cs.example.org;https://cs.example.org;;;dora;2025-02-14;",
+    "s2;;CCAS de Saint-Rémy;ST REMY DE PROVENCE;13210;;Place Jules Pélissier;Bât. A;;;CCAS;;pasunmail;;;;dora;"
+    "2025-02-14;",
+    "s3;;Association Sans Lieu;;;;;;;;ASSO;;;;;;dora;2025-02-14;",
+    "s4;;Hors de France;;;;;;40.7;-74.0;ASSO;;;;;;dora;2025-02-14;",
+    "s5;;Maison de quartier du Panier;;13001;;;;;;MQ;;;;;;dora;2025-02-14;",
+    "s6;;Point info;;13100;;;;;;PI;;;;;;dora;2025-02-14;",
+    "s7;;Centre social Saint-Gabriel;Marseille 14e Arrondissement;13014;;;;43.3397;5.3959;CS;;;;;;autre-source;"
+    "2025-02-14;",
+]
+
+
+def run(session, text: str, *, dry_run: bool, source: str = "fichier", encoding: str = "utf-8"):
+    table = read_table("structures.csv", text.encode(encoding))
+    return imports.import_organisations(session, table, imports.guess_mapping(table.columns), source,
+                                        dry_run=dry_run)
+
+
+def by_line(report) -> dict[int, imports.Outcome]:
+    return {o.line: o for o in report.outcomes}
+
+
+def test_a_data_inclusion_file_imports_with_no_mapping(session):
+    table = read_table("di.csv", "\n".join(DATA_INCLUSION).encode())
+    mapping = imports.guess_mapping(table.columns)
+    assert {mapping[c] for c in ("id", "siret", "nom", "code_postal", "code_insee", "typologie", "courriel")} == {
+        "external_id", "siret", "name", "postal_code", "commune_insee", "kind", "email"}
+    assert "date_maj" not in mapping and "thematiques" not in mapping
+
+
+def test_each_row_is_placed_offline_or_reported(session):
+    report = run(session, "\n".join(DATA_INCLUSION), dry_run=False)
+    rows = by_line(report)
+    gabriel = session.get(Organisation, next(o.id for o in session.exec(select(Organisation).where(
+        Organisation.external_id == "s1"))))
+    assert (gabriel.commune.name, gabriel.kind, gabriel.siret) == ("Marseille 14e Arrondissement", "centre_social",
+                                                                   "13003013300016")
+    ccas = session.exec(select(Organisation).where(Organisation.external_id == "s2")).one()
+    assert ccas.commune.name == "Saint-Rémy-de-Provence" and ccas.address == "Place Jules Pélissier, Bât. A"
+    assert (ccas.latitude, ccas.longitude) == (ccas.commune.latitude, ccas.commune.longitude)
+    assert ccas.email == "" and "courriel « pasunmail » ignoré (adresse invalide)" in rows[3].notes
+    lost = session.exec(select(Organisation).where(Organisation.external_id == "s3")).one()
+    assert lost.latitude is None and lost.commune_insee is None
+    assert rows[4].notes == ["sans position : aucun lieu indiqué"]
+    assert rows[5].status == "rejetee" and rows[5].column == "latitude" and "hors de France" in rows[5].reason
+    assert session.exec(select(Organisation).where(Organisation.external_id == "s4")).first() is None
+    panier = session.exec(select(Organisation).where(Organisation.external_id == "s5")).one()
+    assert panier.commune.name == "Marseille 1er Arrondissement"  # a postal code, not Aix's INSEE code 13001
+    point = session.exec(select(Organisation).where(Organisation.external_id == "s6")).one()
+    assert point.latitude is None and rows[7].notes[0].startswith("sans position : lieu ambigu « 13100 »")
+    assert rows[8].status == "doublon" and "Centre social Saint-Gabriel" in rows[8].reason
+    assert report.summary() == ("Import : 5 ajoutée, 0 mise à jour, 0 inchangée, 1 rejetée, "
+                                "1 doublon probable (non créée) ; 2 sans position.")
+
+
+def test_a_dry_run_reports_the_same_and_writes_nothing(session):
+    dry = run(session, "\n".join(DATA_INCLUSION), dry_run=True)
+    session.rollback()
+    assert session.exec(select(Organisation)).all() == []
+    real = run(session, "\n".join(DATA_INCLUSION), dry_run=False)
+    assert [(o.line, o.status, o.reason) for o in dry.outcomes] == [(o.line, o.status, o.reason)
+                                                                   for o in real.outcomes]
+
+
+def test_importing_again_changes_nothing_and_a_changed_row_updates_its_record(session):
+    run(session, "\n".join(DATA_INCLUSION), dry_run=False)
+    session.commit()
+    again = run(session, "\n".join(DATA_INCLUSION), dry_run=False)
+    assert again.counts["ajoutee"] == 0 and again.counts["inchangee"] == 5 and again.counts["doublon"] == 1
+    changed = [line.replace("04 91 00 00 00", "04 91 11 11 11") for line in DATA_INCLUSION]
+    third = run(session, "\n".join(changed), dry_run=False)
+    assert third.counts["mise_a_jour"] == 1
+    assert session.exec(select(Organisation).where(Organisation.external_id == "s1")).one().phone == "04 91 11 11 11"
+    assert len(session.exec(select(Organisation)).all()) == 5
+
+
+def test_a_row_is_found_by_its_siret_and_never_by_its_name_alone(session, make):
+    typed = make.organisation(name="CS Saint-Gabriel (saisi à la main)", siret="13003013300016")
+    session.flush()
+    report = run(session, "\n".join(DATA_INCLUSION[:2]), dry_run=False)
+    assert report.outcomes[0].status == "mise_a_jour" and report.outcomes[0].record_id == typed.id
+    assert (typed.source, typed.external_id, typed.name) == ("dora", "s1", "Centre social Saint-Gabriel")
+
+
+def test_a_rejected_row_names_its_column_and_keeps_nothing(session):
+    text = "nom;latitude;longitude\n;43.3;5.4\nSans longitude;43.3;\nCoordonnées fausses;abc;5.4\n"
+    report = run(session, text, dry_run=False)
+    assert [(o.status, o.column, o.reason) for o in report.outcomes] == [
+        ("rejetee", "nom", "Le nom est vide."),
+        ("rejetee", "latitude", "Latitude sans longitude (ou l'inverse)."),
+        ("rejetee", "latitude", "« abc » n'est pas un nombre.")]
+    assert session.exec(select(Organisation)).all() == []
+
+
+@pytest.mark.parametrize("encoding, separator", [("utf-8-sig", ","), ("cp1252", ";"), ("latin-1", "\t"),
+                                                 ("utf-8", ";")])
+def test_csv_files_are_read_whatever_their_encoding_and_separator(encoding, separator):
+    lines = [["Nom", "Code postal", "Commune", "Téléphone"],
+             ["Épicerie solidaire « La Cigale »", "13200", "Arles", "04 90 00 00 00"]]
+    if encoding == "latin-1":
+        lines[1][0] = "Épicerie solidaire La Cigale"  # no « » in Latin-1
+    out = io.StringIO()
+    csv.writer(out, delimiter=separator).writerows(lines)
+    table = read_table("f.csv", out.getvalue().encode(encoding))
+    assert table.separator == separator and table.columns == lines[0]
+    assert table.rows == [dict(zip(lines[0], lines[1], strict=True))]
+    assert imports.guess_mapping(table.columns) == {"Nom": "name", "Code postal": "postal_code",
+                                                    "Commune": "commune", "Téléphone": "phone"}
+
+
+def test_xlsx_and_json_files_are_read(session):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Nom", "Code INSEE", "SIRET"])
+    sheet.append(["Centre social des Alpilles", "13100", 13003013300016])
+    data = io.BytesIO()
+    book.save(data)
+    table = read_table("classeur.xlsx", data.getvalue())
+    assert table.format == "xlsx" and table.rows[0]["SIRET"] == "13003013300016"
+    report = imports.import_organisations(session, table, imports.guess_mapping(table.columns), "classeur",
+                                          dry_run=False)
+    assert report.outcomes[0].status == "ajoutee"
+    org = session.exec(select(Organisation).where(Organisation.name == "Centre social des Alpilles")).one()
+    assert org.commune_insee == "13100" and org.siret == "13003013300016"  # INSEE 13100: Saint-Rémy
+    listed = read_table("l.json", json.dumps([{"nom": "A", "thematiques": ["x", "y"]}]).encode())
+    assert listed.rows == [{"nom": "A", "thematiques": "x | y"}]
+    with pytest.raises(TableError, match="ne correspond pas à son extension"):
+        read_table("faux.xlsx", b"nom;commune\nA;Arles\n")
+    with pytest.raises(TableError, match="mal formé"):
+        read_table("faux.json", b"[{\"nom\": ")
+
+
+def test_an_export_imports_back_into_another_instance(client, session, make, tmp_path):
+    make.organisation(name="Centre social Les Tamaris", kind="centre_social", postal_code="13200",
+                      address="3 rue des Lices", phone="04 90 00 00 01", siret="13003013300016")
+    lost = make.organisation(name="ADDAP 13", kind="association")
+    lost.commune_insee, lost.latitude, lost.longitude, lost.postal_code = None, None, None, ""
+    session.commit()
+    exported = client.get("/organisations/export.geojson").data
+    before = sorted((o.name, o.kind, o.address, o.phone, o.siret, o.commune_insee) for o in session.exec(select(Organisation)))
+    for org in session.exec(select(Organisation)).all():
+        session.delete(org)
+    session.commit()
+    table = read_table("organisations.geojson", exported)
+    report = imports.import_organisations(session, table, imports.guess_mapping(table.columns), "export",
+                                          dry_run=False)
+    assert report.counts["ajoutee"] == 2
+    after = sorted((o.name, o.kind, o.address, o.phone, o.siret, o.commune_insee) for o in session.exec(select(Organisation)))
+    assert after == before
+
+
+def test_the_command_shows_its_progress_and_imports_only_with_apply(app, session, tmp_path):
+    path = tmp_path / "structures.csv"
+    path.write_text("\n".join(DATA_INCLUSION), encoding="utf-8")
+    from kb.cli import import_cli
+
+    runner = CliRunner()
+    with app.app_context():
+        trial = runner.invoke(import_cli, ["organisations", str(path)], catch_exceptions=False)
+        assert trial.exit_code == 0 and "Essai (rien n'est enregistré) : 5 ajoutée" in trial.output
+        assert "Lignes traitées : 7/7" in trial.output
+        assert session.exec(select(Organisation)).all() == []
+        done = runner.invoke(import_cli, ["organisations", str(path), "--apply", "--report",
+                                          str(tmp_path / "rapport.csv")], catch_exceptions=False)
+        assert done.exit_code == 0 and "Import : 5 ajoutée" in done.output
+    session.expire_all()
+    assert len(session.exec(select(Organisation)).all()) == 5
+    report = (tmp_path / "rapport.csv").read_text(encoding="utf-8-sig")
+    assert "5;Hors de France;rejetée;latitude;" in report
