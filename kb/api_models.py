@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kb.models import choices
 
@@ -264,7 +264,9 @@ class ActionIn(_Model):
     start_date: date | None = None
     end_date: date | None = None
     status: str = _one_of(choices.ACTION_STATUSES, default="en_cours")
-    publication_status: str = _one_of(choices.PUBLICATION_STATUSES, default="brouillon")
+    publication_status: str | None = Field(
+        default=None, max_length=40, json_schema_extra={"enum": [*choices.PUBLICATION_STATUSES, None]},
+        description="Omitted: « brouillon » for a new action, unchanged for an edit")
     publics: list[str] = Field(default_factory=list, max_length=30)
     themes: list[str] = Field(default_factory=list, max_length=30)
     partner_ids: list[int] = Field(default_factory=list, max_length=50)
@@ -275,6 +277,13 @@ class ActionIn(_Model):
     levers: list[str] = Field(default_factory=list, max_length=30)
     confirm_warnings: bool = Field(default=False, description="Save despite the doubts a first answer listed (a "
                                                               "similar action, a passage that may identify someone)")
+
+    @field_validator("publics", "themes")
+    @classmethod
+    def _no_comma(cls, names: list[str]) -> list[str]:
+        if any("," in name for name in names):  # the form separates terms with commas
+            raise ValueError("Un mot-clé ne peut pas contenir de virgule.")
+        return names
 
 
 class ActionSaved(_Model):

@@ -43,25 +43,27 @@ def _load(user_id: str) -> SignedIn | None:
     return SignedIn(account)
 
 
-@login_manager.request_loader
-def _load_from_token(incoming) -> SignedIn | None:
-    """`Authorization: Bearer <token>` on the API: the token's account for this request only (no session)."""
-    header = incoming.headers.get("Authorization", "")
-    if not incoming.path.startswith("/api/") or not header.startswith("Bearer "):
+def _bearer_user():
+    """`Authorization: Bearer <token>` on the API: the token's account for this request only, whatever cookie
+    comes with it (never stored in a session). An unknown or revoked token is a 401, not an anonymous read."""
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    if not request.path.startswith("/api/") or scheme.lower() != "bearer":
         return None
     from kb.services.tokens import account_for
 
-    found = account_for(get_session(), header.removeprefix("Bearer ").strip())
+    found = account_for(get_session(), secret.strip())
     if found is None:
-        return None
+        response = jsonify({"error": {"code": 401, "message": "Jeton inconnu ou révoqué.", "fields": {}}})
+        response.status_code = 401
+        response.headers["WWW-Authenticate"] = 'Bearer realm="observatoire"'
+        return response
     g.api_token = found[1]
-    return SignedIn(found[0])
+    g._login_user = SignedIn(found[0])  # Flask-Login's current_user for this request
+    return None
 
 
 def api_token():
     """The API token this request was made with, or None (a browser session)."""
-    if not current_user.is_authenticated:  # loads the request's user first: the token is read then
-        return None
     return g.get("api_token")
 
 
@@ -85,7 +87,8 @@ def require(allowed: bool) -> None:
     if current_user.is_authenticated:
         abort(403)
     if request.path.startswith("/api/"):
-        response = jsonify({"error": {"code": 401, "message": "Connectez-vous pour accéder à cette ressource."}})
+        response = jsonify({"error": {"code": 401, "message": "Connectez-vous pour accéder à cette ressource.",
+                                      "fields": {}}})
         response.status_code = 401
         abort(response)
     abort(login_manager.unauthorized())
@@ -112,10 +115,12 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
 
     @app.before_request
-    def _fresh_user() -> None:
+    def _fresh_user():
         # In tests an app context can outlive a request: never reuse another request's user or CSRF token.
         g.pop("_login_user", None)
         g.pop("csrf_token", None)
+        g.pop("api_token", None)
+        return _bearer_user()
 
     @app.context_processor
     def _viewer() -> dict:

@@ -69,7 +69,7 @@ def _minimal_page(code: int, message: str) -> Response:
 def _render(code: int, message: str):
     _rollback()
     if _wants_json():
-        return jsonify({"error": {"code": code, "message": message}}), code
+        return jsonify({"error": {"code": code, "message": message, "fields": {}}}), code
     template = "errors/404.html" if code == 404 else "errors/error.html"
     try:
         return render_template(template, code=code, message=message), code

@@ -74,6 +74,7 @@ def _write(summary: str, ok_code: str, parameters: list[dict], errors: tuple[str
     responses = {ok_code: _answer(api_models.ActionSaved, "Enregistrée",
                                   {"Location": {"description": "The action in the API", "schema": {"type": "string"}}})}
     responses.update({code: _answer(api_models.ErrorOut, _ERRORS[code]) for code in errors})
+    responses["default"] = _answer(api_models.ErrorOut, "Autre erreur (405, 413, 500…), de la même forme")
     return {"summary": summary, "parameters": parameters, "security": [{"token": []}],
             "requestBody": {"required": True, "content": {"application/json": {"schema": _ref(api_models.ActionIn)}}},
             "responses": responses}
@@ -83,9 +84,10 @@ def _operation(summary: str, ok, parameters: list[dict], errors: tuple[str, ...]
                secured: bool = False) -> dict:
     responses = {"200": _answer(ok, "OK", _LINK if paged else None)}
     responses.update({code: _answer(api_models.ErrorOut, _ERRORS[code]) for code in errors})
+    responses["default"] = _answer(api_models.ErrorOut, "Autre erreur (405, 413, 500…), de la même forme")
     operation = {"summary": summary, "parameters": parameters, "responses": responses}
     if secured:
-        operation["security"] = [{"session": []}]
+        operation["security"] = [{"session": []}, {"token": []}]
     return operation
 
 

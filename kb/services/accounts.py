@@ -8,13 +8,13 @@ from collections.abc import Callable
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from kb import mail
 from kb.errors import DomainError
 from kb.forms.accounts import AccountAdminInput, SignupInput
-from kb.models import FieldAction, Practitioner, UserAccount, choices
+from kb.models import ApiToken, FieldAction, Practitioner, UserAccount, choices
 from kb.models.base import utcnow
 from kb.policy import Viewer, effective_role
 from kb.services import ratelimit
@@ -179,8 +179,10 @@ def confirm_password(session: Session, account: UserAccount, password: str, fiel
 
 
 def set_password(session: Session, account: UserAccount, password: str) -> None:
-    """Replace the password (earlier sessions and reset links stop working)."""
+    """Replace the password (earlier sessions, reset links and API tokens stop working)."""
     account.password_hash = hash_password(password)
+    session.execute(update(ApiToken).where(ApiToken.account_id == account.id, ApiToken.revoked_at.is_(None))
+                    .values(revoked_at=utcnow()))
     session.flush()
 
 

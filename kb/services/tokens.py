@@ -12,6 +12,7 @@ from kb.errors import DomainError
 from kb.models import ApiToken, UserAccount
 from kb.models.base import utcnow
 from kb.services import lock_for_change
+from kb.services.accounts import confirm_password
 
 PREFIX = "obs_"
 MAX_ACTIVE = 10
@@ -27,8 +28,10 @@ def tokens_of(session: Session, account: UserAccount) -> list[ApiToken]:
                              .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
 
 
-def create_token(session: Session, account: UserAccount, name: str) -> tuple[ApiToken, str]:
-    """A new token for the account; returns it with its secret, which is never stored nor shown again."""
+def create_token(session: Session, account: UserAccount, name: str, password: str) -> tuple[ApiToken, str]:
+    """A new token for the account (its password typed again: a borrowed session cannot mint lasting access);
+    returns it with its secret, which is never stored nor shown again."""
+    confirm_password(session, account, password)
     name = " ".join(name.split())
     if not 1 <= len(name) <= 100:
         raise DomainError("Donnez au jeton un nom de 1 à 100 caractères (par exemple « Script de saisie »).",

@@ -12,6 +12,8 @@ from flask import Response
 def spreadsheet_safe(text: object) -> str:
     """A cell a spreadsheet reads as text: one starting with = + - @, a tab or a carriage return (a formula, for
     Excel or LibreOffice) gets a leading apostrophe. Names and terms are typed by users."""
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        return str(text)  # a number stays a number (a longitude west of Greenwich is negative)
     text = "" if text is None else str(text)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 

@@ -9,13 +9,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 from collections.abc import Callable, Iterable, Iterator
+from itertools import chain, islice
 
 from flask import Response, abort, stream_with_context
 
 from kb.serializers import COLUMN_TITLES
 from kb.views._csv import spreadsheet_safe
 
+log = logging.getLogger(__name__)
 FORMATS = {"csv": "text/csv", "json": "application/json", "geojson": "application/geo+json"}
 LIST_SEPARATOR = " | "
 
@@ -65,12 +68,20 @@ def export_response(fmt: str, name: str, records: Callable[[], Iterator[dict]]) 
     if fmt not in FORMATS:
         abort(404)
     writer = {"csv": _csv, "json": _json, "geojson": _geojson}[fmt]
+    # The query runs and the first record is built before the answer starts: a failure there is a proper
+    # error page, not a 200 cut short. A failure later can only end the download (and is logged).
+    source = iter(records())
+    first = list(islice(source, 1))
 
     def body() -> Iterator[bytes]:
         if fmt == "csv":
             yield "\ufeff".encode()  # a spreadsheet then reads the accents right
-        for chunk in writer(records()):
-            yield chunk.encode()
+        try:
+            for chunk in writer(chain(first, source)):
+                yield chunk.encode()
+        except Exception:
+            log.exception("export interrupted")
+            raise
 
     return Response(stream_with_context(body()), mimetype=FORMATS[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"',

@@ -162,10 +162,10 @@ def tokens():
     if request.method == "POST":
         name = request.form.get("name", "")
         try:
-            _token, secret = token_services.create_token(session, account, name)
+            _token, secret = token_services.create_token(session, account, name, request.form.get("password", ""))
             commit()
         except DomainError as exc:
-            session.rollback()
+            commit() if exc.keep else session.rollback()  # a wrong password stays counted
             errors = {exc.field or "__all__": exc.message}
     response = make_response(render_template("accounts/tokens.html", tokens=token_services.tokens_of(session, account),
                                              secret=secret, values={"name": "" if secret else name}, errors=errors),

@@ -3,6 +3,7 @@ paginated with totals and `Link` headers, English keys, one error shape, and its
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import urlencode
 
@@ -117,9 +118,12 @@ def _writer():
     return current_viewer(), token
 
 
-def _action_input(exclude_id: int | None):
+def _action_input(exclude_id: int | None, status: str):
     """The JSON body, type-checked (ActionIn), then read by the action form's own parser and its warnings."""
-    body = request.get_json(silent=True)
+    try:
+        body = json.loads(request.get_data()) if request.is_json else None
+    except (ValueError, RecursionError):  # invalid JSON, or nested beyond what the parser follows
+        body = None
     if not isinstance(body, dict):
         raise ApiError(400, "Envoyez l'action en JSON (Content-Type: application/json), un objet.")
     try:
@@ -127,17 +131,26 @@ def _action_input(exclude_id: int | None):
     except ValidationError as exc:
         raise ApiError(422, "L'action n'est pas valide.", {
             ".".join(str(p) for p in e["loc"]) or "__all__": french_message(e) for e in exc.errors()}) from exc
+    if checked.publication_status is None:  # omitted: a new action is a draft, an edited one keeps its state
+        checked = checked.model_copy(update={"publication_status": status})
     values = form_values_of(checked.model_dump())
     parsed = parse_action_form(values)
     if not parsed.ok:  # the form names a row's field "effects-0-dimension"; JSON says "effects.0.dimension"
         raise ApiError(422, "L'action n'est pas valide.",
-                       {re.sub(r"^(\w+)-(\d+)-(\w+)$", r"\1.\2.\3", k): v for k, v in parsed.errors.items()})
+                       {_json_path(k): v for k, v in parsed.errors.items()})
     doubts = input_warnings(parsed.data, exclude_id)
     if doubts and not checked.confirm_warnings:
         raise ApiError(422, "À vérifier avant d'enregistrer : " + " ".join(text for text, _url in doubts)
                        + " Renvoyez avec « confirm_warnings »: true pour confirmer.",
                        {"confirm_warnings": "À confirmer."})
     return parsed.data, values
+
+
+def _json_path(name: str) -> str:
+    """The form's "effects-0-dimension" or "partner_ids-0" as the JSON path "effects.0.dimension", "partner_ids.0";
+    a lever is a string: "levers.0"."""
+    path = re.sub(r"^(\w+)-(\d+)(?:-(\w+))?$", lambda m: ".".join(p for p in m.groups() if p), name)
+    return re.sub(r"^levers\.(\d+)\.description$", r"levers.\1", path)
 
 
 def _saved(saved, status: int) -> Response:
@@ -166,7 +179,7 @@ def create_action():
     viewer, token = _writer()
     if not policy.can_contribute(viewer):
         raise ApiError(403, "Votre compte ne peut pas publier d'action.")
-    data, _values = _action_input(None)
+    data, _values = _action_input(None, "brouillon")
     session = get_session()
     mark_used(token)
     saved = _domain(lambda: moderation.create(session, data, viewer, url_for("moderation.queue", _external=True)))
@@ -184,7 +197,7 @@ def replace_action(action_id: int):
         raise ApiError(404, "Cette action n'existe pas.")
     if not policy.can_edit_action(viewer, action):
         raise ApiError(403, "Vous ne pouvez pas modifier cette action.")
-    data, values = _action_input(action.id)
+    data, values = _action_input(action.id, action.publication_status)
     mark_used(token)
     saved = _domain(lambda: moderation.edit(session, action, data, form_pairs(values), viewer,
                                             url_for("moderation.queue", _external=True)))

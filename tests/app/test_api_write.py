@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from kb.models import ActionRevision, ApiToken, FieldAction
 from tests.conftest import csrf_token, login, post_form
+from tests.factories import PASSWORD
 
 ACTION = {"title": "Atelier numérique des Tamaris", "mode": "groupe", "commune": "13200",
           "summary": "Un atelier hebdomadaire pour apprendre les démarches en ligne ensemble.",
@@ -31,7 +32,7 @@ def pro(session, make):
 
 def new_token(client, account, name: str = "Script de saisie") -> str:
     login(client, account)
-    page = post_form(client, "/compte/jetons", {"name": name})
+    page = post_form(client, "/compte/jetons", {"name": name, "password": PASSWORD})
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
     return re.search(r'id="new-token" value="(obs_[^"]+)"', page.get_data(as_text=True)).group(1)
 
@@ -119,3 +120,49 @@ def test_a_browser_session_cannot_write_and_a_student_gets_no_token(client, sess
     other = client.application.test_client()
     login(other, student)
     assert other.get("/compte/jetons").status_code == 403
+
+
+def test_hostile_bodies_are_refused_without_a_server_error(client, session, pro):
+    headers = {"Authorization": f"Bearer {new_token(client, pro)}", "Content-Type": "application/json"}
+    api = client.application.test_client()
+    for body in ("[" * 100_000 + "]" * 100_000, '{"title": NaN}', "not json", "[]", '"texte"'):
+        answer = api.post("/api/v1/actions", data=body, headers=headers)
+        assert answer.status_code in (400, 422), body[:20]
+        assert set(answer.get_json()["error"]) == {"code", "message", "fields"}
+    commas = api.post("/api/v1/actions", json={**ACTION, "themes": ["Numérique, accès aux droits"]}, headers=headers)
+    assert commas.status_code == 422 and "themes" in commas.get_json()["error"]["fields"]
+    missing = api.post("/api/v1/actions", json={**ACTION, "partner_ids": [999999]}, headers=headers)
+    assert missing.status_code == 422 and set(missing.get_json()["error"]["fields"]) == {"partner_ids"}
+
+
+def test_a_token_needs_the_password_and_a_new_password_revokes_it(client, session, pro):
+    login(client, pro)
+    refused = post_form(client, "/compte/jetons", {"name": "Essai", "password": "pas le bon"})
+    assert refused.status_code == 422 and "Mot de passe incorrect." in refused.get_data(as_text=True)
+    assert session.exec(select(ApiToken)).all() == []
+    headers = {"Authorization": f"Bearer {new_token(client, pro)}"}
+    changed = post_form(client, "/compte/mot-de-passe", {"current_password": PASSWORD, "password": "un-nouveau-mot-2026",
+                                                         "password_confirm": "un-nouveau-mot-2026"})
+    assert changed.status_code == 302
+    api = client.application.test_client()
+    assert api.post("/api/v1/actions", json=ACTION, headers=headers).status_code == 401
+
+
+def test_a_token_works_whatever_cookie_comes_with_it_and_a_bad_one_is_refused(client, session, pro):
+    secret = new_token(client, pro)
+    client.get("/compte/")  # the client now carries a session cookie too
+    assert client.post("/api/v1/actions", json=ACTION, headers={"Authorization": f"bearer {secret}"}).status_code == 201
+    api = client.application.test_client()
+    wrong = api.get("/api/v1/actions", headers={"Authorization": "Bearer obs_inconnu"})
+    assert wrong.status_code == 401 and wrong.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_an_edit_without_publication_status_keeps_it(client, session, make, pro):
+    trainer = make.user("formateur", email="formatrice-api@exemple.fr")
+    action = make.action(title="Jardin partagé des Tamaris")
+    session.commit()
+    other = client.application.test_client()
+    headers = {"Authorization": f"Bearer {new_token(other, trainer)}"}
+    body = {k: v for k, v in ACTION.items() if k != "publication_status"}
+    edited = other.put(f"/api/v1/actions/{action.id}", json=body, headers=headers)
+    assert edited.status_code == 200 and edited.get_json()["publication_status"] == "publiee"
