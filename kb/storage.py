@@ -71,7 +71,7 @@ def _remove_rolled_back(session, previous_transaction) -> None:
 
 
 # Forms that carry a file: they may be larger than other forms (KB_UPLOAD_MAX_MB).
-UPLOAD_ENDPOINTS = frozenset({"tools.create", "tools.edit", "tools.add_version"})
+UPLOAD_ENDPOINTS = frozenset({"tools.create", "tools.edit", "tools.add_version", "imports.upload"})
 
 
 def _upload_limit() -> None:

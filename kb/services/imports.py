@@ -15,7 +15,7 @@ import difflib
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
@@ -314,6 +314,24 @@ def _apply(session: Session, org: Organisation, record: dict, places: _Places) -
     return changed
 
 
+def import_steps(session: Session, table: Table, mapping: dict[str, str], source: str,
+                 report: Report) -> Iterator[tuple[int, int]]:
+    """Import the rows into the session (flushed, never committed), recording each outcome in ``report``;
+    yields (rows done, total) after each batch of BATCH rows and at the end: the caller commits there (one
+    transaction per batch) and shows the progress."""
+    known, places = _Known(session), _Places(session)
+    seen: dict[tuple[str, str], int] = {}
+    total = len(table.rows)
+    with session.no_autoflush:  # one flush per batch, not one per row
+        for number, row in enumerate(table.rows, start=2):  # line 1 holds the titles
+            _import_row(session, number, row, mapping, source, report, known, places, seen)
+            if (number - 1) % BATCH == 0 and number - 1 < total:
+                session.flush()
+                yield number - 1, total
+    session.flush()
+    yield total, total
+
+
 def import_organisations(session: Session, table: Table, mapping: dict[str, str], source: str, *,
                          dry_run: bool = True, batch_done: Callable[[int, int], None] | None = None) -> Report:
     """Import every row into the session (flushed, never committed) and report each one.
@@ -322,19 +340,9 @@ def import_organisations(session: Session, table: Table, mapping: dict[str, str]
     ``batch_done(done, total)`` is called after each batch of BATCH rows: the import commits there (one
     transaction per batch) and shows its progress; a dry run only shows it."""
     report = Report(dry_run=dry_run)
-    known, places = _Known(session), _Places(session)
-    seen: dict[tuple[str, str], int] = {}
-    total = len(table.rows)
-    with session.no_autoflush:  # one flush per batch, not one per row
-        for number, row in enumerate(table.rows, start=2):  # line 1 holds the titles
-            _import_row(session, number, row, mapping, source, report, known, places, seen)
-            if (number - 1) % BATCH == 0:
-                session.flush()
-                if batch_done is not None:
-                    batch_done(number - 1, total)
-    session.flush()
-    if batch_done is not None:
-        batch_done(total, total)
+    for done, total in import_steps(session, table, mapping, source, report):
+        if batch_done is not None:
+            batch_done(done, total)
     return report
 
 

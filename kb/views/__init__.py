@@ -40,6 +40,7 @@ def init_app(app: Flask) -> None:
         api_v1,
         cahiers,
         geo,
+        imports,
         main,
         moderation,
         observatory,
@@ -116,5 +117,5 @@ def init_app(app: Flask) -> None:
     # a cross-site request cannot carry the token, so CSRF tokens are not needed there.
     csrf.exempt(api_v1.bp)
     for module in (main, actions, organisations, practitioners, territories, tools, search, geo, api, accounts,
-                   admin, moderation, workshops, agenda, observatory, vocabulary, seminars, cahiers, api_v1):
+                   admin, moderation, workshops, agenda, observatory, vocabulary, seminars, cahiers, api_v1, imports):
         app.register_blueprint(module.bp)

@@ -76,6 +76,9 @@ EXPECTED = {
     "api_v1.create_action": ("/api/v1/actions", EVERYONE),
     "api_v1.replace_action": ("/api/v1/actions/{published}", EVERYONE),
     "accounts.tokens": ("/compte/jetons", CONTRIBUTORS),
+    "imports.upload": ("/admin/import/", ADMINS),
+    "imports.trial": ("/admin/import/essai", {**dict.fromkeys(ROLES, 405)}),
+    "imports.run": ("/admin/import/importer", {**dict.fromkeys(ROLES, 405)}),
     "accounts.revoke_token": ("/compte/jetons/1/revoquer", dict.fromkeys(ROLES, 405)),
     "search.search_api": ("/api/search?q=cuisine", EVERYONE),
     "search.search_page": ("/recherche?q=cuisine", EVERYONE),
@@ -344,6 +347,7 @@ def test_roles_that_may_not_post_change_nothing(app, session, world):
         "/cahiers/{draft_cahier}/supprimer": MODERATORS,
         "/cahiers/{draft_cahier}/sections/{cahier_section}": MODERATORS,
         "/actions/{published}/accord-cahiers": AUTHOR,
+        "/admin/import/": ADMINS, "/admin/import/essai": ADMINS, "/admin/import/importer": ADMINS,
     }
     wrong = {}
     for role in ("anonyme", "etudiant", "professionnel"):
