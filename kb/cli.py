@@ -141,53 +141,79 @@ def import_cli() -> None:
     """Importer des données existantes (CSV, XLSX, JSON)."""
 
 
+_IMPORT_OPTIONS = (
+    click.argument("path", type=click.Path(exists=True, dir_okay=False)),
+    click.option("--source", default=None, help="Nom de la source (défaut : le nom du fichier) : un nouvel import de "
+                                               "la même source met à jour au lieu de dupliquer."),
+    click.option("--apply", "apply_", is_flag=True, help="Importer pour de bon (sans cette option : un essai)."),
+    click.option("--map", "overrides", multiple=True, metavar="COLONNE=CHAMP",
+                 help="Associer une colonne à un champ (répétable) ; les titres connus sont reconnus d'eux-mêmes."),
+    click.option("--report", "report_path", type=click.Path(dir_okay=False, writable=True), default=None,
+                 help="Écrire le rapport ligne par ligne dans ce fichier CSV."),
+)
+
+
+def _import_options(command):
+    for option in reversed(_IMPORT_OPTIONS):
+        command = option(command)
+    return command
+
+
 @import_cli.command("organisations")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--source", default=None, help="Nom de la source (défaut : le nom du fichier) : un nouvel import de la "
-                                             "même source met à jour au lieu de dupliquer.")
-@click.option("--apply", "apply_", is_flag=True, help="Importer pour de bon (sans cette option : un essai).")
-@click.option("--map", "overrides", multiple=True, metavar="COLONNE=CHAMP",
-              help="Associer une colonne à un champ (répétable) ; les titres connus sont reconnus d'eux-mêmes.")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Écrire le rapport ligne par ligne dans ce fichier CSV.")
+@_import_options
 @with_appcontext
 def import_organisations_command(path: str, source: str | None, apply_: bool, overrides: tuple[str, ...],
                                  report_path: str | None) -> None:
     """Importer des organisations : un essai d'abord (rapport par ligne), puis --apply (par lots de 500)."""
+    _run_import("organisations", path, source, apply_, overrides, report_path)
+
+
+@import_cli.command("practitioners")
+@_import_options
+@with_appcontext
+def import_practitioners_command(path: str, source: str | None, apply_: bool, overrides: tuple[str, ...],
+                                 report_path: str | None) -> None:
+    """Importer des intervenant·es (non listé·es dans l'annuaire tant qu'elles et ils n'ont pas donné leur accord)."""
+    _run_import("intervenants", path, source, apply_, overrides, report_path)
+
+
+def _run_import(kind: str, path: str, source: str | None, apply_: bool, overrides: tuple[str, ...],
+                report_path: str | None) -> None:
     import csv
     from pathlib import Path
 
     from kb.services import imports
     from kb.tabular import TableError, read_table
 
+    fields = imports.PERSON_FIELDS if kind == "intervenants" else imports.FIELDS
+    name_field = "last_name" if kind == "intervenants" else "name"
     file = Path(path)
     try:
         table = read_table(file.name, file.read_bytes())
     except TableError as exc:
         raise click.ClickException(str(exc)) from None
-    mapping = imports.guess_mapping(table.columns)
+    mapping = imports.guess_mapping(table.columns, kind)
     for override in overrides:
         column, _, target = override.partition("=")
-        if column not in table.columns or target not in imports.FIELDS:
-            raise click.BadParameter(f"« {override} » : colonne ou champ inconnu (champs : "
-                                     f"{', '.join(imports.FIELDS)}).", param_hint="--map")
+        if column not in table.columns or target not in fields:
+            raise click.BadParameter(f"« {override} » : colonne ou champ inconnu (champs : {', '.join(fields)}).",
+                                     param_hint="--map")
         mapping = {c: t for c, t in mapping.items() if t != target and c != column} | {column: target}
     how = f"{table.format.upper()}" + (f", {table.encoding}" if table.encoding else "") + \
         (f", séparateur « {table.separator} »" if table.separator else "")
     click.echo(f"{file.name} : {len(table.rows)} lignes ({how}).", err=True)
     for column in table.columns:
         target = mapping.get(column)
-        click.echo(f"  {column} → {imports.FIELDS[target][0] if target else '(ignorée)'}", err=True)
-    if "name" not in mapping.values():
-        raise click.ClickException("Aucune colonne ne donne le nom : indiquez-la avec --map « colonne=name ».")
+        click.echo(f"  {column} → {fields[target][0] if target else '(ignorée)'}", err=True)
+    if name_field not in mapping.values():
+        raise click.ClickException(f"Aucune colonne ne donne le nom : indiquez-la avec --map « colonne={name_field} ».")
+    steps = imports.import_practitioner_steps if kind == "intervenants" else imports.import_steps
     with new_session() as session:
-        def batch_done(done: int, total: int) -> None:
+        report = imports.Report(dry_run=not apply_)
+        for done, total in steps(session, table, mapping, source or file.stem, report):
             if apply_:
                 session.commit()  # one transaction per batch: an interruption keeps the batches done
             _progress("Lignes traitées", done, total)
-
-        report = imports.import_organisations(session, table, mapping, source or file.stem, dry_run=not apply_,
-                                              batch_done=batch_done)
         if apply_:
             session.commit()
         else:

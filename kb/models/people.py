@@ -71,6 +71,7 @@ class Practitioner(SQLModel, table=True):
     """A social worker, service head or director involved in collective work."""
 
     __tablename__ = "practitioner"
+    __table_args__ = (Index("uq_practitioner_source_external", "source", "external_id", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     first_name: str = Field(max_length=80)
@@ -88,6 +89,8 @@ class Practitioner(SQLModel, table=True):
     consent_contact: bool = False
     consent_date: date | None = None
     anonymised_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    source: str | None = Field(default=None, max_length=60)  # the file it was imported from
+    external_id: str | None = Field(default=None, max_length=100)  # its id there
     created_at: datetime = created_at_field()
     updated_at: datetime = updated_at_field()
 

@@ -206,6 +206,7 @@ def anonymise_practitioner(session: Session, practitioner: Practitioner) -> None
     practitioner.skills_knowledge = practitioner.skills_know_how = practitioner.skills_interpersonal = ""
     practitioner.consent_listed = practitioner.consent_contact = False
     practitioner.consent_date, practitioner.anonymised_at = None, utcnow()
+    practitioner.source = practitioner.external_id = None  # an import can no longer find her again
     practitioner.organisations = []
     for record in consent_history(session, practitioner):
         session.delete(record)

@@ -1,5 +1,5 @@
-"""Importing organisations from the web (/admin/import, admins): upload, map the columns with a preview, a dry run
-with its report, then the import in batches, its progress shown on the page as it goes."""
+"""Importing organisations or practitioners from the web (/admin/import, admins): upload, map the columns with a
+preview, a dry run with its report, then the import in batches, its progress shown on the page as it goes."""
 
 from __future__ import annotations
 
@@ -18,6 +18,19 @@ from kb.views._forms import current_viewer
 
 bp = Blueprint("imports", __name__, url_prefix="/admin/import")
 PREVIEW_ROWS = 10
+KINDS = {"organisations": "Des organisations (structures)", "intervenants": "Des intervenant·es"}
+
+
+def _kind(value: str | None) -> str:
+    return value if value in KINDS else "organisations"
+
+
+def _fields(kind: str) -> dict:
+    return services.PERSON_FIELDS if kind == "intervenants" else services.FIELDS
+
+
+def _name_field(kind: str) -> str:
+    return "last_name" if kind == "intervenants" else "name"
 
 
 @bp.before_request
@@ -29,17 +42,18 @@ def _max_bytes() -> int:
     return current_app.config["UPLOAD_MAX_MB"] * 1024 * 1024
 
 
-def _mapping_page(table: Table, key: str, filename: str, source: str, mapping: dict[str, str],
+def _mapping_page(kind: str, table: Table, key: str, filename: str, source: str, mapping: dict[str, str],
                   errors: dict[str, str] | None = None):
-    return render_template("imports/mapping.html", table=table, preview=table.rows[:PREVIEW_ROWS], key=key,
-                           filename=filename, source=source, mapping=mapping, fields=services.FIELDS,
-                           errors=errors or {}), 422 if errors else 200
+    return render_template("imports/mapping.html", kind=kind, kinds=KINDS, table=table,
+                           preview=table.rows[:PREVIEW_ROWS], key=key, filename=filename, source=source,
+                           mapping=mapping, fields=_fields(kind), errors=errors or {}), 422 if errors else 200
 
 
 @bp.route("/", methods=["GET", "POST"])
 def upload():
-    """Importer des organisations : déposer le fichier (CSV, XLSX ou JSON)."""
+    """Importer des organisations ou des intervenant·es : déposer le fichier (CSV, XLSX ou JSON)."""
     errors: dict[str, str] = {}
+    kind = _kind(request.form.get("kind") or request.args.get("kind"))
     values = request.form if request.method == "POST" else MultiDict()
     if request.method == "POST":
         sent = request.files.get("file")
@@ -59,14 +73,15 @@ def upload():
                     filename = Path(sent.filename).name[:200]
                     key = get_storage().save(get_session(), data)
                     commit()  # kept until the import is done (or the file is abandoned)
-                    return _mapping_page(table, key, filename, source or Path(filename).stem[:60],
-                                         services.guess_mapping(table.columns))
-    return render_template("imports/upload.html", values=values, errors=errors,
+                    return _mapping_page(kind, table, key, filename, source or Path(filename).stem[:60],
+                                         services.guess_mapping(table.columns, kind))
+    return render_template("imports/upload.html", values=values, errors=errors, kind=kind, kinds=KINDS,
                            max_mb=current_app.config["UPLOAD_MAX_MB"]), 422 if errors else 200
 
 
-def _stored() -> tuple[Table, str, str, str, dict[str, str]]:
-    """The uploaded table and the mapping chosen on the page."""
+def _stored() -> tuple[str, Table, str, str, str, dict[str, str]]:
+    """What the file holds, the uploaded table and the mapping chosen on the page."""
+    kind = _kind(request.form.get("kind"))
     key, filename = request.form.get("key", ""), request.form.get("filename", "")[:200]
     source = " ".join(request.form.get("source", "").split())[:60] or Path(filename).stem[:60] or "import"
     if not (len(key) == 32 and key.isalnum()):
@@ -80,42 +95,48 @@ def _stored() -> tuple[Table, str, str, str, dict[str, str]]:
     mapping = {}
     for index, column in enumerate(table.columns):
         target = request.form.get(f"map-{index}", "")
-        if target in services.FIELDS and target not in mapping.values():
+        if target in _fields(kind) and target not in mapping.values():
             mapping[column] = target
-    return table, key, filename, source, mapping
+    return kind, table, key, filename, source, mapping
 
 
 @bp.route("/essai", methods=["POST"])
 def trial():
     """Essai : ce que l'import ferait de chaque ligne, sans rien enregistrer."""
-    table, key, filename, source, mapping = _stored()
-    if "name" not in mapping.values():
-        return _mapping_page(table, key, filename, source, mapping,
-                             {"__all__": "Choisissez la colonne qui donne le nom des organisations."})
+    kind, table, key, filename, source, mapping = _stored()
+    if _name_field(kind) not in mapping.values():
+        return _mapping_page(kind, table, key, filename, source, mapping,
+                             {"__all__": "Choisissez la colonne qui donne le nom."})
     session = get_session()
-    report = services.import_organisations(session, table, mapping, source, dry_run=True)
+    report = services.Report(dry_run=True)
+    for _step in _steps(kind)(session, table, mapping, source, report):
+        pass
     session.rollback()
-    return render_template("imports/report.html", report=report, key=key, filename=filename, source=source,
-                           mapping=mapping, columns=table.columns, labels=services.STATUS_LABELS)
+    return render_template("imports/report.html", kind=kind, report=report, key=key, filename=filename,
+                           source=source, mapping=mapping, columns=table.columns, labels=services.STATUS_LABELS)
+
+
+def _steps(kind: str):
+    return services.import_practitioner_steps if kind == "intervenants" else services.import_steps
 
 
 @bp.route("/importer", methods=["POST"])
 def run():
     """L'import, par lots de 500 lignes (une transaction chacun), sa progression affichée au fil de l'eau."""
-    table, key, _filename, source, mapping = _stored()
-    if "name" not in mapping.values():
-        abort(400, "Aucune colonne ne donne le nom des organisations.")
+    kind, table, key, _filename, source, mapping = _stored()
+    if _name_field(kind) not in mapping.values():
+        abort(400, "Aucune colonne ne donne le nom.")
     session, storage = get_session(), get_storage()
     outcome: dict[str, services.Report] = {}
 
     def progress():
         report = services.Report(dry_run=False)
-        for done, total in services.import_steps(session, table, mapping, source, report):
+        for done, total in _steps(kind)(session, table, mapping, source, report):
             commit()  # one transaction per batch: an interruption keeps the batches done
             yield done, total
         storage.discard(session, key)
         commit()
         outcome["report"] = report
 
-    return stream_template("imports/run.html", progress=progress(), outcome=outcome,
+    return stream_template("imports/run.html", kind=kind, progress=progress(), outcome=outcome,
                            labels=services.STATUS_LABELS)

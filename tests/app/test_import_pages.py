@@ -60,3 +60,21 @@ def test_refusals_are_explained_and_non_admins_are_kept_out(client, session, sig
     assert no_name.status_code == 422 and "la colonne qui donne le nom" in no_name.get_data(as_text=True)
     forged = client.post("/admin/import/essai", data={**form, "key": "../../etc/passwd"})
     assert forged.status_code == 400
+
+
+def test_practitioners_are_imported_from_the_page_and_stay_unlisted(client, session, sign_in):
+    from kb.models import Practitioner
+    from tests.app.test_imports import PEOPLE
+
+    sign_in("admin")
+    token = csrf_token(client, "/admin/import/")
+    mapping = client.post("/admin/import/", data={"csrf_token": token, "kind": "intervenants", "source": "rh",
+                                                  "file": (io.BytesIO("\n".join(PEOPLE).encode()), "personnes.csv")},
+                          content_type="multipart/form-data").get_data(as_text=True)
+    assert "Des intervenant·es : 5 lignes" in mapping and '<option value="last_name" selected>' in mapping
+    report = client.post("/admin/import/essai", data=hidden(mapping)).get_data(as_text=True)
+    assert "non listée dans l&#39;annuaire" in report
+    done = client.post("/admin/import/importer", data=hidden(report)).get_data(as_text=True)
+    assert "Import : 3 ajoutée" in done
+    people = session.exec(select(Practitioner)).all()
+    assert len(people) == 3 and not any(p.consent_listed for p in people)

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from openpyxl import Workbook
 from sqlmodel import select
 
-from kb.models import Organisation
+from kb.models import Organisation, Practitioner
 from kb.services import imports
 from kb.tabular import TableError, read_table
 
@@ -190,3 +190,40 @@ def test_the_command_shows_its_progress_and_imports_only_with_apply(app, session
     assert len(session.exec(select(Organisation)).all()) == 5
     report = (tmp_path / "rapport.csv").read_text(encoding="utf-8-sig")
     assert "5;Hors de France;rejetée;latitude;" in report
+
+
+PEOPLE = ["matricule;prénom;nom;fonction;courriel;téléphone;structure",
+          "p1;Inès;Martin;Assistante de service social;ines.martin@example.org;04 65 71 12 34;Centre social Les Tamaris",
+          "p2;Paul;Durand;chef_service;;;Structure inconnue",
+          "p3;;;animateur;;;",
+          "p4;Inès;Martin;Éducatrice spécialisée;;;Centre social Les Tamaris",
+          "p5;Zoé;Blanc;Cuisinière;zoe.blanc@example.org;;"]
+
+
+def test_practitioners_import_unlisted_until_they_agree_and_are_found_again(session, make):
+    tamaris = make.organisation(name="Centre social Les Tamaris")
+    session.commit()
+    table = read_table("personnes.csv", "\n".join(PEOPLE).encode())
+    mapping = imports.guess_mapping(table.columns, "intervenants")
+    assert mapping == {"matricule": "external_id", "prénom": "first_name", "nom": "last_name",
+                       "fonction": "function", "courriel": "email", "téléphone": "phone",
+                       "structure": "organisation"}
+    report = imports.Report(dry_run=False)
+    list(imports.import_practitioner_steps(session, table, mapping, "rh", report))
+    rows = by_line(report)
+    assert [rows[n].status for n in range(2, 7)] == ["ajoutee", "ajoutee", "rejetee", "doublon", "ajoutee"]
+    assert "non listée dans l'annuaire tant que la personne n'a pas donné son accord" in rows[2].notes
+    assert "organisation « Structure inconnue » introuvable : non reliée" in rows[3].notes
+    assert "fonction « Cuisinière » inconnue : « autre fonction »" in rows[6].notes
+    ines = session.exec(select(Practitioner).where(Practitioner.external_id == "p1")).one()
+    assert (ines.function, ines.consent_listed, [o.id for o in ines.organisations]) == ("ass", False, [tamaris.id])
+    assert session.exec(select(Practitioner).where(Practitioner.external_id == "p2")).one().actor_category == \
+        "chef_service"
+    session.commit()
+    again = imports.Report(dry_run=False)
+    list(imports.import_practitioner_steps(session, table, mapping, "rh", again))
+    assert [o.status for o in again.outcomes] == ["inchangee", "inchangee", "rejetee", "doublon", "inchangee"]
+    ines.consent_listed = True  # she agreed since: a new import leaves her consent as it is
+    session.commit()
+    list(imports.import_practitioner_steps(session, table, mapping, "rh", imports.Report(dry_run=False)))
+    assert ines.consent_listed is True
