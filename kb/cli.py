@@ -15,6 +15,7 @@ from sqlmodel import select
 from kb import indexing
 from kb.db import get_engine, new_session
 from kb.models import FieldAction
+from kb.policy import Viewer
 
 
 def _progress(step: str, done: int, total: int) -> None:
@@ -168,6 +169,15 @@ def import_organisations_command(path: str, source: str | None, apply_: bool, ov
     _run_import("organisations", path, source, apply_, overrides, report_path)
 
 
+@import_cli.command("actions")
+@_import_options
+@with_appcontext
+def import_actions_command(path: str, source: str | None, apply_: bool, overrides: tuple[str, ...],
+                           report_path: str | None) -> None:
+    """Importer des actions, comme l'équipe les saisirait (publiées, sauf celles dont le texte est à anonymiser)."""
+    _run_import("actions", path, source, apply_, overrides, report_path)
+
+
 @import_cli.command("practitioners")
 @_import_options
 @with_appcontext
@@ -185,8 +195,8 @@ def _run_import(kind: str, path: str, source: str | None, apply_: bool, override
     from kb.services import imports
     from kb.tabular import TableError, read_table
 
-    fields = imports.PERSON_FIELDS if kind == "intervenants" else imports.FIELDS
-    name_field = "last_name" if kind == "intervenants" else "name"
+    fields = imports.fields_of(kind)
+    name_field = imports.NAME_FIELD[kind]
     file = Path(path)
     try:
         table = read_table(file.name, file.read_bytes())
@@ -207,10 +217,10 @@ def _run_import(kind: str, path: str, source: str | None, apply_: bool, override
         click.echo(f"  {column} → {fields[target][0] if target else '(ignorée)'}", err=True)
     if name_field not in mapping.values():
         raise click.ClickException(f"Aucune colonne ne donne le nom : indiquez-la avec --map « colonne={name_field} ».")
-    steps = imports.import_practitioner_steps if kind == "intervenants" else imports.import_steps
     with new_session() as session:
         report = imports.Report(dry_run=not apply_)
-        for done, total in steps(session, table, mapping, source or file.stem, report):
+        team = Viewer(role="admin")  # the command is run by the institute's IT or team
+        for done, total in imports.steps_of(kind)(session, table, mapping, source or file.stem, report, team):
             if apply_:
                 session.commit()  # one transaction per batch: an interruption keeps the batches done
             _progress("Lignes traitées", done, total)

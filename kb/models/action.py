@@ -4,7 +4,7 @@
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import Column, DateTime, Text
+from sqlalchemy import Column, DateTime, Index, Text
 from sqlmodel import Field, Relationship, SQLModel
 
 from kb.models.base import created_at_field, updated_at_field
@@ -32,6 +32,7 @@ class FieldAction(SQLModel, table=True):
     """A collective project run by social workers on a territory."""
 
     __tablename__ = "field_action"
+    __table_args__ = (Index("uq_field_action_source_external", "source", "external_id", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=200)
@@ -54,6 +55,8 @@ class FieldAction(SQLModel, table=True):
     # When its authors agreed that it may be printed in « Les cahiers de l'observatoire » (None: they did not).
     cahiers_consent_at: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    source: str | None = Field(default=None, max_length=60)  # the file it was imported from
+    external_id: str | None = Field(default=None, max_length=100)  # its id there
     created_at: datetime = created_at_field()
     updated_at: datetime = updated_at_field()
 

@@ -103,11 +103,10 @@ def save_cahier(session: Session, data: CahierInput, actor: Viewer, cahier: Cahi
                               created_by_id=actor.user_id)
     for name in ("number", "title", "issue_date", "editorial", "credits", "licence"):
         setattr(cahier, name, getattr(data, name))
+    session.add(cahier)
     try:
-        with session.begin_nested():  # two editors taking the same free number at once: the second is told
-            session.add(cahier)
-            session.flush()
-    except IntegrityError as exc:
+        session.flush()
+    except IntegrityError as exc:  # two editors taking the same free number at once: the second is told
         raise DomainError(f"Le numéro {data.number} vient d'être pris par un autre cahier.", field="number") from exc
     return cahier
 

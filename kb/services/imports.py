@@ -18,10 +18,12 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
+from kb.errors import DomainError
 from kb.forms.fields import check_coordinates
-from kb.models import Commune, Organisation, Practitioner, TerritoryCommune, choices
+from kb.models import Commune, FieldAction, Organisation, Practitioner, TerritoryCommune, choices
 from kb.tabular import Table
 from maps.gazetteer import AmbiguousPlace, Gazetteer, PlaceError, UnknownPlace
 from maps.names import fold_words
@@ -84,13 +86,39 @@ PERSON_FIELDS = {
     "organisation_siret": ("SIRET de l'organisation", ("siret", "siret structure", "siret employeur")),
 }
 _PERSON_SYNONYMS = {synonym: target for target, (_label, synonyms) in PERSON_FIELDS.items() for synonym in synonyms}
+
+# Actions: the fields of the action form that a table can carry (our own exports' titles included).
+ACTION_FIELDS = {
+    "external_id": ("Identifiant dans la source", ("id", "identifiant", "identifiant source")),
+    "source": ("Source", ("source",)),
+    "title": ("Titre", ("titre", "title", "intitule", "nom de l action", "action")),
+    "summary": ("Résumé", ("resume", "summary", "description courte", "objectif")),
+    "writeup": ("Récit", ("recit", "writeup", "description", "description detaillee")),
+    "mode": ("Mode d'intervention", ("mode code", "mode", "mode d intervention", "type d action")),
+    "status": ("Statut", ("statut", "status", "etat")),
+    "start_date": ("Date de début", ("date de debut", "debut", "start date", "start_date")),
+    "end_date": ("Date de fin", ("date de fin", "fin", "end date", "end_date")),
+    "address": ("Adresse", ("adresse", "address")),
+    "postal_code": ("Code postal", ("code postal", "cp", "postal code")),
+    "commune": ("Commune", ("commune", "ville", "localite", "city")),
+    "commune_insee": ("Code INSEE", ("code insee", "insee", "commune insee", "code commune")),
+    "latitude": ("Latitude", ("latitude", "lat")),
+    "longitude": ("Longitude", ("longitude", "lon", "lng")),
+    "location_precision": ("Précision du lieu", ("precision du lieu", "location precision", "precision")),
+    "publics": ("Publics", ("publics", "public", "public vise")),
+    "themes": ("Thèmes", ("themes", "theme", "thematiques")),
+    "partner": ("Organisation partenaire (nom)", ("organisation", "structure", "partenaire", "porteur")),
+    "partner_siret": ("SIRET de l'organisation", ("siret", "siret structure")),
+    "publication_status": ("Publication", ("publication", "publication status", "statut de publication")),
+}
+_ACTION_SYNONYMS = {synonym: target for target, (_label, synonyms) in ACTION_FIELDS.items() for synonym in synonyms}
 _CATEGORY_OF_FUNCTION = {"directeur": "direction", "chef_service": "chef_service", "formateur": "autre",
                          "autre": "autre"}
 
 
 def guess_mapping(columns: list[str], kind: str = "organisations") -> dict[str, str]:
     """{column: field} for the columns whose title names a field (French titles and data·inclusion's names)."""
-    synonyms = _PERSON_SYNONYMS if kind == "intervenants" else _SYNONYMS
+    synonyms = {"intervenants": _PERSON_SYNONYMS, "actions": _ACTION_SYNONYMS}.get(kind, _SYNONYMS)
     mapping, taken = {}, set()
     for column in columns:
         target = synonyms.get(_folded(column))
@@ -188,7 +216,8 @@ def _value(row: dict, mapping: dict[str, str], target: str) -> str | None:
 
 
 def _column(mapping: dict[str, str], target: str) -> str:
-    return next((c for c, t in mapping.items() if t == target), {**FIELDS, **PERSON_FIELDS}[target][0])
+    return next((c for c, t in mapping.items() if t == target),
+                {**FIELDS, **PERSON_FIELDS, **ACTION_FIELDS}.get(target, (target,))[0])
 
 
 def _kind(text: str | None) -> str:
@@ -535,3 +564,150 @@ def _import_person(session: Session, number: int, row: dict, mapping: dict[str, 
     report.outcomes.append(Outcome(number, status, shown, record_id=existing_id, notes=notes))
     if existing_id is None:
         people.add(-number, source_name, external, email, shown, [org_id] if org_id else [])
+
+
+# Actions
+
+
+def _choice(text: str | None, vocabulary: dict[str, str]) -> str | None:
+    """A vocabulary's code from its code or its label ("Développement social local" -> "dsl")."""
+    if not text:
+        return None
+    if text in vocabulary:
+        return text
+    folded = _folded(text)
+    return next((code for code, label in vocabulary.items() if _folded(label) == folded or _folded(code) == folded),
+                text)
+
+
+def _terms(text: str | None) -> list[str]:
+    return [t.strip() for t in re.split(r"[|;,]", text or "") if t.strip()]
+
+
+def import_action_steps(session: Session, table: Table, mapping: dict[str, str], source: str, report: Report,
+                        actor) -> Iterator[tuple[int, int]]:
+    """Import actions as the team's own: each row is read by the action form's parser (the same rules), saved
+    through the moderation service (the same history), found again by its source and id, and never created twice:
+    a close title in the same or a nearby commune is reported as a likely duplicate. A row whose text seems to
+    identify a person supported is kept as a draft, the passages listed, until someone anonymises it."""
+    from kb.forms.actions import form_pairs, form_values_of, parse_action_form
+    from kb.services import duplicates, moderation
+    from kb.services.privacy import identification_warnings
+    from kb.services.versions import canonical, current_input
+
+    known = {(s, e): i for i, s, e in session.exec(select(FieldAction.id, FieldAction.source, FieldAction.external_id)
+                                                     .where(FieldAction.external_id.is_not(None)))}
+    orgs = _People.__new__(_People)
+    orgs.org_by_siret = {siret: org_id for org_id, siret in session.exec(
+        select(Organisation.id, Organisation.siret).where(Organisation.siret.is_not(None)))}
+    orgs.org_by_name = {}
+    for org_id, name in session.exec(select(Organisation.id, Organisation.name)):
+        orgs.org_by_name.setdefault(_folded(name), []).append(org_id)
+    columns_of = {target: column for column, target in mapping.items()}
+    total, seen = len(table.rows), {}
+    _begin_write(session)
+    for number, row in enumerate(table.rows, start=2):
+        notes: list[str] = []
+        values = {target: _value(row, mapping, target) for target in ACTION_FIELDS}
+        title = values["title"] or ""
+        source_name = (values["source"] or source)[:60] or None
+        external = (values["external_id"] or "")[:100] or None
+        key = (source_name, external) if source_name and external else None
+        if key and key in seen:
+            report.outcomes.append(Outcome(number, "rejetee", title, f"Même identifiant que la ligne {seen[key]}.",
+                                           _column(mapping, "external_id")))
+            continue
+        if key:
+            seen[key] = number
+        try:
+            commune, position = _place(values, mapping, notes)
+        except _Rejected as exc:
+            report.outcomes.append(Outcome(number, "rejetee", title, exc.reason, exc.column, notes=notes))
+            continue
+        partner = None
+        siret = re.sub(r"\s", "", values["partner_siret"] or "")
+        if siret:
+            partner = orgs.org_by_siret.get(siret)
+        if partner is None and values["partner"]:
+            found = orgs.org_by_name.get(_folded(values["partner"]), [])
+            partner = found[0] if len(found) == 1 else None
+            if partner is None:
+                notes.append(f"organisation « {values['partner']} » introuvable ou ambiguë : non reliée")
+        texts = [title, values["summary"] or "", values["writeup"] or ""]
+        doubts = [passage for text in texts for passage in identification_warnings(text)]
+        publication = _choice(values["publication_status"], choices.PUBLICATION_STATUSES) or "publiee"
+        if doubts:
+            publication = "brouillon"
+            notes.append("gardée en brouillon : le texte semble identifier une personne accompagnée ("
+                         + ", ".join(doubts[:3]) + ") — à anonymiser avant de la publier")
+        body = {"title": title, "summary": values["summary"] or "", "writeup": values["writeup"] or "",
+                "mode": _choice(values["mode"], choices.INTERVENTION_MODES) or "",
+                "status": _choice(values["status"], choices.ACTION_STATUSES) or "en_cours",
+                "publication_status": publication, "address": values["address"] or "",
+                "location_precision": _choice(values["location_precision"], choices.LOCATION_PRECISIONS) or "exacte",
+                "commune": commune.insee if commune else None,
+                "latitude": position[0] if position else None, "longitude": position[1] if position else None,
+                "start_date": values["start_date"], "end_date": values["end_date"],
+                "publics": _terms(values["publics"]), "themes": _terms(values["themes"]),
+                "partner_ids": [partner] if partner else []}
+        form = form_values_of(body)
+        parsed = parse_action_form(form)
+        if not parsed.ok:
+            field_name, message = next(iter(parsed.errors.items()))
+            report.outcomes.append(Outcome(number, "rejetee", title, message,
+                                           columns_of.get(field_name, ACTION_FIELDS.get(field_name, (field_name,))[0]),
+                                           notes=notes))
+            continue
+        existing = session.get(FieldAction, known[key]) if key and key in known else None
+        try:
+            with session.begin_nested():
+                if existing is not None:
+                    before = canonical(session, current_input(existing))
+                    saved = moderation.edit(session, existing, parsed.data, form_pairs(form), actor, "")
+                    changed = canonical(session, current_input(existing)) != before
+                    status = "mise_a_jour" if changed else "inchangee"
+                else:
+                    twins = duplicates.similar_actions(session, parsed.data)
+                    if twins:
+                        report.outcomes.append(Outcome(number, "doublon", title,
+                                                       f"Proche de « {twins[0].title} » : non créée.", notes=notes))
+                        continue
+                    saved = moderation.create(session, parsed.data, actor, "")
+                    saved.action.source, saved.action.external_id = source_name, external
+                    status = "ajoutee"
+                session.flush()
+        except DomainError as exc:
+            report.outcomes.append(Outcome(number, "rejetee", title, exc.message,
+                                           columns_of.get(exc.field or "", ""), notes=notes))
+            continue
+        if status == "ajoutee" and key:
+            known[key] = saved.action.id
+        report.outcomes.append(Outcome(number, status, title, record_id=saved.action.id, notes=notes))
+        if (number - 1) % BATCH == 0 and number - 1 < total:
+            yield number - 1, total
+            _begin_write(session)  # the caller may have committed: the next rows' savepoints nest again
+    session.flush()
+    yield total, total
+
+
+def _begin_write(session: Session) -> None:
+    """Open the write transaction now. Each action is saved in a savepoint (a row that breaks a rule leaves
+    nothing behind); with SQLite's Python driver a savepoint opened outside a transaction would commit on its
+    release — a dry run would keep its rows. A no-op UPDATE starts the transaction first, on every database."""
+    session.execute(update(Organisation).where(Organisation.id == -1).values(name=Organisation.name))
+
+
+NAME_FIELD = {"organisations": "name", "intervenants": "last_name", "actions": "title"}
+
+
+def fields_of(kind: str) -> dict:
+    """The target fields of a kind of import."""
+    return {"intervenants": PERSON_FIELDS, "actions": ACTION_FIELDS}.get(kind, FIELDS)
+
+
+def steps_of(kind: str) -> Callable[..., Iterator[tuple[int, int]]]:
+    """The import of a kind, as (session, table, mapping, source, report, actor) -> progress."""
+    if kind == "actions":
+        return import_action_steps
+    plain = import_practitioner_steps if kind == "intervenants" else import_steps
+    return lambda session, table, mapping, source, report, actor: plain(session, table, mapping, source, report)

@@ -18,7 +18,8 @@ from kb.views._forms import current_viewer
 
 bp = Blueprint("imports", __name__, url_prefix="/admin/import")
 PREVIEW_ROWS = 10
-KINDS = {"organisations": "Des organisations (structures)", "intervenants": "Des intervenant·es"}
+KINDS = {"organisations": "Des organisations (structures)", "intervenants": "Des intervenant·es",
+         "actions": "Des actions"}
 
 
 def _kind(value: str | None) -> str:
@@ -26,11 +27,11 @@ def _kind(value: str | None) -> str:
 
 
 def _fields(kind: str) -> dict:
-    return services.PERSON_FIELDS if kind == "intervenants" else services.FIELDS
+    return services.fields_of(kind)
 
 
 def _name_field(kind: str) -> str:
-    return "last_name" if kind == "intervenants" else "name"
+    return services.NAME_FIELD[kind]
 
 
 @bp.before_request
@@ -109,15 +110,14 @@ def trial():
                              {"__all__": "Choisissez la colonne qui donne le nom."})
     session = get_session()
     report = services.Report(dry_run=True)
-    for _step in _steps(kind)(session, table, mapping, source, report):
+    for _step in services.steps_of(kind)(session, table, mapping, source, report, current_viewer()):
         pass
     session.rollback()
     return render_template("imports/report.html", kind=kind, report=report, key=key, filename=filename,
                            source=source, mapping=mapping, columns=table.columns, labels=services.STATUS_LABELS)
 
 
-def _steps(kind: str):
-    return services.import_practitioner_steps if kind == "intervenants" else services.import_steps
+
 
 
 @bp.route("/importer", methods=["POST"])
@@ -126,12 +126,12 @@ def run():
     kind, table, key, _filename, source, mapping = _stored()
     if _name_field(kind) not in mapping.values():
         abort(400, "Aucune colonne ne donne le nom.")
-    session, storage = get_session(), get_storage()
+    session, storage, viewer = get_session(), get_storage(), current_viewer()
     outcome: dict[str, services.Report] = {}
 
     def progress():
         report = services.Report(dry_run=False)
-        for done, total in _steps(kind)(session, table, mapping, source, report):
+        for done, total in services.steps_of(kind)(session, table, mapping, source, report, viewer):
             commit()  # one transaction per batch: an interruption keeps the batches done
             yield done, total
         storage.discard(session, key)

@@ -78,3 +78,21 @@ def test_practitioners_are_imported_from_the_page_and_stay_unlisted(client, sess
     assert "Import : 3 ajoutée" in done
     people = session.exec(select(Practitioner)).all()
     assert len(people) == 3 and not any(p.consent_listed for p in people)
+
+
+def test_actions_are_imported_from_the_page(client, session, sign_in):
+    from kb.models import FieldAction
+
+    sign_in("admin")
+    text = "titre;résumé;mode;commune\nMarche exploratoire;Des habitantes repèrent les lieux à réaménager.;dsl;Arles\n"
+    token = csrf_token(client, "/admin/import/")
+    mapping = client.post("/admin/import/", data={"csrf_token": token, "kind": "actions",
+                                                  "file": (io.BytesIO(text.encode()), "actions.csv")},
+                          content_type="multipart/form-data").get_data(as_text=True)
+    report = client.post("/admin/import/essai", data=hidden(mapping)).get_data(as_text=True)
+    assert "1 ajoutée" in report and session.exec(select(FieldAction)).all() == []
+    done = client.post("/admin/import/importer", data=hidden(report)).get_data(as_text=True)
+    assert "Import : 1 ajoutée" in done
+    action = session.exec(select(FieldAction)).one()
+    assert (action.title, action.mode, action.commune.name, action.publication_status) == (
+        "Marche exploratoire", "dsl", "Arles", "publiee")

@@ -227,3 +227,55 @@ def test_practitioners_import_unlisted_until_they_agree_and_are_found_again(sess
     session.commit()
     list(imports.import_practitioner_steps(session, table, mapping, "rh", imports.Report(dry_run=False)))
     assert ines.consent_listed is True
+
+
+def test_actions_import_as_the_team_would_type_them_and_an_export_comes_back(client, session, make):
+    from kb.models import FieldAction
+    from kb.policy import Viewer
+
+    make.action(title="Jardin partagé des Tamaris", themes=["Jardinage"], publics=["Familles"], mode="dsl")
+    make.action(title="Groupe de parole des aidants", summary="Un groupe mensuel pour les aidants du quartier.")
+    session.commit()
+    exported = client.get("/actions/export.csv").data
+    before = sorted((a.title, a.summary, a.mode, a.status, a.commune_insee,
+                     tuple(t.name for t in a.tags_of("theme"))) for a in session.exec(select(FieldAction)))
+    for action in session.exec(select(FieldAction)).all():
+        session.delete(action)
+    session.commit()
+    table = read_table("actions.csv", exported)
+    mapping = imports.guess_mapping(table.columns, "actions")
+    assert {"Titre": "title", "Résumé": "summary", "Mode (code)": "mode", "Thèmes": "themes"}.items() <= \
+        mapping.items() and "Mode" not in mapping
+    team = Viewer(role="admin")
+    report = imports.Report(dry_run=False)
+    list(imports.import_action_steps(session, table, mapping, "export", report, team))
+    assert [o.status for o in report.outcomes] == ["ajoutee", "ajoutee"]
+    session.commit()
+    after = sorted((a.title, a.summary, a.mode, a.status, a.commune_insee,
+                    tuple(t.name for t in a.tags_of("theme"))) for a in session.exec(select(FieldAction)))
+    assert after == before and all(a.publication_status == "publiee" for a in session.exec(select(FieldAction)))
+    again = imports.Report(dry_run=False)
+    list(imports.import_action_steps(session, table, mapping, "export", again, team))
+    assert [o.status for o in again.outcomes] == ["inchangee", "inchangee"]
+
+
+def test_an_action_row_that_names_someone_waits_as_a_draft_and_bad_rows_name_their_column(session):
+    from kb.models import FieldAction
+    from kb.policy import Viewer
+
+    text = ("id;titre;résumé;mode;commune\n"
+            "a1;Atelier cuisine du Trébon;Mme Durand, 82 ans, anime l'atelier chaque jeudi.;groupe;Arles\n"
+            "a2;Sortie;Court;groupe;Arles\n"
+            "a3;Marche exploratoire;Des habitantes repèrent les lieux à réaménager.;inconnu;Arles\n"
+            "a4;Atelier cuisine du Trébon;Un atelier hebdomadaire de cuisine partagée.;groupe;Arles\n")
+    table = read_table("a.csv", text.encode())
+    report = imports.Report(dry_run=False)
+    list(imports.import_action_steps(session, table, imports.guess_mapping(table.columns, "actions"), "f", report,
+                                     Viewer(role="admin")))
+    rows = by_line(report)
+    assert rows[2].status == "ajoutee" and "à anonymiser avant de la publier" in rows[2].notes[-1]
+    draft = session.exec(select(FieldAction).where(FieldAction.external_id == "a1")).one()
+    assert draft.publication_status == "brouillon"
+    assert (rows[3].status, rows[3].column) == ("rejetee", "résumé")
+    assert (rows[4].status, rows[4].column, rows[4].reason) == ("rejetee", "mode", "Choisissez une valeur de la liste.")
+    assert rows[5].status == "ajoutee"  # a draft is not a published twin: the warning only reads published ones
