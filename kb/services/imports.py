@@ -455,8 +455,32 @@ def _function(text: str | None, notes: list[str]) -> str:
     return "autre"
 
 
+class _Organisations:
+    """The organisations a row may name, by SIRET or by a name that names a single one."""
+
+    def __init__(self, session: Session):
+        self.by_siret = {siret: org_id for org_id, siret in session.exec(
+            select(Organisation.id, Organisation.siret).where(Organisation.siret.is_not(None)))}
+        self.by_name: dict[str, list[int]] = {}
+        for org_id, name in session.exec(select(Organisation.id, Organisation.name)):
+            self.by_name.setdefault(_folded(name), []).append(org_id)
+
+    def find(self, siret: str | None, name: str | None, notes: list[str]) -> int | None:
+        """The organisation's id, or None with a remark in ``notes`` when a name finds none or several."""
+        siret = re.sub(r"\s", "", siret or "")
+        if siret and siret in self.by_siret:
+            return self.by_siret[siret]
+        if not name:
+            return None
+        found = self.by_name.get(_folded(name), [])
+        if len(found) == 1:
+            return found[0]
+        notes.append(f"organisation « {name} » {'introuvable' if not found else 'ambiguë'} : non reliée")
+        return None
+
+
 class _People:
-    """Existing practitioners and organisations, indexed for matching."""
+    """Existing practitioners (anonymised ones aside), indexed for matching, and the organisations."""
 
     def __init__(self, session: Session):
         self.by_key: dict[tuple[str, str], int] = {}
@@ -465,11 +489,7 @@ class _People:
         for person in session.exec(select(Practitioner).where(Practitioner.anonymised_at.is_(None))):
             self.add(person.id, person.source, person.external_id, person.email, person.full_name,
                      [o.id for o in person.organisations])
-        self.org_by_siret = {siret: org_id for org_id, siret in session.exec(
-            select(Organisation.id, Organisation.siret).where(Organisation.siret.is_not(None)))}
-        self.org_by_name: dict[str, list[int]] = {}
-        for org_id, name in session.exec(select(Organisation.id, Organisation.name)):
-            self.org_by_name.setdefault(_folded(name), []).append(org_id)
+        self.organisations = _Organisations(session)
 
     def add(self, person_id, source, external_id, email, name, org_ids) -> None:
         if source and external_id:
@@ -524,16 +544,7 @@ def _import_person(session: Session, number: int, row: dict, mapping: dict[str, 
         return
     if key:
         seen[key] = number
-    org_id = None
-    siret = re.sub(r"\s", "", values["organisation_siret"] or "")
-    if siret:
-        org_id = people.org_by_siret.get(siret)
-    if org_id is None and values["organisation"]:
-        found = people.org_by_name.get(_folded(values["organisation"]), [])
-        org_id = found[0] if len(found) == 1 else None
-        if org_id is None:
-            notes.append(f"organisation « {values['organisation']} » "
-                         f"{'introuvable' if not found else 'ambiguë'} : non reliée")
+    org_id = people.organisations.find(values["organisation_siret"], values["organisation"], notes)
     existing_id = (people.by_key.get(key) if key else None) or (people.by_email.get(email) if email else None)
     if existing_id is None:
         twin = people.by_name_org.get((_folded(shown), org_id))
@@ -597,12 +608,7 @@ def import_action_steps(session: Session, table: Table, mapping: dict[str, str],
 
     known = {(s, e): i for i, s, e in session.exec(select(FieldAction.id, FieldAction.source, FieldAction.external_id)
                                                      .where(FieldAction.external_id.is_not(None)))}
-    orgs = _People.__new__(_People)
-    orgs.org_by_siret = {siret: org_id for org_id, siret in session.exec(
-        select(Organisation.id, Organisation.siret).where(Organisation.siret.is_not(None)))}
-    orgs.org_by_name = {}
-    for org_id, name in session.exec(select(Organisation.id, Organisation.name)):
-        orgs.org_by_name.setdefault(_folded(name), []).append(org_id)
+    orgs = _Organisations(session)
     columns_of = {target: column for column, target in mapping.items()}
     total, seen = len(table.rows), {}
     _begin_write(session)
@@ -624,15 +630,7 @@ def import_action_steps(session: Session, table: Table, mapping: dict[str, str],
         except _Rejected as exc:
             report.outcomes.append(Outcome(number, "rejetee", title, exc.reason, exc.column, notes=notes))
             continue
-        partner = None
-        siret = re.sub(r"\s", "", values["partner_siret"] or "")
-        if siret:
-            partner = orgs.org_by_siret.get(siret)
-        if partner is None and values["partner"]:
-            found = orgs.org_by_name.get(_folded(values["partner"]), [])
-            partner = found[0] if len(found) == 1 else None
-            if partner is None:
-                notes.append(f"organisation « {values['partner']} » introuvable ou ambiguë : non reliée")
+        partner = orgs.find(values["partner_siret"], values["partner"], notes)
         texts = [title, values["summary"] or "", values["writeup"] or ""]
         doubts = [passage for text in texts for passage in identification_warnings(text)]
         publication = _choice(values["publication_status"], choices.PUBLICATION_STATUSES) or "publiee"
