@@ -1,6 +1,9 @@
 """Offline gazetteer of French communes: INSEE code, postal code and name lookups, prefix search.
 
-The data is `maps/data/communes_france.csv` (INSEE, La Poste, GeoNames; see the shared data README).
+The data is `maps/data/communes_france.csv` (INSEE, La Poste, GeoNames; see the shared data README), and
+`maps/data/communes_anciennes.csv` for the codes and names of former communes (merged into a commune nouvelle,
+absorbed, renamed; built from INSEE's COG by `scripts/build_former_communes.py`): a former code or name is
+looked up only when no current commune has it, and resolves to today's commune.
 Loading reads the 35,014 rows once into `Commune` dataclasses and dictionaries by INSEE and postal
 code; the name indexes (exact key, key without spaces, sorted keys for prefix search) are built on the
 first name lookup, because many callers only ever look codes up. A lookup never guesses: a name that
@@ -19,6 +22,7 @@ from pathlib import Path
 from maps.names import compact, normalize, normalize_departement, prefix_keys, split_departement_hint
 
 DEFAULT_CSV = Path(__file__).resolve().parent / "data" / "communes_france.csv"
+FORMER_CSV = Path(__file__).resolve().parent / "data" / "communes_anciennes.csv"
 COMMUNE = "commune-actuelle"
 ARRONDISSEMENT = "arrondissement-municipal"
 
@@ -104,15 +108,25 @@ def read_communes(path: Path | str = DEFAULT_CSV) -> list[Commune]:
         ]
 
 
+def read_former(path: Path | str = FORMER_CSV) -> list[tuple[str, str, str]]:
+    """(former INSEE code, former name, today's INSEE code) for every former commune or name."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(handle)
+        return [(row["code_insee_ancien"], row["nom_ancien"], row["code_insee"]) for row in rows]
+
+
 class Gazetteer:
     """Communes indexed by INSEE code, postal code and normalised name."""
 
     _default: Gazetteer | None = None
     _default_lock = threading.Lock()
 
-    def __init__(self, communes: Iterable[Commune]):
+    def __init__(self, communes: Iterable[Commune], former: Iterable[tuple[str, str, str]] = ()):
         self._communes = list(communes)
         self._by_insee = {c.insee: c for c in self._communes}
+        self._former = [(code, name, self._by_insee[now]) for code, name, now in former if now in self._by_insee]
+        self._by_former_code = {code: now for code, _, now in self._former if code not in self._by_insee}
+        self._by_former_key: dict[str, list[Commune]] = {}
         postal: dict[str, list[Commune]] = {}
         for commune in self._communes:
             for code in commune.postal_codes:
@@ -125,9 +139,9 @@ class Gazetteer:
         self._sorted_codes: list[tuple[str, int]] = []
 
     @classmethod
-    def from_csv(cls, path: Path | str = DEFAULT_CSV) -> Gazetteer:
-        """Load a gazetteer from a CSV file shaped like the shipped one."""
-        return cls(read_communes(path))
+    def from_csv(cls, path: Path | str = DEFAULT_CSV, former: Path | str | None = FORMER_CSV) -> Gazetteer:
+        """Load a gazetteer from CSV files shaped like the shipped ones (`former=None`: current communes only)."""
+        return cls(read_communes(path), read_former(former) if former else ())
 
     @classmethod
     def default(cls) -> Gazetteer:
@@ -147,10 +161,20 @@ class Gazetteer:
     def by_insee(self, code: str) -> Commune:
         """Return the commune with this INSEE code ("13004", "2A004") or raise `UnknownPlace`."""
         key = str(code).strip().upper()
-        try:
-            return self._by_insee[key]
-        except KeyError:
-            raise UnknownPlace(str(code), f"Code INSEE inconnu : « {code} »") from None
+        found = self._by_insee.get(key) or self._by_former_code.get(key)
+        if found is None:
+            raise UnknownPlace(str(code), f"Code INSEE inconnu : « {code} »")
+        return found
+
+    def former_name(self, text: str, commune: Commune) -> str | None:
+        """The former commune's name `text` stands for when it led to `commune` under another name, else None."""
+        self._build_name_indexes()
+        query, _ = split_departement_hint(" ".join(str(text).split()))
+        _, name = _split_postal_code(query)
+        key = normalize(name)
+        if key == normalize(commune.name) or commune not in self._by_former_key.get(key, ()):
+            return None
+        return next((former for _, former, now in self._former if now == commune and normalize(former) == key), name)
 
     def by_postal_code(self, code: str) -> list[Commune]:
         """Communes served by a postal code, arrondissements before their city; empty if none."""
@@ -175,6 +199,8 @@ class Gazetteer:
         self._build_name_indexes()
         key = normalize(query)
         found = self._by_key.get(key) or self._by_compact.get(compact(key), [])
+        if not found or (dept and not any(c.departement == dept for c in found)):
+            found = self._by_former_key.get(key) or found
         return _choose(found, query, dept)
 
     def search(self, prefix: str, limit: int = 10, departements: Iterable[str] | None = None) -> list[Commune]:
@@ -206,7 +232,10 @@ class Gazetteer:
         commune = self._by_insee.get(code)
         if commune is not None:
             return _choose([commune], query, dept)
+        # A postal code before a former INSEE code: "29200" is Brest's postal code and was Ploujean's INSEE code.
         found = _prefer_arrondissements(self._by_postal.get(code, ()))
+        if not found and code in self._by_former_code:
+            found = [self._by_former_code[code]]
         if not found:
             raise UnknownPlace(query, f"Commune inconnue : « {query} » (ni code INSEE ni code postal connu)")
         return _choose(found, query, dept)
@@ -214,8 +243,12 @@ class Gazetteer:
     def _by_postal_and_name(self, postal: str, name: str, query: str, dept: str | None) -> Commune:
         key = normalize(name)
         parents = {c.insee: normalize(c.name) for c in self._by_postal.get(postal, ()) if not c.is_arrondissement}
-        found = [c for c in self._by_postal.get(postal, ())
+        served = self._by_postal.get(postal, ())
+        found = [c for c in served
                  if normalize(c.name) == key or (c.parent_insee and parents.get(c.parent_insee) == key)]
+        if not found:
+            self._build_name_indexes()
+            found = [c for c in self._by_former_key.get(key, ()) if c in served]
         if not found:
             raise UnknownPlace(query, f"Aucune commune « {name} » n'a le code postal {postal}.")
         return _choose(_prefer_arrondissements(found), query, dept)
@@ -239,6 +272,10 @@ class Gazetteer:
                 sorted_codes.extend((code, position) for code in commune.postal_codes)
             sorted_keys.sort()
             sorted_codes.sort()
+            for _, name, now in self._former:
+                found = self._by_former_key.setdefault(normalize(name), [])
+                if now not in found:
+                    found.append(now)
             self._by_compact, self._sorted_keys, self._sorted_codes = by_compact, sorted_keys, sorted_codes
             self._by_key = by_key  # last: its being set is what tells other threads the indexes are ready
 

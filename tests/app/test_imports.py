@@ -76,6 +76,21 @@ def test_each_row_is_placed_offline_or_reported(session):
                                 "1 doublon probable (non créée) ; 2 sans position.")
 
 
+def test_old_commune_names_and_codes_after_a_merger_are_placed_in_todays_commune(session):
+    report = run(session, "\n".join([
+        "id;nom;commune;code_postal;code_insee",
+        "m1;Maison des services;BELLEGARDE SUR VALSERINE;01200;",
+        "m2;Espace de vie sociale;Annecy-le-Vieux;;",
+        "m3;Point relais;;;74011"]), dry_run=False)
+    rows = by_line(report)
+    placed = {o.external_id: o.commune.name for o in session.exec(select(Organisation))}
+    assert placed == {"m1": "Valserhône", "m2": "Annecy", "m3": "Annecy"}
+    assert rows[2].notes[0] == ("« Bellegarde-sur-Valserine » est une ancienne commune ou un ancien nom : "
+                                "aujourd'hui Valserhône (01)")
+    assert rows[3].notes[0] == "« Annecy-le-Vieux » est une ancienne commune ou un ancien nom : aujourd'hui Annecy (74)"
+    assert rows[4].notes[0] == "code INSEE 74011 d'une ancienne commune : aujourd'hui Annecy (74010)"
+
+
 def test_a_dry_run_reports_the_same_and_writes_nothing(session):
     dry = run(session, "\n".join(DATA_INCLUSION), dry_run=True)
     session.rollback()

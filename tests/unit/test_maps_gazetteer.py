@@ -171,3 +171,26 @@ def test_a_small_file_loads_and_resolves(tmp_path):
     martin = small.lookup("St Martin")
     assert martin == Commune("32389", "Saint-Martin", "commune-actuelle", "32", "76", ("32300",),
                              None, None, None, None)
+
+
+def test_former_communes_resolve_to_todays_commune(gazetteer):
+    # Bellegarde-sur-Valserine merged into Valserhône (2019); Annecy-le-Vieux (74011) into Annecy (2017).
+    assert gazetteer.lookup("Bellegarde-sur-Valserine").name == "Valserhône"
+    assert gazetteer.lookup("01200 BELLEGARDE SUR VALSERINE").insee == "01033"
+    assert gazetteer.by_insee("74011").name == "Annecy" and gazetteer.lookup("74011").insee == "74010"
+    assert gazetteer.former_name("Annecy le Vieux", gazetteer.lookup("Annecy le Vieux")) == "Annecy-le-Vieux"
+    assert gazetteer.former_name("Arles", gazetteer.lookup("Arles")) is None
+    with pytest.raises(UnknownPlace):
+        gazetteer.lookup("Bellegarde-sur-Valserine", departement="13")
+
+
+def test_a_current_name_wins_over_a_former_one(gazetteer, tmp_path):
+    # "Castellet" was the name of Castellet-en-Luberon (84); today's "Le Castellet" communes keep their own name.
+    assert gazetteer.lookup("Castellet").insee == "84033"
+    with pytest.raises(AmbiguousPlace):
+        gazetteer.lookup("Le Castellet")
+    current_only = Gazetteer.from_csv(former=None)
+    with pytest.raises(UnknownPlace):
+        current_only.lookup("Bellegarde-sur-Valserine")
+    with pytest.raises(UnknownPlace):
+        current_only.by_insee("74011")

@@ -147,6 +147,13 @@ def _place(values: dict, mapping: dict, notes: list[str]):
             doubt = doubt or f"lieu ambigu « {text} » ({options})"
         except PlaceError:
             doubt = doubt or f"lieu inconnu « {text} »"
+    if commune is not None:
+        former = gazetteer.former_name(name, commune) if name else None
+        if insee and commune.insee != insee.strip().upper():
+            notes.append(f"code INSEE {insee} d'une ancienne commune : aujourd'hui {commune.name} ({commune.insee})")
+        elif former:
+            notes.append(f"« {former} » est une ancienne commune ou un ancien nom : aujourd'hui {commune.name} "
+                         f"({commune.departement})")
     if commune is None and doubt:
         notes.append(f"sans position : {doubt}")
     elif commune is None and lat is None:
