@@ -190,6 +190,7 @@ def import_practitioners_command(path: str, source: str | None, apply_: bool, ov
 def _run_import(kind: str, path: str, source: str | None, apply_: bool, overrides: tuple[str, ...],
                 report_path: str | None) -> None:
     import csv
+    from contextlib import nullcontext
     from pathlib import Path
 
     from kb.services import imports
@@ -217,7 +218,9 @@ def _run_import(kind: str, path: str, source: str | None, apply_: bool, override
         click.echo(f"  {column} → {fields[target][0] if target else '(ignorée)'}", err=True)
     if name_field not in mapping.values():
         raise click.ClickException(f"Aucune colonne ne donne le nom : indiquez-la avec --map « colonne={name_field} ».")
-    with new_session() as session:
+    app = current_app._get_current_object()
+    # With --apply, a second process indexes each committed batch while the next one is read.
+    with indexing.following(app) if apply_ else nullcontext(), new_session() as session:
         report = imports.Report(dry_run=not apply_)
         team = Viewer(role="admin")  # the command is run by the institute's IT or team
         for done, total in imports.steps_of(kind)(session, table, mapping, source or file.stem, report, team):
@@ -228,8 +231,6 @@ def _run_import(kind: str, path: str, source: str | None, apply_: bool, override
             session.commit()
         else:
             session.rollback()
-    if apply_:
-        indexing.sync(current_app._get_current_object())
     for outcome in report.outcomes:
         if outcome.status in ("rejetee", "doublon") or outcome.notes:
             where = f" [{outcome.column}]" if outcome.column else ""

@@ -168,11 +168,13 @@ class Gazetteer:
 
     def former_name(self, text: str, commune: Commune) -> str | None:
         """The former commune's name `text` stands for when it led to `commune` under another name, else None."""
-        self._build_name_indexes()
         query, _ = split_departement_hint(" ".join(str(text).split()))
         _, name = _split_postal_code(query)
         key = normalize(name)
-        if key == normalize(commune.name) or commune not in self._by_former_key.get(key, ()):
+        if key == normalize(commune.name):
+            return None
+        self._build_name_indexes()
+        if commune not in self._by_former_key.get(key, ()):
             return None
         return next((former for _, former, now in self._former if now == commune and normalize(former) == key), name)
 

@@ -119,6 +119,13 @@ _BOXES = {
     "Guyane": (2.10, -54.65, 5.80, -51.55),
     "La Réunion": (-21.42, 55.20, -20.85, 55.85),
     "Mayotte": (-13.05, 44.95, -12.60, 45.35),
+    # Collectivités d'outre-mer: the gazetteer holds their communes, so a national file has rows there.
+    "Saint-Pierre-et-Miquelon": (46.70, -56.45, 47.15, -56.10),
+    "Saint-Barthélemy": (17.85, -62.95, 17.98, -62.78),
+    "Saint-Martin": (18.04, -63.16, 18.13, -62.96),
+    "Wallis-et-Futuna": (-14.50, -178.30, -13.00, -176.00),
+    "Polynésie française": (-28.00, -155.00, -7.00, -134.00),
+    "Nouvelle-Calédonie": (-23.00, 158.00, -17.50, 168.50),  # with the Chesterfield and Belep islands
 }
 
 
@@ -136,7 +143,7 @@ def _in_polygon(lat: float, lon: float, polygon: tuple[tuple[float, float], ...]
 
 
 def in_france(lat: float, lon: float) -> bool:
-    """True for coordinates in mainland France, Corsica or an overseas département (coarse outlines)."""
+    """True for coordinates in mainland France, Corsica, an overseas département or collectivité (coarse outlines)."""
     if not (math.isfinite(lat) and math.isfinite(lon)):
         return False
     if any(south <= lat <= north and west <= lon <= east for south, west, north, east in _BOXES.values()):

@@ -220,7 +220,7 @@ class SearchIndex:
 
     def stamps(self) -> dict[str, str]:
         """doc_id -> stamp of every document, for the app's consistency check."""
-        return self._column("stamp")
+        return {doc_id: stamp.decode("utf-8") for doc_id, stamp in self._column("stamp").items()}
 
     def _column(self, name: str) -> dict:
         """doc_id -> the value of a column, for every live document."""

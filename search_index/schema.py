@@ -3,7 +3,7 @@
 Text fields (title, body, extra) go through the French analyzer; title weighs more than body,
 extra (names of people and organisations) less. Facet fields are indexed exactly as given, with no
 analysis, so that their counts can be checked against database counts. Stored fields are what a
-result line and its highlight need; ``stamp`` is stored so the app can find stale documents, and
+result line and its highlight need; ``stamp`` is a column so the app can find stale documents, and
 ``version`` (a column) so that a write never replaces a document by an older version of it.
 
 Unstemmed words (for prefix expansion and spelling suggestions) are not indexed per document: that
@@ -132,7 +132,8 @@ def build_schema() -> fields.Schema:
         # Sort keys live in columns only: indexing a date costs eight postings per document.
         day=fields.COLUMN(columns.NumericColumn("i")),
         sort_title=fields.COLUMN(columns.VarBytesColumn()),
-        stamp=Exact(stored=True, sortable=True),
+        # Read only as a column (`index check`): indexing it cost one posting list per document.
+        stamp=fields.COLUMN(columns.VarBytesColumn()),
         # The app's version of the document: a write of an older version is skipped (see engine.apply).
         version=fields.COLUMN(columns.NumericColumn("q")),
     )
@@ -189,7 +190,7 @@ def to_fields(doc: SearchDoc) -> dict:
         "url": doc.url or "",
         "visibility": _text(doc.visibility) or "public",
         "sort_title": " ".join(fold(title).split())[:200].encode("utf-8"),
-        "stamp": _text(doc.stamp),
+        "stamp": _text(doc.stamp).encode("utf-8"),
         "version": int(doc.version),
     }
     for name in ("territory", "commune", "mode", "status", "has_tool"):

@@ -40,20 +40,24 @@ def write_changes(writer, latest: dict[str, SearchDoc], gone: dict[str, int], fo
     known = writer.reader()
     try:
         held = indexed_versions(known, [*latest, *gone])
-        new_words: set[str] = set()
+        words: set[str] = set()
         for doc in latest.values():
             if not force and doc.version and held.get(doc.doc_id, -1) >= doc.version:
                 covered[doc.doc_id] = held[doc.doc_id]  # as new or newer already: skip
                 continue
             values = to_fields(doc)
-            new_words |= {w for w in doc_words(values) if ("words", w) not in known}
-            writer.update_document(**values)
+            words |= doc_words(values)
+            if doc.doc_id in held:
+                writer.update_document(**values)
+            else:  # not in the index (a deleted copy is not seen either): nothing to replace
+                writer.add_document(**values)
             covered[doc.doc_id], changed = doc.version, True
         for doc_id, version in gone.items():
             if doc_id in held and (force or held[doc_id] <= version):
                 writer.delete_by_term("doc_id", doc_id)
                 changed = True
             covered[doc_id] = max(version, held.get(doc_id, version))
+        new_words = {w for w in words if ("words", w) not in known}  # each word looked up once per batch
     finally:
         known.close()
     if new_words:

@@ -25,8 +25,10 @@ Worker processes of one host share the directory.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,7 +51,7 @@ from kb.models import IndexChange
 from search_index import SearchIndex, SearchIndexError
 
 log = logging.getLogger(__name__)
-DRAIN_BATCH = 500
+DRAIN_BATCH = 5000
 
 
 def get_index(app: Flask) -> SearchIndex:
@@ -163,6 +165,42 @@ def sync(app: Flask) -> bool:
         # turn a saved edit into an error page. The outbox rows stay for the next drain.
         log.exception("search index not updated, changes kept in the outbox")
         return False
+
+
+@contextmanager
+def following(app: Flask) -> Iterator[None]:
+    """Index what the caller commits while it goes on writing (a long import), in a second process.
+
+    On two cores the index keeps pace with the import instead of starting after it: the child drains
+    the outbox every time something waits, until the caller is done, then a last drain here catches
+    what it left (it stopped, or failed: the outbox keeps everything for the next drain anyway).
+    """
+    context = multiprocessing.get_context("fork")  # the child is this process: same app, same settings
+    done = context.Event()
+    child = context.Process(target=_follow, args=(app, done), name="observatoire-index", daemon=True)
+    child.start()
+    try:
+        yield
+    finally:
+        done.set()
+        child.join()
+    sync(app)
+
+
+def _follow(app: Flask, done) -> None:
+    # The parent's pooled connections must not be shared: forget them without closing them.
+    from kb.db import get_engine
+
+    get_engine(app).dispose(close=False)
+    while True:
+        finished = done.is_set()  # read before the drain: what was committed before it is then indexed
+        with new_session(app) as session:
+            waiting = pending(session)
+        # Whole batches only: each drain is a whoosh commit, and small segments soon cost merges of them all.
+        if waiting < DRAIN_BATCH and not finished:
+            done.wait(0.2)
+        elif not sync(app) or finished:
+            return
 
 
 def rebuild(app: Flask, progress: Callable[[int, int], None] | None = None) -> int:

@@ -158,6 +158,20 @@ def _after_flush(session: OrmSession, flush_context) -> None:
         session.info.setdefault(_CHANGED, set()).update(keys)
 
 
+def note(session: OrmSession, added: Iterable[Key], changed: Iterable[Key] = ()) -> None:
+    """Documents written by bulk statements, which no flush shows (an import): indexed at commit like the others.
+
+    ``added`` are new records, which nothing shows yet; ``changed`` ones bring the documents that show them.
+    """
+    keys = set(added)
+    changed = set(changed)
+    if changed:
+        keys |= changed | _dependents(session.connection(), changed)
+    keys = {k for k in keys if k[0] in DOCUMENT_KINDS}
+    if keys:
+        session.info.setdefault(_CHANGED, set()).update(keys)
+
+
 def _before_commit(session: OrmSession) -> None:
     """Count the versions and write the outbox rows of everything the transaction changed, at once.
 

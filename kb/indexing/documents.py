@@ -7,7 +7,7 @@ import html
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict
+from dataclasses import fields
 
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
@@ -41,7 +41,8 @@ from search_index import SearchDoc
 #    findings and tools; proposed terms are words, not facets, until a trainer validates them.
 # 7: tools carry the words of their latest file, their file names, and their publication state as visibility.
 # 8: published cahiers, from their frozen content (drafts are found by nobody).
-MAPPING_VERSION = 8
+# 9: the stamp is a column only (schema change: an index written before is outdated and rebuilt).
+MAPPING_VERSION = 9
 
 KINDS = ("action", "practitioner", "organisation", "tool", "session", "cahier")
 KIND_LABELS = {"action": "Actions", "practitioner": "Intervenant·es", "organisation": "Organisations",
@@ -81,10 +82,13 @@ def plain_text(markdown_text: str) -> str:
     return html.unescape(text)
 
 
+_DOC_FIELDS = [f for f in fields(SearchDoc) if f.name not in ("stamp", "version")]
+
+
 def _stamped(doc: SearchDoc) -> SearchDoc:
     # The stamp is a digest of everything indexed: `index check` compares it to find stale documents.
-    payload = json.dumps({k: v for k, v in asdict(doc).items() if k not in ("stamp", "version")}, default=str,
-                         sort_keys=True)
+    # A shallow dict serialises as `asdict` did (lists of strings), without its deep copy (a fifth of the cost).
+    payload = json.dumps({f.name: getattr(doc, f.name) for f in _DOC_FIELDS}, default=str, sort_keys=True)
     doc.stamp = hashlib.sha1(payload.encode("utf-8")).hexdigest()[:16]
     return doc
 

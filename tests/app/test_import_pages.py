@@ -41,6 +41,7 @@ def test_an_admin_imports_a_data_inclusion_file_from_the_page(client, session, s
     assert run.is_streamed
     done = run.get_data(as_text=True)
     assert "7 / 7 lignes enregistrées" in done and "Import : 5 ajoutée" in done
+    assert '<progress value="7" max="7">100 %</progress>' in done  # the bar, full (one per batch, the last shown)
     session.expire_all()
     assert len(session.exec(select(Organisation)).all()) == 5
     again = client.post("/admin/import/importer", data=hidden(report))  # the file was consumed

@@ -203,6 +203,12 @@ def test_the_command_shows_its_progress_and_imports_only_with_apply(app, session
         assert done.exit_code == 0 and "Import : 5 ajoutée" in done.output
     session.expire_all()
     assert len(session.exec(select(Organisation)).all()) == 5
+    # A second process indexed the batches as they were committed; the command's last drain left nothing.
+    from kb import indexing
+    with app.app_context(), indexing.new_session(app) as check:
+        assert indexing.pending(check) == 0
+    found = app.test_client().get("/recherche", query_string={"q": "Saint-Gabriel"}).get_data(as_text=True)
+    assert "Centre social Saint-Gabriel" in found
     report = (tmp_path / "rapport.csv").read_text(encoding="utf-8-sig")
     assert "5;Hors de France;rejetée;latitude;" in report
 
@@ -242,6 +248,46 @@ def test_practitioners_import_unlisted_until_they_agree_and_are_found_again(sess
     session.commit()
     list(imports.import_practitioner_steps(session, table, mapping, "rh", imports.Report(dry_run=False)))
     assert ines.consent_listed is True
+
+
+def test_a_directory_export_imports_back_as_the_same_people_unlisted_until_they_agree(client, session, make):
+    from tests.conftest import login
+
+    tamaris = make.organisation(name="Centre social Les Tamaris")
+    ccas = make.organisation(name="CCAS d'Arles")
+    make.practitioner([tamaris, ccas], first_name="Inès", last_name="Martin", function="cesf",
+                      actor_category="chef_service", phone="04 65 71 12 34")
+    make.practitioner([tamaris], first_name="Paul", last_name="Durand", function="directeur",
+                      actor_category="direction", phone="06 39 98 00 01")
+    make.practitioner([], first_name="Zoé", last_name="Blanc", function="es", phone="")
+    admin = make.user("admin")
+    session.commit()
+    login(client, admin)
+    exported = client.get("/intervenants/export.csv").data
+
+    def people():
+        return sorted((p.first_name, p.last_name, p.function, p.actor_category, p.phone,
+                       tuple(sorted(o.name for o in p.organisations))) for p in session.exec(select(Practitioner)))
+
+    before = people()
+    for person in session.exec(select(Practitioner)).all():
+        session.delete(person)
+    session.commit()
+    table = read_table("annuaire.csv", exported)
+    mapping = imports.guess_mapping(table.columns, "intervenants")
+    assert {"Identifiant": "external_id", "Prénom": "first_name", "Nom": "last_name", "Fonction": "function",
+            "Catégorie d'acteur": "actor_category", "Organisations": "organisation",
+            "Téléphone": "phone"}.items() <= mapping.items()
+    report = imports.Report(dry_run=False)
+    list(imports.import_practitioner_steps(session, table, mapping, "export", report))
+    assert [o.status for o in report.outcomes] == ["ajoutee"] * 3 and not any(
+        n.startswith(("organisation", "fonction", "catégorie")) for o in report.outcomes for n in o.notes)
+    session.commit()
+    assert people() == before
+    assert not any(p.consent_listed for p in session.exec(select(Practitioner)))  # until each one agrees again
+    again = imports.Report(dry_run=False)
+    list(imports.import_practitioner_steps(session, table, mapping, "export", again))
+    assert [o.status for o in again.outcomes] == ["inchangee"] * 3
 
 
 def test_actions_import_as_the_team_would_type_them_and_an_export_comes_back(client, session, make):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -254,3 +255,24 @@ def test_startup_rebuilds_an_index_made_by_an_earlier_mapping(demo_app):
     indexing.startup(demo_app)
     assert indexing.check(demo_app).ok
     assert indexing.mapping_is_current(demo_app)
+
+
+def test_a_long_import_is_indexed_by_a_second_process_while_it_goes_on(app, monkeypatch):
+    from kb.models import Organisation
+
+    monkeypatch.setattr(indexing, "DRAIN_BATCH", 2)  # the child is forked after this: it drains by twos
+    with indexing.following(app):
+        with new_session(app) as session:
+            session.add_all([Organisation(name=f"Centre social n° {n}", kind="centre_social") for n in range(3)])
+            session.commit()
+        for _ in range(200):  # the parent goes on with its own work; the child indexes what is committed
+            if _pending(app) == 0:
+                break
+            time.sleep(0.05)
+        assert _pending(app) == 0
+        with new_session(app) as session:
+            session.add(Organisation(name="Maison de quartier du Panier", kind="centre_social"))
+            session.commit()
+    assert _pending(app) == 0  # the last change, below a batch, is indexed on the way out
+    found = indexing.get_index(app).search(SearchQuery(text="centre social", per_page=20)).hits
+    assert {"Centre social n° 2", "Maison de quartier du Panier"} <= {hit.title for hit in found}

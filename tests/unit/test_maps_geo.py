@@ -92,6 +92,7 @@ def test_invalid_radius_is_refused(radius):
     (42.70, 2.90), (43.36, -1.77), (50.95, 1.85), (49.72, -1.94),  # Perpignan, Hendaye, Calais, La Hague
     (41.93, 8.74), (42.70, 9.45),  # Ajaccio, Bastia
     (16.24, -61.53), (14.60, -61.07), (4.94, -52.33), (-20.88, 55.45), (-12.78, 45.23),  # DROM
+    (46.78, -56.18), (17.90, -62.85), (18.07, -63.08), (-13.28, -176.17), (-17.54, -149.57), (-22.27, 166.44),  # COM
 ])
 def test_in_france(lat, lon):
     assert in_france(lat, lon)
@@ -106,9 +107,9 @@ def test_not_in_france(lat, lon):
     assert not in_france(lat, lon)
 
 
-def test_every_commune_of_mainland_corsica_and_drom_is_in_france():
-    # The collectivités (975, 977, 978) and Pacific territories are outside in_france's scope.
+def test_every_commune_of_the_gazetteer_is_in_france():
+    # Except where the gazetteer has no true position: Polynesia's communes all share one placeholder from La
+    # Poste's file (-16.69, -163.03, open sea west of the territory), Clipperton has no inhabitants.
     outside = [c.label for c in Gazetteer.default()
-               if c.lat is not None and not c.departement.startswith(("975", "977", "978", "98"))
-               and not in_france(c.lat, c.lon)]
+               if c.lat is not None and not c.departement.startswith(("987", "989")) and not in_france(c.lat, c.lon)]
     assert outside == []

@@ -121,7 +121,7 @@ def test_an_index_from_another_schema_is_rebuilt(tmp_path):
 def test_an_index_written_before_generations_is_replaced_by_an_empty_one_then_pruned(tmp_path):
     legacy = whoosh_index.create_in(tmp_path, SCHEMA)
     writer = legacy.writer()
-    writer.add_document(doc_id="action:9", kind="action", title="Ancien", body="Ancien index", stamp="x")
+    writer.add_document(doc_id="action:9", kind="action", title="Ancien", body="Ancien index", stamp=b"x")
     writer.commit()
     index = SearchIndex(tmp_path)
     assert index.doc_count() == 0  # the app sees an empty index and rebuilds it from its database

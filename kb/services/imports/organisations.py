@@ -15,9 +15,12 @@ import difflib
 import re
 from collections.abc import Callable, Iterator
 
+from sqlalchemy import insert, update
 from sqlmodel import Session, select
 
+from kb.indexing import capture
 from kb.models import Commune, Organisation, TerritoryCommune, choices
+from kb.models.base import utcnow
 from kb.services.imports.common import (
     _EMAIL,
     BATCH,
@@ -78,11 +81,14 @@ class _Known:
         self.by_key: dict[tuple[str, str], int] = {}
         self.by_siret: dict[str, int] = {}
         self.by_commune: dict[str | None, list[tuple[int, str, float | None, float | None, str]]] = {}
-        rows = session.exec(select(Organisation.id, Organisation.name, Organisation.commune_insee,
-                                   Organisation.latitude, Organisation.longitude, Organisation.siret,
-                                   Organisation.source, Organisation.external_id))
-        for org_id, name, insee, lat, lon, siret, source, external in rows:
-            self.add(org_id, name, insee, lat, lon, siret, source, external)
+        # Each organisation's compared columns: a re-import compares rows with them, without loading objects.
+        self.stored: dict[int, dict] = {}
+        columns = [getattr(Organisation, name) for name in (*_COMPARED, "source", "external_id")]
+        for row in session.exec(select(Organisation.id, *columns)):
+            org_id, values = row[0], dict(zip((*_COMPARED, "source", "external_id"), row[1:], strict=True))
+            self.stored[org_id] = values
+            self.add(org_id, values["name"], values["commune_insee"], values["latitude"], values["longitude"],
+                     values["siret"], values["source"], values["external_id"])
 
     def add(self, org_id, name, insee, lat, lon, siret, source, external) -> None:
         if source and external:
@@ -93,12 +99,15 @@ class _Known:
 
     def duplicate_of(self, name: str, insee: str | None, position: tuple[float, float] | None) -> str | None:
         key = _folded(name)
+        matcher = difflib.SequenceMatcher(None, b=key)  # compared with each name: the row's is analysed once
         for _org_id, other, lat, lon, shown in self.by_commune.get(insee, []):
-            close = key == other or difflib.SequenceMatcher(None, key, other).ratio() >= 0.9
-            if not close:
-                continue
-            if position is None or lat is None or _distance(position, (lat, lon)) <= DUPLICATE_METRES:
-                return shown
+            if position is not None and lat is not None and _distance(position, (lat, lon)) > DUPLICATE_METRES:
+                continue  # the cheap test first: a city holds hundreds of organisations
+            if key != other:
+                matcher.set_seq1(other)
+                if matcher.real_quick_ratio() < 0.9 or matcher.quick_ratio() < 0.9 or matcher.ratio() < 0.9:
+                    continue
+            return shown
         return None
 
 
@@ -151,39 +160,57 @@ _COMPARED = ("name", "kind", "director_name", "address", "postal_code", "phone",
              "commune_insee", "latitude", "longitude", "territory_id")
 
 
-class _Places:
-    """The communes already stored and the unit covering each, read once (a query per row cost 10 ms)."""
+class _Writes:
+    """What a batch adds or changes, written in a few statements at the batch's end (a bulk import).
+
+    Building an ORM object per row cost more than everything else an import does; the rows go in as plain
+    values through bulk statements instead, and the search index learns of them from ``capture.note``.
+    """
 
     def __init__(self, session: Session):
         self.stored = set(session.exec(select(Commune.insee)))
         self.units = {insee: unit for insee, unit in session.exec(
             select(TerritoryCommune.commune_insee, TerritoryCommune.territory_id))}
+        self.communes: list[dict] = []
+        self.added: list[dict] = []
+        self.changed: dict[int, dict] = {}
 
-    def unit(self, session: Session, commune) -> int | None:
-        if commune.insee not in self.stored:  # copied from the gazetteer, flushed with the batch
-            session.add(Commune(insee=commune.insee, name=commune.name, departement=commune.departement,
-                                postal_codes=" ".join(commune.postal_codes), latitude=commune.lat,
-                                longitude=commune.lon, population=commune.population))
+    def unit(self, commune) -> int | None:
+        """The unit covering a commune; the commune is copied from the gazetteer if it is not stored yet."""
+        if commune.insee not in self.stored:
+            self.communes.append({"insee": commune.insee, "name": commune.name, "departement": commune.departement,
+                                  "postal_codes": " ".join(commune.postal_codes), "latitude": commune.lat,
+                                  "longitude": commune.lon, "population": commune.population})
             self.stored.add(commune.insee)
         return self.units.get(commune.insee)
 
+    def flush(self, session: Session) -> None:
+        """Write the batch (flushed with the session's transaction, never committed)."""
+        if self.communes:
+            session.execute(insert(Commune), self.communes)
+        keys: set[tuple[str, int]] = set()
+        if self.added:
+            ids = session.scalars(insert(Organisation).returning(Organisation.id, sort_by_parameter_order=True),
+                                  self.added).all()
+            keys |= {("organisation", org_id) for org_id in ids}
+        if self.changed:
+            session.execute(update(Organisation), list(self.changed.values()))
+        capture.note(session, keys, {("organisation", org_id) for org_id in self.changed})
+        self.communes, self.added, self.changed = [], [], {}
 
-def _apply(session: Session, org: Organisation, record: dict, places: _Places) -> bool:
-    """Copy a prepared row onto an organisation; whether anything changed."""
+
+def _wanted(record: dict, writes: _Writes, current: dict | None) -> dict:
+    """The columns a prepared row gives an organisation (``current``: its stored values, None for a new one)."""
     commune = record["commune"]
-    insee = commune.insee if commune is not None else None
-    unit = places.unit(session, commune) if commune is not None else None
+    unit = writes.unit(commune) if commune is not None else None
     lat, lon = record["position"] or ((commune.lat, commune.lon) if commune is not None else (None, None))
     wanted = {**{k: record[k] for k in ("name", "kind", "director_name", "address", "postal_code", "phone", "fax",
                                           "email", "website", "siret")},
-              "commune_insee": insee, "latitude": lat, "longitude": lon,
+              "commune_insee": commune.insee if commune is not None else None, "latitude": lat, "longitude": lon,
               "territory_id": unit}
-    if org.id is not None and org.territory_id is not None and wanted["territory_id"] is None:
-        wanted["territory_id"] = org.territory_id  # a unit chosen by hand stays
-    changed = any(getattr(org, k) != v for k, v in wanted.items() if k in _COMPARED)
-    for key, value in wanted.items():
-        setattr(org, key, value)
-    return changed
+    if current is not None and current["territory_id"] is not None and unit is None:
+        wanted["territory_id"] = current["territory_id"]  # a unit chosen by hand stays
+    return wanted
 
 
 def import_steps(session: Session, table: Table, mapping: dict[str, str], source: str,
@@ -191,16 +218,16 @@ def import_steps(session: Session, table: Table, mapping: dict[str, str], source
     """Import the rows into the session (flushed, never committed), recording each outcome in ``report``;
     yields (rows done, total) after each batch of BATCH rows and at the end: the caller commits there (one
     transaction per batch) and shows the progress."""
-    known, places = _Known(session), _Places(session)
+    session.flush()
+    known, writes = _Known(session), _Writes(session)
     seen: dict[tuple[str, str], int] = {}
     total = len(table.rows)
-    with session.no_autoflush:  # one flush per batch, not one per row
-        for number, row in enumerate(table.rows, start=2):  # line 1 holds the titles
-            _import_row(session, number, row, mapping, source, report, known, places, seen)
-            if (number - 1) % BATCH == 0 and number - 1 < total:
-                session.flush()
-                yield number - 1, total
-    session.flush()
+    for number, row in enumerate(table.rows, start=2):  # line 1 holds the titles
+        _import_row(number, row, mapping, source, report, known, writes, seen)
+        if (number - 1) % BATCH == 0 and number - 1 < total:
+            writes.flush(session)
+            yield number - 1, total
+    writes.flush(session)
     yield total, total
 
 
@@ -218,8 +245,8 @@ def import_organisations(session: Session, table: Table, mapping: dict[str, str]
     return report
 
 
-def _import_row(session: Session, number: int, row: dict, mapping: dict[str, str], source: str, report: Report,
-                known: _Known, places: _Places, seen: dict[tuple[str, str], int]) -> None:
+def _import_row(number: int, row: dict, mapping: dict[str, str], source: str, report: Report,
+                known: _Known, writes: _Writes, seen: dict[tuple[str, str], int]) -> None:
     """Check, match and add or update one row, recording its outcome."""
     notes: list[str] = []
     try:
@@ -246,16 +273,24 @@ def _import_row(session: Session, number: int, row: dict, mapping: dict[str, str
                                            f"Proche de « {twin} » (même nom à moins de {DUPLICATE_METRES} m ou "
                                            "dans la même commune) : non créée.", notes=notes))
             return
-    org = session.get(Organisation, existing_id) if existing_id else Organisation(name=record["name"], kind="autre")
     if record["position"] is None and commune is not None:
         notes.append("placée au centre de sa commune")
-    changed = _apply(session, org, record, places)
-    if existing_id is None:
-        org.source, org.external_id = record["source"], record["external_id"]
-        session.add(org)
-    elif key and org.external_id is None:
-        org.source, org.external_id = key  # found by its SIRET: remember where it comes from now
-    status = "ajoutee" if existing_id is None else ("mise_a_jour" if changed else "inchangee")
+    current = known.stored[existing_id] if existing_id is not None else None
+    wanted = _wanted(record, writes, current)
+    if current is None:
+        now = utcnow()
+        writes.added.append({**wanted, "source": record["source"], "external_id": record["external_id"],
+                             "created_at": now, "updated_at": now})
+        status = "ajoutee"
+    else:
+        changed = {k: v for k, v in wanted.items() if current[k] != v}
+        if key and current["external_id"] is None:
+            changed["source"], changed["external_id"] = key  # found by its SIRET: remember where it comes from now
+        if changed:
+            # Merged with an earlier row of the file that matched it too (a SIRET given twice): the last one wins.
+            writes.changed.setdefault(existing_id, {"id": existing_id}).update(changed, updated_at=utcnow())
+            current.update(changed)
+        status = "mise_a_jour" if any(k in _COMPARED for k in changed) else "inchangee"
     report.outcomes.append(Outcome(number, status, record["name"], record_id=existing_id, notes=notes))
     if existing_id is None:
         position = record["position"] or ((commune.lat, commune.lon) if commune else (None, None))

@@ -31,7 +31,10 @@ PERSON_FIELDS = {
     "function": ("Fonction", ("fonction", "metier", "poste", "function", "emploi")),
     "email": ("Courriel", ("courriel", "email", "e mail", "mail", "mel", "adresse electronique")),
     "phone": ("Téléphone", ("telephone", "tel", "phone", "portable")),
-    "organisation": ("Organisation (nom)", ("organisation", "structure", "employeur", "etablissement", "service")),
+    "actor_category": ("Catégorie d'acteur", ("categorie d acteur", "categorie", "actor category")),
+    # Several names separated by « | » (as the export writes them) link several organisations.
+    "organisation": ("Organisation (nom)", ("organisation", "organisations", "structure", "employeur",
+                                            "etablissement", "service")),
     "organisation_siret": ("SIRET de l'organisation", ("siret", "siret structure", "siret employeur")),
 }
 _PERSON_SYNONYMS = {synonym: target for target, (_label, synonyms) in PERSON_FIELDS.items() for synonym in synonyms}
@@ -39,12 +42,25 @@ _CATEGORY_OF_FUNCTION = {"directeur": "direction", "chef_service": "chef_service
                          "autre": "autre"}
 
 
+def _category(text: str | None, function: str, notes: list[str]) -> str:
+    """The actor category a row gives (code or label), else the one its function implies."""
+    implied = _CATEGORY_OF_FUNCTION.get(function, "intervenant")
+    if not text:
+        return implied
+    folded = _folded(text.replace("·", ""))
+    for code, label in choices.ACTOR_CATEGORIES.items():
+        if folded in (_folded(code), _folded(label.replace("·", ""))):
+            return code
+    notes.append(f"catégorie « {text} » inconnue : « {choices.ACTOR_CATEGORIES[implied]} »")
+    return implied
+
+
 def _function(text: str | None, notes: list[str]) -> str:
     if not text:
         return "autre"
     if text in choices.FUNCTIONS:
         return text
-    folded = _folded(text)
+    folded = _folded(text.replace("·", ""))  # « Éducateur·rice » as the export writes it, or « Éducatrice »
     for code, label in choices.FUNCTIONS.items():
         words = _folded(label.replace("·", ""))
         if folded in (words, _folded(code)) or folded.split()[:2] == words.split()[:2]:
@@ -114,7 +130,11 @@ def _import_person(session: Session, number: int, row: dict, mapping: dict[str, 
     except _Rejected as exc:
         report.outcomes.append(Outcome(number, "rejetee", shown, exc.reason, exc.column))
         return
-    org_id = people.organisations.find(values["organisation_siret"], values["organisation"], notes)
+    names = [n.strip() for n in (values["organisation"] or "").split("|") if n.strip()] or [None]
+    org_ids = list(dict.fromkeys(
+        found for found in (people.organisations.find(values["organisation_siret"] if n == names[0] else None, n,
+                                                      notes) for n in names) if found is not None))
+    org_id = org_ids[0] if org_ids else None
     existing_id = (people.by_key.get(key) if key else None) or (people.by_email.get(email) if email else None)
     if existing_id is None:
         twin = people.by_name_org.get((_folded(shown), org_id))
@@ -126,14 +146,14 @@ def _import_person(session: Session, number: int, row: dict, mapping: dict[str, 
     person = session.get(Practitioner, existing_id) if existing_id else Practitioner(
         first_name=first, last_name=last, function=function, actor_category="intervenant", consent_listed=False)
     wanted = {"first_name": first, "last_name": last, "function": function,
-              "actor_category": _CATEGORY_OF_FUNCTION.get(function, "intervenant"),
+              "actor_category": _category(values["actor_category"], function, notes),
               "email": email[:120] or person.email, "phone": (values["phone"] or "")[:30] or person.phone}
     changed = any(getattr(person, k) != v for k, v in wanted.items())
     for name, value in wanted.items():
         setattr(person, name, value)
-    if org_id is not None and org_id not in [o.id for o in person.organisations]:
-        organisation = session.get(Organisation, org_id)
-        person.organisations = [*person.organisations, organisation]
+    missing = [i for i in org_ids if i not in [o.id for o in person.organisations]]
+    if missing:
+        person.organisations = [*person.organisations, *(session.get(Organisation, i) for i in missing)]
         changed = True
     if existing_id is None:
         person.source, person.external_id = source_name, external
@@ -144,4 +164,4 @@ def _import_person(session: Session, number: int, row: dict, mapping: dict[str, 
     status = "ajoutee" if existing_id is None else ("mise_a_jour" if changed else "inchangee")
     report.outcomes.append(Outcome(number, status, shown, record_id=existing_id, notes=notes))
     if existing_id is None:
-        people.add(-number, source_name, external, email, shown, [org_id] if org_id else [])
+        people.add(-number, source_name, external, email, shown, org_ids)
