@@ -85,13 +85,27 @@ def require(allowed: bool) -> None:
     if allowed:
         return
     if current_user.is_authenticated:
-        abort(403)
+        abort(403, _refusal(current_user.account))
     if request.path.startswith("/api/"):
         response = jsonify({"error": {"code": 401, "message": "Connectez-vous pour accéder à cette ressource.",
                                       "fields": {}}})
         response.status_code = 401
         abort(response)
     abort(login_manager.unauthorized())
+
+
+def _refusal(account: UserAccount) -> str:
+    """Why a signed-in person may not see a page, and what she can do (the 403 page says it)."""
+    from kb.models import choices
+    from kb.services.accounts import needs_approval
+
+    if needs_approval(account):
+        return ("Votre compte attend la validation d'un·e administrateur·rice : en attendant, il a les droits "
+                "d'un compte étudiant. Vous recevrez un courriel dès qu'il sera validé ; si l'attente vous semble "
+                "longue, écrivez à l'équipe de l'observatoire.")
+    role = choices.ROLES.get(account.role, account.role).lower()
+    return (f"Cette page est réservée à d'autres rôles que le vôtre (votre compte : {role}). Si vous en avez "
+            "besoin pour votre travail, demandez à l'équipe de l'observatoire de faire évoluer votre compte.")
 
 
 def client_key() -> str:

@@ -12,6 +12,7 @@ import nh3
 from flask import Flask, request, url_for
 from markupsafe import Markup
 
+from kb import typography
 from kb.models import choices
 from kb.models.findings import effect_evidence
 
@@ -54,14 +55,18 @@ def _sanitised_html(text: str) -> str:
 
 
 def french_date(value: date | datetime | None) -> str:
-    """'24 février 2012'; datetimes are shown in Paris time (stored naive values are UTC)."""
+    """'24 février 2012', '1er mars 2012'; datetimes are shown in Paris time (stored naive values are UTC)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         aware = value if value.tzinfo else value.replace(tzinfo=UTC)
         local = aware.astimezone(PARIS)
-        return f"{local.day} {MONTHS[local.month - 1]} {local.year} à {local:%H:%M}"
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+        return f"{_day(local.day)} {MONTHS[local.month - 1]} {local.year} à {local:%H:%M}"
+    return f"{_day(value.day)} {MONTHS[value.month - 1]} {value.year}"
+
+
+def _day(day: int) -> str:
+    return "1er" if day == 1 else str(day)  # « 1er décembre », « 2 décembre »
 
 
 def page_url(page: int) -> str:
@@ -91,13 +96,17 @@ def kilometres(value: float | None) -> str:
     if value is None:
         return ""
     if value < 1:
-        return f"{round(value * 1000, -1):.0f} m"
-    return f"{value:.1f} km".replace(".", ",")
+        return f"{round(value * 1000, -1):.0f}\u00a0m"
+    return f"{value:.1f}\u00a0km".replace(".", ",")
 
 
 def init_app(app: Flask) -> None:
     """Register the filters and globals used by templates."""
     app.add_template_filter(markdown_to_html, "markdown")
+    app.jinja_env.add_extension(typography.FrenchTypography)
+    app.add_template_filter(typography.typo, "typo")
+    app.add_template_filter(typography.de, "de")
+    app.add_template_filter(typography.euros, "eur")
     app.add_template_filter(french_date, "date_fr")
     app.add_template_filter(kilometres, "km")
     app.add_template_filter(effect_evidence, "evidence")

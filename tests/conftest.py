@@ -9,6 +9,8 @@ from itertools import count
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from kb import create_app, indexing
 from kb.db import new_session, upgrade
@@ -63,12 +65,31 @@ def demo_db(tmp_path_factory, migrated_db) -> Path:
     return db_file
 
 
+class ReadableTestResponse(TestResponse):
+    """A test response whose text reads with plain spaces: the pages put French no-break spaces before « : ; ? ! »
+    and inside guillemets (``kb.typography``), and assertions about what a page says should not have to spell
+    them. ``response.data`` keeps the exact bytes (the typography tests read those)."""
+
+    def get_data(self, as_text: bool = False):
+        data = super().get_data(as_text=as_text)
+        return data.replace("\u00a0", " ") if as_text else data
+
+
+class ReadableClient(FlaskClient):
+    """The test client, answering with ``ReadableTestResponse``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.response_wrapper = type("ReadableResponse", (ReadableTestResponse, self.application.response_class), {})
+
+
 def _make_app(tmp_path: Path, source: Path):
     db_file = tmp_path / "kb.sqlite3"
     shutil.copy(source, db_file)
     if (source.parent / "index").is_dir():
         shutil.copytree(source.parent / "index", tmp_path / "index")
     app = create_app(_config(tmp_path, db_file))
+    app.test_client_class = ReadableClient
     yield app
     indexing.close_index(app)
     app.extensions["kb_engine"].dispose()
@@ -119,6 +140,7 @@ def any_app(request, tmp_path, migrated_db):
     postgres = request.getfixturevalue("postgres")
     url = pg_database(postgres, request.getfixturevalue("pg_template"))
     app = create_app(_config(tmp_path, url))
+    app.test_client_class = ReadableClient
     yield app
     indexing.close_index(app)
     app.extensions["kb_engine"].dispose()

@@ -33,7 +33,9 @@ def test_a_professional_signs_up_and_waits_for_an_admin(app, client, session, ma
     assert account.password_hash.startswith("$argon2id$") and "un-mot-de-passe" not in account.password_hash
     # Until approved she acts as a student: she may read the directory but not publish.
     assert client.get("/intervenants/").status_code == 200
-    assert client.get("/actions/nouvelle").status_code == 403
+    refused = client.get("/actions/nouvelle")
+    assert refused.status_code == 403  # the page says why, and what to do
+    assert "Votre compte attend la validation d&#39;un·e administrateur·rice" in refused.get_data(as_text=True)
     assert [m["To"] for m in sent_mails(app)] == [admin.email]
     # The admin approves her; she is told, and may publish.
     admin_client = app.test_client()
@@ -208,3 +210,10 @@ def test_refused_sign_ups_and_wrong_confirmation_passwords_are_counted(client, s
     blocked = post_form(client, "/compte/supprimer", {"password": PASSWORD})
     assert blocked.status_code == 422 and "Trop de tentatives" in blocked.get_data(as_text=True)
     assert client.get("/compte/").status_code == 200  # the account is still there
+
+
+def test_a_refused_page_names_the_role_it_needs_no_more_than_that(client, sign_in):
+    sign_in("etudiant")
+    page = client.get("/moderation/").get_data(as_text=True)
+    assert "réservée à d&#39;autres rôles que le vôtre (votre compte : étudiant·e)" in page
+    assert "demandez à l&#39;équipe de l&#39;observatoire" in page

@@ -182,7 +182,7 @@ def test_every_page_offers_the_search_box(client, path):
     response = client.get(path)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert re.search(r'<form class="site-search" role="search" action="/recherche" method="get">', page)
+    assert re.search(r'<form class="site-search" role="search" aria-label="[^"]+" action="/recherche" method="get">', page)
     assert '<label for="site-q"' in page and 'id="site-q" type="search" name="q"' in page
 
 

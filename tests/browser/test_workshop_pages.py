@@ -31,7 +31,8 @@ def test_a_trainer_picks_a_tagged_action_from_the_map_and_the_list(demo_server, 
     option = page.locator("#action_id option").nth(2)
     title = option.inner_text()
     page.select_option("#action_id", value=option.get_attribute("value"))
-    page.select_option("#presenter_ids", index=[0, 1])
+    page.locator("#presenter_ids input[type=checkbox]").nth(0).check()
+    page.locator("#presenter_ids input[type=checkbox]").nth(1).check()
     page.click("button:has-text('Ajouter au programme')")
     page.wait_for_selector("ol.programme")
     assert page.locator("ol.programme li").count() == before + 1

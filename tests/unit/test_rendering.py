@@ -38,8 +38,8 @@ def test_links_get_nofollow():
 def test_french_dates_use_paris_time():
     assert french_date(date(2012, 2, 24)) == "24 février 2012"
     # 23:30 UTC on 31 December is already New Year in Paris.
-    assert french_date(datetime(2012, 12, 31, 23, 30, tzinfo=UTC)) == "1 janvier 2013 à 00:30"
-    assert french_date(datetime(2012, 7, 1, 10, 0)) == "1 juillet 2012 à 12:00"
+    assert french_date(datetime(2012, 12, 31, 23, 30, tzinfo=UTC)) == "1er janvier 2013 à 00:30"
+    assert french_date(datetime(2012, 7, 1, 10, 0)) == "1er juillet 2012 à 12:00"
     assert french_date(None) == ""
 
 

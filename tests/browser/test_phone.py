@@ -1,0 +1,103 @@
+"""On a 390 px phone: the menu folds behind a button, filters and facets start folded and come first, tables
+read as cards; the same pages at 1280 px show everything unfolded."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+PHONE = {"viewport": {"width": 390, "height": 844}, "locale": "fr-FR", "has_touch": True, "is_mobile": True}
+
+
+def test_the_menu_folds_on_a_phone_and_opens_by_touch_and_keyboard(demo_server, browser):
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(demo_server.url + "/")
+    toggle = page.locator("#menu-toggle")
+    assert toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false"
+    assert not page.locator("nav[aria-label='Navigation principale']").is_visible()
+    box = toggle.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 44  # a thumb's target
+    toggle.tap()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert page.locator("nav[aria-label='Navigation principale'] a:has-text('Carte')").is_visible()
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Actions"  # focus moved into the menu
+    page.keyboard.press("Escape")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert page.evaluate("document.activeElement.id") == "menu-toggle"  # and back to the button
+    page.locator("#menu-toggle").focus()
+    page.keyboard.press("Enter")
+    page.locator("nav[aria-label='Navigation principale'] a:has-text('Carte')").click()
+    page.wait_for_url("**/carte")
+    context.close()
+
+
+def test_filters_and_facets_start_folded_on_a_phone_and_open_on_a_desktop(demo_server, browser):
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(demo_server.url + "/actions/")
+    assert page.locator("details.fold").get_attribute("open") is None
+    assert not page.locator("form[aria-label='Filtrer les actions']").is_visible()
+    page.locator("details.fold > summary").tap()
+    assert page.locator("form[aria-label='Filtrer les actions'] button:has-text('Filtrer')").is_visible()
+    page.goto(demo_server.url + "/recherche?q=%C3%A9valuation")
+    facets, first_hit = page.locator(".facets").bounding_box(), page.locator(".hit").first.bounding_box()
+    assert facets["y"] < first_hit["y"] and facets["height"] < 120  # « Affiner », folded, above the results
+    context.close()
+    desktop = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    page = desktop.new_page()
+    page.goto(demo_server.url + "/actions/")
+    assert not page.locator("#menu-toggle").is_visible()
+    assert page.locator("form[aria-label='Filtrer les actions']").is_visible()
+    desktop.close()
+
+
+def test_tables_read_as_cards_with_their_column_titles(demo_server, browser):
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(demo_server.url + "/agenda")
+    cell = page.locator("table.stack tbody tr").first.locator("td").first
+    title = page.locator("table.stack thead th").first.inner_text().strip()
+    assert cell.get_attribute("data-label") == title
+    assert page.evaluate("(td) => getComputedStyle(td).display", cell.element_handle()) == "block"
+    assert page.evaluate("(td) => getComputedStyle(td, '::before').content", cell.element_handle()).startswith(
+        f'"{title}')
+    context.close()
+
+
+def test_presenters_are_picked_by_touch_and_by_keyboard_from_a_list_that_narrows(demo_server, browser):
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(f"{demo_server.url}/compte/connexion?next=/ateliers/")
+    page.fill("#email", "formatrice@demo.observatoire-isic.fr")
+    page.fill("#password", "demo-formatrice-2012")
+    page.locator("button:has-text('Se connecter')").tap()
+    page.wait_for_url("**/ateliers/")
+    page.locator("a:has-text('Groupe ISIC 2012')").first.tap()
+    page.locator("a:has-text('24 février 2012')").first.tap()
+    page.locator("a:has-text('Préparer la séance')").tap()
+    page.wait_for_url("**/preparer")
+    page.wait_for_selector("#presenter_ids-filtre")
+    picker = page.locator("#presenter_ids")
+    boxes = picker.locator("input[type=checkbox]")
+    everyone = boxes.count()
+    first_name = picker.locator("li label").first.inner_text().strip()
+    surname = first_name.split()[-1]
+    page.fill("#presenter_ids-filtre", surname[:4].lower())
+    visible = picker.locator("li:not([hidden])")
+    assert 0 < visible.count() < everyone  # the list narrows as one types, accents and case aside
+    chosen = visible.first.locator("label").inner_text().strip()
+    visible.first.locator("label").tap()
+    assert "1 choisi" in page.locator("#presenter_ids .picker-status").inner_text()
+    page.fill("#presenter_ids-filtre", "")
+    second = picker.locator("li:not([hidden]) input[type=checkbox]:not(:checked)").first
+    second.focus()
+    page.keyboard.press("Space")  # the keyboard ticks it, as the thumb did
+    assert "2 choisis" in page.locator("#presenter_ids .picker-status").inner_text()
+    before = page.locator("ol.programme li").count()
+    page.locator("#action_id").select_option(index=1)
+    page.locator("button:has-text('Ajouter au programme')").tap()
+    page.wait_for_selector("ol.programme")
+    page.wait_for_function(f"document.querySelectorAll('ol.programme li').length === {before + 1}")
+    assert chosen.split()[-1] in page.locator("ol.programme").inner_text()  # saved with its presenters
+    context.close()
