@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from maps.geo import haversine_km
 from maps.names import compact, normalize, normalize_departement, prefix_keys, split_departement_hint
 
 DEFAULT_CSV = Path(__file__).resolve().parent / "data" / "communes_france.csv"
@@ -133,6 +134,7 @@ class Gazetteer:
                 postal.setdefault(code, []).append(commune)
         self._by_postal = {code: tuple(sorted(found, key=_postal_order)) for code, found in postal.items()}
         self._names_lock = threading.Lock()
+        self._cells: dict[tuple[int, int], list[Commune]] | None = None
         self._by_key: dict[str, list[Commune]] | None = None
         self._by_compact: dict[str, list[Commune]] = {}
         self._sorted_keys: list[tuple[str, int]] = []
@@ -181,6 +183,28 @@ class Gazetteer:
     def by_postal_code(self, code: str) -> list[Commune]:
         """Communes served by a postal code, arrondissements before their city; empty if none."""
         return list(self._by_postal.get(str(code).replace(" ", "").strip(), ()))
+
+    def nearest(self, lat: float, lon: float) -> tuple[Commune, float] | None:
+        """The commune (or arrondissement) whose centre is nearest a point, and its distance in km.
+
+        Communes are bucketed by half a degree the first time; the point's cell and its neighbours are searched
+        (about 50 km around), the whole list only when they are empty (the open sea, a far territory).
+        """
+        if self._cells is None:
+            with self._names_lock:
+                if self._cells is None:
+                    cells: dict[tuple[int, int], list[Commune]] = {}
+                    for commune in self._communes:
+                        if commune.lat is not None:
+                            cells.setdefault((int(commune.lat * 2 // 1), int(commune.lon * 2 // 1)), []).append(commune)
+                    self._cells = cells
+        row, column = int(lat * 2 // 1), int(lon * 2 // 1)
+        near = [c for dr in (-1, 0, 1) for dc in (-1, 0, 1) for c in self._cells.get((row + dr, column + dc), ())]
+        candidates = near or [c for c in self._communes if c.lat is not None]
+        if not candidates:
+            return None
+        best = min(candidates, key=lambda c: haversine_km(lat, lon, c.lat, c.lon))
+        return best, haversine_km(lat, lon, best.lat, best.lon)
 
     def lookup(self, text: str, departement: str | None = None) -> Commune:
         """Resolve what a user typed (name, "Arles (13)", INSEE code, postal code) to one commune."""

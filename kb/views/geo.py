@@ -10,6 +10,7 @@ from markupsafe import Markup
 from kb import policy
 from kb.db import get_session
 from kb.errors import DomainError
+from kb.forms.fields import check_coordinates
 from kb.forms.filters import parse_action_filters
 from kb.forms.geo import RADII, parse_map_view, parse_peer_search
 from kb.models import Organisation, choices
@@ -150,6 +151,25 @@ def peers():
                            actions=actions, map_html=map_html, radii=RADII, filters=filters,
                            options=action_services.filter_options(session, viewer),
                            organisations=[p for p in services.organisation_places(session)])
+
+
+@bp.route("/api/communes/proche")
+def nearest_commune():
+    """La commune dont le centre est le plus proche d'un point (le sélecteur de position des formulaires)."""
+    try:
+        lat, lon = float(request.args.get("lat", "")), float(request.args.get("lon", ""))
+        check_coordinates(lat, lon)
+    except ValueError as exc:
+        message = str(exc) if "hors" in str(exc) else "Indiquez une latitude et une longitude (nombres décimaux)."
+        return jsonify({"error": {"code": 400, "message": message, "fields": {}}}), 400
+    found = Gazetteer.default().nearest(lat, lon)
+    if found is None:
+        return jsonify({"error": {"code": 404, "message": "Aucune commune connue près de ce point.", "fields": {}}}), 404
+    commune, distance = found
+    return jsonify({"insee": commune.insee, "nom": commune.name, "departement": commune.departement,
+                    "parent_insee": commune.parent_insee,
+                    "libelle": f"{commune.name} ({commune.departement})", "latitude": commune.lat,
+                    "longitude": commune.lon, "distance_km": round(distance, 2)})
 
 
 @bp.route("/api/communes")

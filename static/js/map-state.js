@@ -24,14 +24,3 @@
     form.submit();
   });
 })();
-/* Forms: a click on the "picker" map fills the latitude and longitude fields. */
-window.addEventListener("kb:click", function (event) {
-  "use strict";
-  var d = event.detail;
-  var lat = document.getElementById("latitude");
-  var lon = document.getElementById("longitude");
-  if (d.mapId !== "picker" || !lat || !lon) { return; }
-  lat.value = d.lat;
-  lon.value = d.lon;
-  lat.dispatchEvent(new Event("change", { bubbles: true }));
-});

@@ -189,3 +189,15 @@ def test_anonymous_visitors_find_actions_but_not_people_among_peers(app, make, s
     session.commit()
     html = app.test_client().get("/pairs?lieu=Arles&rayon=20").get_data(as_text=True)
     assert "Jardin des Alyscamps" in html and "Alice Proche" not in html and "Connectez-vous" in html
+
+
+def test_the_nearest_commune_of_a_point_fills_the_form_back(client):
+    arles = client.get("/api/communes/proche", query_string={"lat": "43.6766", "lon": "4.6278"}).get_json()
+    assert (arles["insee"], arles["libelle"]) == ("13004", "Arles (13)") and arles["distance_km"] < 1
+    montpellier = client.get("/api/communes/proche", query_string={"lat": "43.611", "lon": "3.80"}).get_json()
+    assert montpellier["departement"] == "34"  # the click aimed at Arles that landed near Montpellier
+    quartier = client.get("/api/communes/proche", query_string={"lat": "43.36", "lon": "5.36"}).get_json()
+    assert quartier["parent_insee"] == "13055"  # an arrondissement, inside Marseille
+    for bad in ({"lat": "abc", "lon": "4"}, {"lat": "40.7", "lon": "-74.0"}, {}):
+        refused = client.get("/api/communes/proche", query_string=bad)
+        assert refused.status_code == 400 and refused.get_json()["error"]["message"]

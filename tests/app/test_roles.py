@@ -83,6 +83,7 @@ EXPECTED = {
     "search.search_api": ("/api/search?q=cuisine", EVERYONE),
     "search.search_page": ("/recherche?q=cuisine", EVERYONE),
     "geo.communes": ("/api/communes?q=arl", EVERYONE),
+    "geo.nearest_commune": ("/api/communes/proche?lat=43.68&lon=4.63", EVERYONE),
     "geo.map_page": ("/carte", EVERYONE),
     "geo.popup": ("/carte/fiche/a{published}", EVERYONE),
     "geo.peers": ("/pairs?commune=Arles", EVERYONE),

@@ -101,3 +101,54 @@ def test_presenters_are_picked_by_touch_and_by_keyboard_from_a_list_that_narrows
     page.wait_for_function(f"document.querySelectorAll('ol.programme li').length === {before + 1}")
     assert chosen.split()[-1] in page.locator("ol.programme").inner_text()  # saved with its presenters
     context.close()
+
+
+def test_the_location_picker_centres_on_the_commune_drags_fills_back_and_warns(demo_server, browser):
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(f"{demo_server.url}/compte/connexion?next=/actions/nouvelle")
+    page.fill("#email", "professionnelle@demo.observatoire-isic.fr")
+    page.fill("#password", "demo-pro-2012")
+    page.locator("button:has-text('Se connecter')").tap()
+    page.wait_for_url("**/actions/nouvelle")
+    page.wait_for_selector("#picker[data-picker-ready='true']", timeout=15_000)
+    centre = "() => { const c = window.kbMaps.picker.map.getCenter(); return [c.lat, c.lng]; }"
+    page.fill("#commune", "Arles")
+    page.dispatch_event("#commune", "change")
+    page.wait_for_function("() => Math.abs(window.kbMaps.picker.map.getCenter().lng - 4.63) < 0.05", timeout=10_000)
+    page.locator("#picker").scroll_into_view_if_needed()
+    box = page.locator("#picker").bounding_box()
+    page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_function("() => document.getElementById('latitude').value !== ''")
+    lat, lon = float(page.input_value("#latitude")), float(page.input_value("#longitude"))
+    assert abs(lat - page.evaluate(centre)[0]) < 0.01 and abs(lon - 4.63) < 0.05
+    assert page.locator("#picker .leaflet-marker-draggable").count() == 1
+    page.wait_for_timeout(300)
+    assert page.locator("#picker-warning").is_hidden()
+    # Dragging the marker moves the point.
+    page.locator("#picker").scroll_into_view_if_needed()
+    marker = page.locator("#picker .leaflet-marker-draggable").bounding_box()
+    page.mouse.move(marker["x"] + marker["width"] / 2, marker["y"] + marker["height"] - 4)
+    page.mouse.down()
+    page.mouse.move(marker["x"] + marker["width"] / 2 + 60, marker["y"] + marker["height"] - 4, steps=8)
+    page.mouse.up()
+    page.wait_for_function(f"() => Math.abs(parseFloat(document.getElementById('longitude').value) - {lon}) > 0.001")
+    # Typed coordinates near Montpellier, the commune still Arles: a visible warning.
+    page.fill("#latitude", "43.611")
+    page.fill("#longitude", "3.80")
+    page.dispatch_event("#longitude", "change")
+    warning = page.locator("#picker-warning")
+    warning.wait_for(state="visible", timeout=10_000)
+    assert "du centre d'Arles" in warning.inner_text() and "(34)" in warning.inner_text()
+    # No commune typed: a point placed on the map fills it back.
+    page.fill("#latitude", "43.6766")
+    page.fill("#longitude", "4.6278")
+    page.dispatch_event("#longitude", "change")
+    page.wait_for_function("() => Math.abs(window.kbMaps.picker.map.getCenter().lng - 4.6278) < 0.01", timeout=10_000)
+    page.fill("#commune", "")
+    page.dispatch_event("#commune", "change")
+    page.locator("#picker").scroll_into_view_if_needed()
+    box = page.locator("#picker").bounding_box()
+    page.touchscreen.tap(box["x"] + box["width"] / 2 - 40, box["y"] + box["height"] / 2)  # beside the marker
+    page.wait_for_function("() => document.getElementById('commune').value === 'Arles (13)'", timeout=10_000)
+    context.close()
