@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint test-deps assets clean mutation bench-load bench-observatory bench-export bench-import
+.PHONY: run test install lint test-deps assets clean mutation bench-load bench-observatory bench-export bench-import screenshots
 
 # WeasyPrint (PDF documents) needs Pango and a font from Debian; installed when missing.
 PDF_DEPS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
@@ -66,6 +66,10 @@ bench-export: $(STAMP)
 
 bench-import: $(STAMP)
 	$(PY) bench/import_bench.py
+
+# Screenshots of the main pages at 1280 px and 390 px into screenshots/ (not committed), for people to look.
+screenshots: install test-deps
+	$(PY) scripts/screenshots.py --out screenshots
 
 # Load benchmark of the real server (not part of `make test`): wrk from Debian, demo data (DOCS=10000 for 10k actions).
 DOCS ?= 0

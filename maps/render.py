@@ -178,7 +178,10 @@ def render_map_parts(
     use_cluster = len(points) >= CLUSTER_FROM if cluster is None else cluster
     keys, slugs, used = _categories(categories, points)
     config, category_counts = _client_config(points, keys, len(used), popup_url_template)
-    config.update(mapId=map_id, cluster=use_cluster, categories=[{"slug": slug} for slug in slugs],
+    # Colour and label too: a cluster's icon is a pie of the categories it holds (kb-map.js).
+    config.update(mapId=map_id, cluster=use_cluster,
+                  categories=[{"slug": slug, "label": label, "colour": colour}
+                              for slug, (label, colour) in zip(slugs, used, strict=True)],
                   fit=None if center else _fit(points, radius), fitMaxZoom=13,
                   radius=list(radius) if radius else None)
 

@@ -101,6 +101,42 @@
     }
   }
 
+  // A cluster drawn as a pie of its categories (the modes of intervention), its count in the middle; its title
+  // and text alternative say the shares in words ("12 actions : 7 Travail social de groupe, 5 …").
+  function pieIcon(config) {
+    return function (cluster) {
+      var counts = config.categories.map(function () { return 0; });
+      cluster.getAllChildMarkers().forEach(function (marker) {
+        counts[marker.options.kbCategory || 0] += 1;
+      });
+      var total = cluster.getChildCount();
+      var stops = [];
+      var words = [];
+      var start = 0;
+      counts.forEach(function (count, index) {
+        if (!count) { return; }
+        var end = start + 360 * count / total;
+        var category = config.categories[index];
+        stops.push(category.colour + " " + start.toFixed(1) + "deg " + end.toFixed(1) + "deg");
+        words.push(count + " " + category.label);
+        start = end;
+      });
+      var size = total < 10 ? 36 : (total < 100 ? 42 : 50);
+      var pie = document.createElement("span");
+      pie.className = "kb-cluster__pie";
+      pie.style.background = "conic-gradient(" + stops.join(", ") + ")"; // CSSOM: allowed by the CSP
+      var count = document.createElement("span");
+      count.className = "kb-cluster__count";
+      count.textContent = String(total);
+      pie.appendChild(count);
+      pie.title = total + " : " + words.join(", ");
+      pie.setAttribute("role", "img");
+      pie.setAttribute("aria-label", pie.title);
+      pie.setAttribute("data-kb-shares", counts.join(","));
+      return L.divIcon({ className: "marker-cluster kb-cluster", iconSize: [size, size], html: pie });
+    };
+  }
+
   function init(map, dataId) {
     var config = JSON.parse(document.getElementById(dataId).textContent);
     var container = map.getContainer();
@@ -142,7 +178,7 @@
         iconSize: [config.sizes[i], config.sizes[i]], html: ""
       }) : icons[row[3]];
       buckets[row[4]].push(new Marker([row[0], row[1]], {
-        icon: icon, title: row[5], alt: row[5], riseOnHover: true, kbId: row[2], kbIndex: i
+        icon: icon, title: row[5], alt: row[5], riseOnHover: true, kbId: row[2], kbIndex: i, kbCategory: row[3]
       }));
     }
 
@@ -168,7 +204,8 @@
     var groups = buckets.map(function (bucket, index) {
       var group = config.cluster
         ? L.markerClusterGroup({
-          chunkedLoading: true, chunkProgress: progress, showCoverageOnHover: false, maxClusterRadius: 50
+          chunkedLoading: true, chunkProgress: progress, showCoverageOnHover: false, maxClusterRadius: 50,
+          iconCreateFunction: pieIcon(config)
         })
         : L.featureGroup();
       group.on("click", function (event) {

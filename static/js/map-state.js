@@ -24,3 +24,39 @@
     form.submit();
   });
 })();
+/* /carte: the list under the map follows the view: what lies outside it is hidden, and a line says how many
+   actions the view holds (counted on the map's markers, not only the listed ones). */
+(function () {
+  "use strict";
+  var list = document.getElementById("place-list");
+  var status = document.getElementById("in-view");
+  if (!status) { return; }
+  var items = list ? Array.prototype.slice.call(list.children) : [];
+
+  function follow(mapId) {
+    var entry = window.kbMaps && window.kbMaps[mapId];
+    if (mapId !== "carte" || !entry) { return; }
+    var bounds = entry.map.getBounds();
+    var inside = 0;
+    var all = [];  // the actions of every layer (one per territory), not the organisations ("o…" ids)
+    entry.groups.forEach(function (group) {
+      group.getLayers().forEach(function (marker) {
+        if (String(marker.options.kbId).charAt(0) === "a") { all.push(marker); }
+      });
+    });
+    all.forEach(function (marker) { if (bounds.contains(marker.getLatLng())) { inside += 1; } });
+    var listed = 0;
+    items.forEach(function (item) {
+      var shown = bounds.contains([parseFloat(item.getAttribute("data-lat")), parseFloat(item.getAttribute("data-lon"))]);
+      item.hidden = !shown;
+      if (shown) { listed += 1; }
+    });
+    status.hidden = false;
+    status.textContent = inside + " action" + (inside > 1 ? "s" : "") + " dans la vue actuelle de la carte" +
+      (inside < all.length ? " (sur " + all.length + ")" : "") +
+      (listed < inside ? "\u00a0; la liste en montre " + listed + "." : ".");
+  }
+  window.addEventListener("kb:ready", function (event) { follow(event.detail.mapId); });
+  window.addEventListener("kb:moveend", function (event) { follow(event.detail.mapId); });
+  if (window.kbMaps && window.kbMaps.carte) { follow("carte"); }
+})();

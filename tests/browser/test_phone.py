@@ -152,3 +152,28 @@ def test_the_location_picker_centres_on_the_commune_drags_fills_back_and_warns(d
     page.touchscreen.tap(box["x"] + box["width"] / 2 - 40, box["y"] + box["height"] / 2)  # beside the marker
     page.wait_for_function("() => document.getElementById('commune').value === 'Arles (13)'", timeout=10_000)
     context.close()
+
+
+def test_the_map_list_follows_the_view_and_clusters_show_their_modes(demo_server, browser):
+    for options in (PHONE, {"viewport": {"width": 1280, "height": 900}, "locale": "fr-FR"}):
+        context = browser.new_context(**options)
+        page = context.new_page()
+        page.goto(demo_server.url + "/carte")
+        page.wait_for_selector("#carte[data-kb-ready='true']", timeout=15_000)
+        status = page.locator("#in-view")
+        status.wait_for(state="visible")
+        total = int(page.locator("#carte").get_attribute("data-point-count"))
+        assert status.inner_text().startswith(f"{total} actions dans la vue")  # every territory's layer counted
+        everywhere = page.locator("#place-list li:not([hidden])").count()
+        pie = page.locator("#carte .kb-cluster__pie").first
+        shares = [int(n) for n in pie.get_attribute("data-kb-shares").split(",")]
+        assert sum(shares) == int(pie.inner_text()) and "Travail social" in pie.get_attribute("aria-label")
+        assert any(sum(1 for n in [int(x) for x in p.split(",")] if n) > 1
+                   for p in page.locator("#carte .kb-cluster__pie").evaluate_all(
+                       "(pies) => pies.map(p => p.getAttribute('data-kb-shares'))"))  # a mix is visible
+        page.evaluate("window.kbMaps.carte.map.setView([43.6766, 4.6278], 14, {animate: false})")  # Arles
+        page.wait_for_function(f"document.querySelectorAll('#place-list li:not([hidden])').length < {everywhere}")
+        near = page.locator("#place-list li:not([hidden])").count()
+        assert 0 < near < everywhere
+        assert status.inner_text().startswith(f"{near} action") or "la liste en montre" in status.inner_text()
+        context.close()
