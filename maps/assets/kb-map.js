@@ -6,6 +6,7 @@
  * Text from users only ever reaches the DOM through textContent, never innerHTML; the HTML popups
  * come from the server (popup_html, or the popup URL), escaped there.
  * Events on window: kb:ready {mapId, pointCount}, kb:moveend {mapId, lat, lon, zoom}, kb:click {mapId, lat, lon}.
+ * kbMap.update(mapId, config) redraws a map's markers from another config (its filters changed).
  */
 (function () {
   "use strict";
@@ -137,26 +138,23 @@
     };
   }
 
-  function init(map, dataId) {
-    var config = JSON.parse(document.getElementById(dataId).textContent);
-    var container = map.getContainer();
+  // Draw a config's markers on a map (clusters, layers control); calls done() once every marker is in.
+  function draw(map, config, done) {
     var rows = config.points;
     var Marker = markerClass();
     var pending = 0;
-    var announced = false;
+    var finished = false;
 
     function ready() {
-      if (announced) {
-        return;
+      if (!finished) {
+        finished = true;
+        done();
       }
-      announced = true;
-      container.setAttribute("data-kb-ready", "true");
-      emit("kb:ready", { mapId: config.mapId, pointCount: rows.length });
     }
 
-    function progress(done, total) {
+    function progress(count, total) {
       // total 0: a group (re)added to the map with nothing queued, which says nothing of our markers.
-      if (total > 0 && done === total) {
+      if (total > 0 && count === total) {
         pending -= 1;
         if (pending === 0) {
           ready();
@@ -181,25 +179,6 @@
         icon: icon, title: row[5], alt: row[5], riseOnHover: true, kbId: row[2], kbIndex: i, kbCategory: row[3]
       }));
     }
-
-    if (config.radius) {
-      try {
-        L.circle([config.radius[0], config.radius[1]], {
-          radius: config.radius[2] * 1000, className: "kb-map-radius", interactive: false,
-          color: "#1d4ed8", weight: 2, fillOpacity: 0.06
-        }).addTo(map);
-      } catch (error) {
-        // No SVG nor canvas renderer: the circle is a decoration, the markers must still be drawn.
-        window.console.warn("kb-map: cercle non dessiné", error);
-      }
-    }
-    if (config.fit) {
-      // Before the markers go in, so that clusters are computed once, at the final zoom.
-      map.fitBounds(config.fit, { padding: [24, 24], maxZoom: config.fitMaxZoom, animate: false });
-    }
-
-    window.kbMaps = window.kbMaps || {};
-    container.setAttribute("data-point-count", String(rows.length));
     var overlays = {};
     var groups = buckets.map(function (bucket, index) {
       var group = config.cluster
@@ -228,10 +207,38 @@
         });
       }
     });
+    var control = null;
     if (groups.length > 1) {
-      L.control.layers(null, overlays, { collapsed: false }).addTo(map); // labels: HTML escaped server-side
+      control = L.control.layers(null, overlays, { collapsed: false }).addTo(map); // labels: HTML escaped server-side
+    }
+    if (pending === 0) {
+      ready();
+    }
+    return { groups: groups, control: control };
+  }
+
+  function init(map, dataId) {
+    var config = JSON.parse(document.getElementById(dataId).textContent);
+    var container = map.getContainer();
+
+    if (config.radius) {
+      try {
+        L.circle([config.radius[0], config.radius[1]], {
+          radius: config.radius[2] * 1000, className: "kb-map-radius", interactive: false,
+          color: "#1d4ed8", weight: 2, fillOpacity: 0.06
+        }).addTo(map);
+      } catch (error) {
+        // No SVG nor canvas renderer: the circle is a decoration, the markers must still be drawn.
+        window.console.warn("kb-map: cercle non dessiné", error);
+      }
+    }
+    if (config.fit) {
+      // Before the markers go in, so that clusters are computed once, at the final zoom.
+      map.fitBounds(config.fit, { padding: [24, 24], maxZoom: config.fitMaxZoom, animate: false });
     }
 
+    window.kbMaps = window.kbMaps || {};
+    container.setAttribute("data-point-count", String(config.points.length));
     map.on("moveend", function () {
       var centre = map.getCenter();
       emit("kb:moveend", { mapId: config.mapId, lat: round(centre.lat), lon: round(centre.lng), zoom: map.getZoom() });
@@ -239,13 +246,38 @@
     map.on("click", function (event) {
       emit("kb:click", { mapId: config.mapId, lat: round(event.latlng.lat), lon: round(event.latlng.lng) });
     });
-
-    window.kbMaps[config.mapId] = { map: map, groups: groups, pointCount: rows.length };
-    if (pending === 0) {
-      ready();
-    }
+    var entry = window.kbMaps[config.mapId] = { map: map, groups: [], control: null, pointCount: config.points.length };
+    var drawn = draw(map, config, function () {
+      container.setAttribute("data-kb-ready", "true");
+      emit("kb:ready", { mapId: config.mapId, pointCount: config.points.length });
+    });
+    entry.groups = drawn.groups;
+    entry.control = drawn.control;
     return map;
   }
 
-  window.kbMap = { init: init };
+  // Replace a map's markers with those of another config of the same map (filters applied without a reload);
+  // the view stays where the reader put it.
+  function update(mapId, config) {
+    var entry = window.kbMaps && window.kbMaps[mapId];
+    if (!entry) {
+      return;
+    }
+    var container = entry.map.getContainer();
+    container.setAttribute("data-kb-ready", "false");
+    entry.groups.forEach(function (group) { entry.map.removeLayer(group); });
+    if (entry.control) {
+      entry.map.removeControl(entry.control);
+    }
+    entry.pointCount = config.points.length;
+    container.setAttribute("data-point-count", String(config.points.length));
+    var drawn = draw(entry.map, config, function () {
+      container.setAttribute("data-kb-ready", "true");
+      emit("kb:ready", { mapId: mapId, pointCount: config.points.length });
+    });
+    entry.groups = drawn.groups;
+    entry.control = drawn.control;
+  }
+
+  window.kbMap = { init: init, update: update };
 })();

@@ -28,14 +28,12 @@
    actions the view holds (counted on the map's markers, not only the listed ones). */
 (function () {
   "use strict";
-  var list = document.getElementById("place-list");
-  var status = document.getElementById("in-view");
-  if (!status) { return; }
-  var items = list ? Array.prototype.slice.call(list.children) : [];
-
   function follow(mapId) {
     var entry = window.kbMaps && window.kbMaps[mapId];
-    if (mapId !== "carte" || !entry) { return; }
+    var status = document.getElementById("in-view");  // looked up each time: filters replace the list
+    var list = document.getElementById("place-list");
+    if (mapId !== "carte" || !entry || !status) { return; }
+    var items = list ? Array.prototype.slice.call(list.children) : [];
     var bounds = entry.map.getBounds();
     var inside = 0;
     var all = [];  // the actions of every layer (one per territory), not the organisations ("o…" ids)

@@ -172,8 +172,57 @@ def test_the_map_list_follows_the_view_and_clusters_show_their_modes(demo_server
                    for p in page.locator("#carte .kb-cluster__pie").evaluate_all(
                        "(pies) => pies.map(p => p.getAttribute('data-kb-shares'))"))  # a mix is visible
         page.evaluate("window.kbMaps.carte.map.setView([43.6766, 4.6278], 14, {animate: false})")  # Arles
-        page.wait_for_function(f"document.querySelectorAll('#place-list li:not([hidden])').length < {everywhere}")
+        page.wait_for_function(f"() => document.querySelectorAll('#place-list li:not([hidden])').length < {everywhere}")
         near = page.locator("#place-list li:not([hidden])").count()
         assert 0 < near < everywhere
         assert status.inner_text().startswith(f"{near} action") or "la liste en montre" in status.inner_text()
         context.close()
+
+
+def test_map_filters_apply_without_a_reload_keep_the_url_and_open_in_a_drawer_on_a_phone(demo_server, browser):
+    # Desktop: a filter redraws the markers and the list, the URL follows, Back comes back; no page load.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    page = context.new_page()
+    page.goto(demo_server.url + "/carte")
+    page.wait_for_selector("#carte[data-kb-ready='true']", timeout=15_000)
+    page.evaluate("window.notReloaded = true")
+    everything = int(page.get_attribute("#carte", "data-point-count"))
+    page.select_option("select[name=territory]", index=1)
+    page.wait_for_function(f"() => +document.getElementById('carte').dataset.pointCount < {everything} "
+                           "&& document.getElementById('carte').dataset.kbReady === 'true'", timeout=10_000)
+    assert page.evaluate("window.notReloaded") is True and "territory=" in page.url
+    shown = int(page.get_attribute("#carte", "data-point-count"))
+    assert page.locator("#map-total").inner_text().startswith(f"{shown} action")
+    assert page.locator("#place-list li").count() == min(shown, 200)
+    page.go_back()
+    page.wait_for_function(f"() => +document.getElementById('carte').dataset.pointCount === {everything}",
+                           timeout=10_000)
+    assert page.evaluate("window.notReloaded") is True and "territory=" not in page.url
+    page.goto(demo_server.url + "/carte?" + "territory=" + page.evaluate(
+        "document.querySelector('select[name=territory]').options[1].value"))  # the URL alone gives the view
+    page.wait_for_selector("#carte[data-kb-ready='true']", timeout=15_000)
+    assert int(page.get_attribute("#carte", "data-point-count")) == shown
+    context.close()
+    # Phone: a « Filtres » button opens a modal drawer; focus goes in, stays in, and comes back.
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(demo_server.url + "/carte")
+    page.wait_for_selector("#carte[data-kb-ready='true']", timeout=15_000)
+    opener = page.locator("#filtres-bouton")
+    assert opener.is_visible() and opener.inner_text() == "Filtres"
+    opener.tap()
+    drawer = page.locator("dialog#filtres-carte")
+    assert drawer.is_visible() and page.evaluate("document.activeElement.closest('dialog') !== null")
+    for _ in range(40):  # Tab never leaves the drawer
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.closest('dialog#filtres-carte') !== null || "
+                             "document.activeElement === document.body")
+    page.select_option("dialog select[name=territory]", index=1)
+    page.locator("dialog button:has-text('Afficher')").tap()
+    assert not drawer.is_visible()
+    assert page.evaluate("document.activeElement.id") == "filtres-bouton"
+    page.wait_for_function("() => document.getElementById('filtres-bouton').textContent === 'Filtres (1)'")
+    opener.tap()
+    page.keyboard.press("Escape")
+    assert not drawer.is_visible() and page.evaluate("document.activeElement.id") == "filtres-bouton"
+    context.close()
