@@ -94,7 +94,7 @@ def measure(count: int) -> None:
             figures.append(("essai (dry run)", timed(lambda: _run(app, table, mapping, True))[0]))
             seconds, report = timed(lambda: _run(app, table, mapping, False))
             figures.append(("import seul", seconds))
-            figures.append(("index ensuite", timed(lambda: indexing.sync(app))[0]))
+            figures.append(("index ensuite", timed(lambda: indexing.sync(app, indexing.BULK_DRAIN_BATCH))[0]))
             figures.append(("nouvel import (inchangé)", timed(lambda: _run(app, table, mapping, False))[0]))
         # What `observatoire import organisations --apply` does: a second process indexes each committed batch.
         app = make_app(str(Path(tmp) / "b"), 0)

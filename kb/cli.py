@@ -195,6 +195,7 @@ def _run_import(kind: str, path: str, source: str | None, apply_: bool, override
 
     from kb.services import imports
     from kb.tabular import TableError, read_table
+    from kb.views._csv import spreadsheet_safe
 
     fields = imports.fields_of(kind)
     name_field = imports.NAME_FIELD[kind]
@@ -241,9 +242,9 @@ def _run_import(kind: str, path: str, source: str | None, apply_: bool, override
         with open(report_path, "w", newline="", encoding="utf-8-sig") as out:
             writer = csv.writer(out, delimiter=";")
             writer.writerow(["ligne", "nom", "résultat", "colonne", "motif", "remarques"])
-            for o in report.outcomes:
-                writer.writerow([o.line, o.name, imports.STATUS_LABELS[o.status], o.column, o.reason,
-                                 " ; ".join(o.notes)])
+            for o in report.outcomes:  # names and reasons quote the file: no cell may run as a formula
+                writer.writerow([spreadsheet_safe(v) for v in (o.line, o.name, imports.STATUS_LABELS[o.status],
+                                                                o.column, o.reason, " ; ".join(o.notes))])
     click.echo(report.summary())
 
 

@@ -156,8 +156,13 @@ def parse_attendance_form(form: Mapping[str, Any]) -> FormResult[list[int]]:
 
 
 def parse_tags_form(form: Mapping[str, Any]) -> FormResult[list[str]]:
-    """Workshop tags typed by a trainer, comma-separated."""
-    names = split_list(form.get("tags", ""))
+    """Workshop tags: the known ones ticked (``tag``, checkboxes) and new ones typed, comma-separated (``tags``)."""
+    ticked = form.getlist("tag") if hasattr(form, "getlist") else []
+    names, seen = [], set()
+    for name in [*(" ".join(str(t).split()) for t in ticked), *split_list(form.get("tags", ""))]:
+        if name and name.casefold() not in seen:
+            seen.add(name.casefold())
+            names.append(name)
     too_long = [n for n in names if len(n) > 100]
     if too_long:
         return FormResult(errors={"tags": "Une étiquette compte au plus 100 caractères."})

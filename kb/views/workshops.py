@@ -292,7 +292,7 @@ def tags(action_id: int):
     action = action_services.get_action(session, action_id)
     if action is None:
         abort(404)
-    initial = MultiDict({"tags": ", ".join(t.name for t in action.tags_of("atelier"))})
+    initial = MultiDict([("tag", t.name) for t in action.tags_of("atelier")])
     return form_cycle(parse=parse_tags_form, save=lambda names: services.set_workshop_tags(session, action, names),
                       template="workshops/tags.html", initial=initial,
                       success=lambda _r: url_for("actions.detail", action_id=action.id),

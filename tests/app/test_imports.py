@@ -340,3 +340,38 @@ def test_an_action_row_that_names_someone_waits_as_a_draft_and_bad_rows_name_the
     assert (rows[3].status, rows[3].column) == ("rejetee", "résumé")
     assert (rows[4].status, rows[4].column, rows[4].reason) == ("rejetee", "mode", "Choisissez une valeur de la liste.")
     assert rows[5].status == "ajoutee"  # a draft is not a published twin: the warning only reads published ones
+
+
+def test_lines_that_would_write_one_organisation_twice_are_reported_and_a_reimport_changes_nothing(session, make):
+    make.organisation(name="Centre social Les Tamaris", siret="13003013300016", postal_code="13200")
+    session.commit()
+    text = "\n".join(["id;siret;nom;code_insee",
+                      "a;13003013300016;Centre social Les Tamaris;13004",
+                      "b;13003013300016;Centre social Tamaris bis;13004",
+                      "c;55203253400646;Maison de quartier\x00 du Trébon;13004",
+                      "d;55203253400646;Maison du Trébon (antenne);13004"])
+    first = by_line(run(session, text, dry_run=False))
+    assert [first[n].status for n in (2, 3, 4, 5)] == ["mise_a_jour", "doublon", "ajoutee", "doublon"]
+    assert "Même organisation que la ligne 2" in first[3].reason and "Même SIRET que la ligne 4" in first[5].reason
+    assert session.exec(select(Organisation).where(Organisation.external_id == "c")).one().name == \
+        "Maison de quartier du Trébon"  # a NUL byte never gets in
+    session.commit()
+    again = by_line(run(session, text, dry_run=False))
+    assert [again[n].status for n in (2, 3, 4, 5)] == ["inchangee", "doublon", "inchangee", "doublon"]
+
+
+def test_a_unit_chosen_by_hand_stays_when_the_same_file_comes_again(session, make):
+    from kb.models import Territory
+
+    text = "id;nom;code_insee\nt1;Centre social du Trébon;13004"
+    run(session, text, dry_run=False)
+    session.commit()
+    org = session.exec(select(Organisation).where(Organisation.external_id == "t1")).one()
+    marseille = session.exec(select(Territory).where(Territory.slug == "marseille")).one()
+    assert org.territory_id != marseille.id
+    org.territory_id = marseille.id  # the team moved it to another unit in the form
+    session.commit()
+    assert by_line(run(session, text, dry_run=False))[2].status == "inchangee"
+    session.commit()
+    session.refresh(org)
+    assert org.territory_id == marseille.id

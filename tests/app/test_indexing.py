@@ -260,7 +260,7 @@ def test_startup_rebuilds_an_index_made_by_an_earlier_mapping(demo_app):
 def test_a_long_import_is_indexed_by_a_second_process_while_it_goes_on(app, monkeypatch):
     from kb.models import Organisation
 
-    monkeypatch.setattr(indexing, "DRAIN_BATCH", 2)  # the child is forked after this: it drains by twos
+    monkeypatch.setattr(indexing, "BULK_DRAIN_BATCH", 2)  # the child is forked after this: it drains by twos
     with indexing.following(app):
         with new_session(app) as session:
             session.add_all([Organisation(name=f"Centre social n° {n}", kind="centre_social") for n in range(3)])

@@ -437,3 +437,21 @@ def test_a_debate_day_keeps_at_least_as_many_places_as_people_registered(client,
     assert refused.status_code == 422 and "2 personnes sont déjà inscrites" in refused.get_data(as_text=True)
     assert post_form(client, f"/journees/{debate.id}/modifier",
                      {"title": "Journée", "day": "2030-11-22", "capacity": "2"}).status_code == 302
+
+
+def test_workshop_tags_are_ticked_from_the_known_ones_or_typed_and_untick_to_remove(client, session, make, editor):
+    first, second = make.action(title="Jardin des Tamaris"), make.action(title="Café des parents")
+    session.commit()
+    post_form(client, f"/ateliers/actions/{first.id}/etiquettes", {"tags": "Groupe ISIC 2026, Évaluation"})
+    page = client.get(f"/ateliers/actions/{second.id}/etiquettes").get_data(as_text=True)
+    assert re.search(r'<input type="checkbox" id="tag-\d+" name="tag" value="Évaluation">', page)
+    post_form(client, f"/ateliers/actions/{second.id}/etiquettes", {"tag": ["Évaluation", "évaluation"],
+                                                                   "tags": "Posture professionnelle"})
+    session.expire_all()
+    assert sorted(t.name for t in session.get(type(second), second.id).tags_of("atelier")) == [
+        "Posture professionnelle", "Évaluation"]
+    page = client.get(f"/ateliers/actions/{second.id}/etiquettes").get_data(as_text=True)
+    assert re.search(r'name="tag" value="Évaluation" checked>', page)  # ticked, and listed first
+    post_form(client, f"/ateliers/actions/{second.id}/etiquettes", {"tag": "Posture professionnelle"})
+    session.expire_all()
+    assert [t.name for t in session.get(type(second), second.id).tags_of("atelier")] == ["Posture professionnelle"]

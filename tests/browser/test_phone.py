@@ -103,13 +103,15 @@ def test_presenters_are_picked_by_touch_and_by_keyboard_from_a_list_that_narrows
     context.close()
 
 
-def test_the_location_picker_centres_on_the_commune_drags_fills_back_and_warns(demo_server, browser):
-    context = browser.new_context(**PHONE)
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_location_picker_centres_on_the_commune_drags_fills_back_and_warns(demo_server, browser, width):
+    context = browser.new_context(**(PHONE if width == 390 else {"viewport": {"width": 1280, "height": 900},
+                                                                   "locale": "fr-FR"}))
     page = context.new_page()
     page.goto(f"{demo_server.url}/compte/connexion?next=/actions/nouvelle")
     page.fill("#email", "professionnelle@demo.observatoire-isic.fr")
     page.fill("#password", "demo-pro-2012")
-    page.locator("button:has-text('Se connecter')").tap()
+    page.locator("button:has-text('Se connecter')").click()
     page.wait_for_url("**/actions/nouvelle")
     page.wait_for_selector("#picker[data-picker-ready='true']", timeout=15_000)
     centre = "() => { const c = window.kbMaps.picker.map.getCenter(); return [c.lat, c.lng]; }"
@@ -118,7 +120,8 @@ def test_the_location_picker_centres_on_the_commune_drags_fills_back_and_warns(d
     page.wait_for_function("() => Math.abs(window.kbMaps.picker.map.getCenter().lng - 4.63) < 0.05", timeout=10_000)
     page.locator("#picker").scroll_into_view_if_needed()
     box = page.locator("#picker").bounding_box()
-    page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    press = page.touchscreen.tap if width == 390 else page.mouse.click  # a thumb on a phone, a mouse on a desk
+    press(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_function("() => document.getElementById('latitude').value !== ''")
     lat, lon = float(page.input_value("#latitude")), float(page.input_value("#longitude"))
     assert abs(lat - page.evaluate(centre)[0]) < 0.01 and abs(lon - 4.63) < 0.05
@@ -149,7 +152,7 @@ def test_the_location_picker_centres_on_the_commune_drags_fills_back_and_warns(d
     page.dispatch_event("#commune", "change")
     page.locator("#picker").scroll_into_view_if_needed()
     box = page.locator("#picker").bounding_box()
-    page.touchscreen.tap(box["x"] + box["width"] / 2 - 40, box["y"] + box["height"] / 2)  # beside the marker
+    press(box["x"] + box["width"] / 2 - 40, box["y"] + box["height"] / 2)  # beside the marker
     page.wait_for_function("() => document.getElementById('commune').value === 'Arles (13)'", timeout=10_000)
     context.close()
 
@@ -225,4 +228,31 @@ def test_map_filters_apply_without_a_reload_keep_the_url_and_open_in_a_drawer_on
     opener.tap()
     page.keyboard.press("Escape")
     assert not drawer.is_visible() and page.evaluate("document.activeElement.id") == "filtres-bouton"
+    context.close()
+
+
+def test_workshop_tags_are_ticked_by_keyboard_from_a_list_that_narrows(demo_server, browser):
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(f"{demo_server.url}/compte/connexion?next=/actions/")
+    page.fill("#email", "formatrice@demo.observatoire-isic.fr")
+    page.fill("#password", "demo-formatrice-2012")
+    page.locator("button:has-text('Se connecter')").tap()
+    page.wait_for_url("**/actions/")
+    href = page.locator(".card h3 a").first.get_attribute("href")
+    page.goto(demo_server.url + "/ateliers" + href + "/etiquettes")
+    page.wait_for_selector("#tag-filtre")
+    boxes = page.locator("#tag input[type=checkbox]")
+    ticked_before = [b.get_attribute("value") for b in boxes.all() if b.is_checked()]
+    candidate = next(b.get_attribute("value") for b in boxes.all() if not b.is_checked())
+    page.fill("#tag-filtre", candidate[:5])
+    box = page.locator(f"#tag li:not([hidden]) input[value='{candidate}']")
+    box.focus()
+    page.keyboard.press("Space")
+    assert box.is_checked()
+    page.locator("button:has-text('Enregistrer')").tap()
+    page.wait_for_url("**" + href)
+    page.goto(demo_server.url + "/ateliers" + href + "/etiquettes")
+    now = [b.get_attribute("value") for b in page.locator("#tag input[type=checkbox]").all() if b.is_checked()]
+    assert sorted(now) == sorted([*ticked_before, candidate])
     context.close()

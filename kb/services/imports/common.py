@@ -75,7 +75,9 @@ def _value(row: dict, mapping: dict[str, str], target: str) -> str | None:
     for column, field_name in mapping.items():
         if field_name == target:
             value = row.get(column)
-            return value.strip() if isinstance(value, str) and value.strip() else None
+            if isinstance(value, str):
+                value = value.replace("\x00", "").strip()  # NUL never reaches a page (nor PostgreSQL)
+            return value if isinstance(value, str) and value else None
     return None
 
 

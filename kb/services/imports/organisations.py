@@ -208,8 +208,8 @@ def _wanted(record: dict, writes: _Writes, current: dict | None) -> dict:
                                           "email", "website", "siret")},
               "commune_insee": commune.insee if commune is not None else None, "latitude": lat, "longitude": lon,
               "territory_id": unit}
-    if current is not None and current["territory_id"] is not None and unit is None:
-        wanted["territory_id"] = current["territory_id"]  # a unit chosen by hand stays
+    if current is not None and current["commune_insee"] == wanted["commune_insee"]:
+        wanted["territory_id"] = current["territory_id"]  # a unit chosen by hand stays while the commune does
     return wanted
 
 
@@ -265,6 +265,18 @@ def _import_row(number: int, row: dict, mapping: dict[str, str], source: str, re
         seen[key] = number
     existing_id = (known.by_key.get(key) if key else None) or \
         (known.by_siret.get(record["siret"]) if record["siret"] else None)
+    if existing_id is not None and existing_id < 0:  # a new organisation of an earlier line of this file
+        report.outcomes.append(Outcome(number, "doublon", record["name"],
+                                       f"Même SIRET que la ligne {-existing_id} : non créée.", notes=notes))
+        return
+    claim = ("organisation", str(existing_id))
+    if existing_id is not None and claim in seen:  # two lines would write one organisation in turn
+        report.outcomes.append(Outcome(number, "doublon", record["name"],
+                                       f"Même organisation que la ligne {seen[claim]} (même identifiant ou même "
+                                       "SIRET) : ligne ignorée.", notes=notes))
+        return
+    if existing_id is not None:
+        seen[claim] = number
     commune = record["commune"]
     if existing_id is None:
         twin = known.duplicate_of(record["name"], commune.insee if commune else None, record["position"])
@@ -287,10 +299,9 @@ def _import_row(number: int, row: dict, mapping: dict[str, str], source: str, re
         if key and current["external_id"] is None:
             changed["source"], changed["external_id"] = key  # found by its SIRET: remember where it comes from now
         if changed:
-            # Merged with an earlier row of the file that matched it too (a SIRET given twice): the last one wins.
-            writes.changed.setdefault(existing_id, {"id": existing_id}).update(changed, updated_at=utcnow())
+            writes.changed[existing_id] = {"id": existing_id, **changed, "updated_at": utcnow()}
             current.update(changed)
-        status = "mise_a_jour" if any(k in _COMPARED for k in changed) else "inchangee"
+        status = "mise_a_jour" if changed else "inchangee"
     report.outcomes.append(Outcome(number, status, record["name"], record_id=existing_id, notes=notes))
     if existing_id is None:
         position = record["position"] or ((commune.lat, commune.lon) if commune else (None, None))
