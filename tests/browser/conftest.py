@@ -106,3 +106,20 @@ def page(browser):
     yield page
     context.close()
     assert page.problems == [], "scripts failed or the Content-Security-Policy blocked something"
+
+
+DEMO_ACCOUNTS = {
+    "admin": ("admin@demo.observatoire-isic.fr", "demo-admin-2012"),
+    "formatrice": ("formatrice@demo.observatoire-isic.fr", "demo-formatrice-2012"),
+    "professionnelle": ("professionnelle@demo.observatoire-isic.fr", "demo-pro-2012"),
+}
+
+
+def sign_in_as(page, base: str, who: str, then: str = "/compte/") -> None:
+    """Sign in with a demo account through the login form, then wait on the page ``then`` it leads to."""
+    email, password = DEMO_ACCOUNTS[who]
+    page.goto(f"{base}/compte/connexion?next={then}")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("button:has-text('Se connecter')")
+    page.wait_for_url(f"**{then}")

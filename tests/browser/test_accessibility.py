@@ -8,7 +8,6 @@ to users. Any violation of any impact fails, with the rule, its impact and the e
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -16,17 +15,12 @@ from sqlmodel import select
 
 from kb.db import new_session
 from kb.models import FieldAction, Seminar, WorkshopSession
-from tests.browser.conftest import _serve
+from tests.browser.conftest import _serve, sign_in_as
 
 pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 READY = "[data-kb-ready='true']"
-ACCOUNTS = {
-    "admin": ("admin@demo.observatoire-isic.fr", "demo-admin-2012"),
-    "formatrice": ("formatrice@demo.observatoire-isic.fr", "demo-formatrice-2012"),
-    "professionnelle": ("professionnelle@demo.observatoire-isic.fr", "demo-pro-2012"),
-}
 
 
 def _ids(app) -> dict[str, int]:
@@ -73,15 +67,6 @@ def site(tmp_path_factory, demo_db):
     next(generator, None)
 
 
-def _sign_in(page, base: str, who: str) -> None:
-    email, password = ACCOUNTS[who]
-    page.goto(f"{base}/compte/connexion")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.click("button:has-text('Se connecter')")
-    page.wait_for_url(re.compile(r"^(?!.*/compte/connexion).*$"))
-
-
 def _violations(page) -> list[str]:
     page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
     found = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
@@ -98,7 +83,7 @@ def test_axe_core_finds_nothing(site, browser, name, path, who, ready, width):
     page = context.new_page()
     try:
         if who:
-            _sign_in(page, site.url, who)
+            sign_in_as(page, site.url, who)
         response = page.goto(site.url + path.format(**site.ids))
         assert response.status == 200, f"{name}: {response.status}"
         if ready:
@@ -114,7 +99,7 @@ def test_no_page_is_wider_than_a_phone(site, browser, name, path, who, ready):
     page = context.new_page()
     try:
         if who:
-            _sign_in(page, site.url, who)
+            sign_in_as(page, site.url, who)
         page.goto(site.url + path.format(**site.ids))
         if ready:
             page.wait_for_selector(ready, timeout=15_000)

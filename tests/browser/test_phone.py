@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.conftest import sign_in_as
+
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}, "locale": "fr-FR", "has_touch": True, "is_mobile": True}
 
@@ -68,11 +70,7 @@ def test_tables_read_as_cards_with_their_column_titles(demo_server, browser):
 def test_presenters_are_picked_by_touch_and_by_keyboard_from_a_list_that_narrows(demo_server, browser):
     context = browser.new_context(**PHONE)
     page = context.new_page()
-    page.goto(f"{demo_server.url}/compte/connexion?next=/ateliers/")
-    page.fill("#email", "formatrice@demo.observatoire-isic.fr")
-    page.fill("#password", "demo-formatrice-2012")
-    page.locator("button:has-text('Se connecter')").tap()
-    page.wait_for_url("**/ateliers/")
+    sign_in_as(page, demo_server.url, "formatrice", then="/ateliers/")
     page.locator("a:has-text('Groupe ISIC 2012')").first.tap()
     page.locator("a:has-text('24 février 2012')").first.tap()
     page.locator("a:has-text('Préparer la séance')").tap()
@@ -108,11 +106,7 @@ def test_the_location_picker_centres_on_the_commune_drags_fills_back_and_warns(d
     context = browser.new_context(**(PHONE if width == 390 else {"viewport": {"width": 1280, "height": 900},
                                                                    "locale": "fr-FR"}))
     page = context.new_page()
-    page.goto(f"{demo_server.url}/compte/connexion?next=/actions/nouvelle")
-    page.fill("#email", "professionnelle@demo.observatoire-isic.fr")
-    page.fill("#password", "demo-pro-2012")
-    page.locator("button:has-text('Se connecter')").click()
-    page.wait_for_url("**/actions/nouvelle")
+    sign_in_as(page, demo_server.url, "professionnelle", then="/actions/nouvelle")
     page.wait_for_selector("#picker[data-picker-ready='true']", timeout=15_000)
     centre = "() => { const c = window.kbMaps.picker.map.getCenter(); return [c.lat, c.lng]; }"
     page.fill("#commune", "Arles")
@@ -234,11 +228,7 @@ def test_map_filters_apply_without_a_reload_keep_the_url_and_open_in_a_drawer_on
 def test_workshop_tags_are_ticked_by_keyboard_from_a_list_that_narrows(demo_server, browser):
     context = browser.new_context(**PHONE)
     page = context.new_page()
-    page.goto(f"{demo_server.url}/compte/connexion?next=/actions/")
-    page.fill("#email", "formatrice@demo.observatoire-isic.fr")
-    page.fill("#password", "demo-formatrice-2012")
-    page.locator("button:has-text('Se connecter')").tap()
-    page.wait_for_url("**/actions/")
+    sign_in_as(page, demo_server.url, "formatrice", then="/actions/")
     href = page.locator(".card h3 a").first.get_attribute("href")
     page.goto(demo_server.url + "/ateliers" + href + "/etiquettes")
     page.wait_for_selector("#tag-filtre")
