@@ -6,13 +6,14 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from kb.config import load_settings
+from kb.resources import STATIC, TEMPLATES
 
 csrf = CSRFProtect()
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: settings, then database, templates, errors, views and commands."""
-    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app = Flask(__name__, template_folder=str(TEMPLATES), static_folder=str(STATIC))
     app.config.from_mapping(load_settings(test_config))
 
     from kb import auth, cli, db, errors, indexing, mail, rendering, security, storage, views

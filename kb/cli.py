@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextvars
 import faulthandler
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -13,6 +14,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from kb import indexing
+from kb.config import write_setting
 from kb.db import get_engine, new_session
 from kb.models import FieldAction
 from kb.policy import Viewer
@@ -36,9 +38,15 @@ _COUNT_LABELS = {
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Ne rien faire si la base contient déjà des actions.")
 @click.option("--seed", default=2012, show_default=True, help="Graine du générateur (données identiques).")
+@click.option("--comptes/--sans-comptes", "accounts", default=True, show_default=True,
+              help="Créer un compte de démonstration par rôle (mots de passe publics) et les activer sur l'instance.")
 @with_appcontext
-def demo_command(if_empty: bool, seed: int) -> None:
-    """Charger les données de démonstration (inventées)."""
+def demo_command(if_empty: bool, seed: int, accounts: bool) -> None:
+    """Charger les données de démonstration (inventées).
+
+    Avec les comptes (par défaut), écrit KB_DEMO_MODE=1 dans le settings.env de l'instance : jamais sur un
+    serveur public (--sans-comptes).
+    """
     from kb.demo import generate
     from kb.storage import get_storage
 
@@ -48,8 +56,12 @@ def demo_command(if_empty: bool, seed: int) -> None:
             click.echo(f"La base contient déjà {existing} actions : données de démonstration non chargées.", err=True)
             return
         counts = generate(session, seed=seed, progress=_progress,
-                          with_accounts=current_app.config["DEMO_MODE"], storage=get_storage())
+                          with_accounts=accounts, storage=get_storage())
         session.commit()
+    if accounts:
+        path = write_setting(Path(current_app.config["INSTANCE_DIR"]), "KB_DEMO_MODE", "1")
+        current_app.config["DEMO_MODE"] = True
+        click.echo(f"Comptes de démonstration activés (KB_DEMO_MODE=1 dans {path}).", err=True)
     click.echo("Indexation des données de démonstration…", err=True)
     indexed = indexing.sync(current_app._get_current_object())
     summary = ", ".join(f"{value} {_COUNT_LABELS.get(name, name)}" for name, value in counts.items())

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from flask import current_app, render_template
 
+from kb.resources import STATIC
+
 log = logging.getLogger(__name__)
-STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
 def _local_only(url: str, timeout: int = 10, ssl_context=None):

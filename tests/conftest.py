@@ -29,6 +29,7 @@ def _config(base: Path, db_file: Path | str) -> dict:
         "INDEX_DIR": str(base / "index"),
         "SECRET_KEY": "tests-only-secret",
         "SERVER_NAME": "localhost",
+        "DEMO_MODE": True,  # the demo database has the demo accounts (production instances do not)
     }
 
 

@@ -63,3 +63,42 @@ def test_serve_prepares_the_index_then_each_worker_warms_its_own(runner, app, ma
     assert seen["before_fork"] is None  # no index object or searcher crosses the fork
     index = seen["after_hook"][1]
     assert len(index.cache) > 0 and index.doc_count() >= 1  # warmed before the first request
+
+
+def test_demo_accounts_sign_in_only_where_the_demo_command_enabled_them(tmp_path, monkeypatch, migrated_db):
+    """A production instance refuses the demo accounts' public passwords; `observatoire demo` enables them
+    (KB_DEMO_MODE=1 in the instance's settings.env), `--sans-comptes` creates none."""
+    import shutil
+
+    from kb import create_app
+    from kb.services.accounts import by_email
+
+    monkeypatch.delenv("KB_DEMO_MODE", raising=False)
+
+    def instance(name: str):
+        base = tmp_path / name
+        base.mkdir()
+        shutil.copy(migrated_db, base / "kb.sqlite3")
+        return create_app({"TESTING": True, "INSTANCE_DIR": str(base), "DATABASE_URL": f"sqlite:///{base / 'kb.sqlite3'}",
+                           "INDEX_DIR": str(base / "index"), "SECRET_KEY": "t", "SERVER_NAME": "localhost"})
+
+    bare = instance("sans")
+    assert bare.config["DEMO_MODE"] is False
+    result = bare.test_cli_runner().invoke(args=["demo", "--sans-comptes"])
+    assert result.exit_code == 0, result.output
+    with bare.app_context(), new_session(bare) as session:
+        assert by_email(session, "admin@demo.observatoire-isic.fr") is None
+    assert not (tmp_path / "sans" / "settings.env").exists()
+
+    demo = instance("demo")
+    result = demo.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "KB_DEMO_MODE=1" in (tmp_path / "demo" / "settings.env").read_text()
+    restarted = create_app({"TESTING": True, "INSTANCE_DIR": str(tmp_path / "demo"),
+                            "DATABASE_URL": f"sqlite:///{tmp_path / 'demo' / 'kb.sqlite3'}",
+                            "INDEX_DIR": str(tmp_path / "demo" / "index"), "SECRET_KEY": "t", "SERVER_NAME": "localhost"})
+    assert restarted.config["DEMO_MODE"] is True
+    page = restarted.test_client().get("/compte/connexion").get_data(as_text=True)
+    assert "demo-pro-2012" in page
+    bare_page = bare.test_client().get("/compte/connexion").get_data(as_text=True)
+    assert "demo-pro-2012" not in bare_page

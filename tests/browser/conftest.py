@@ -58,7 +58,7 @@ def _serve(tmp_path: Path, source: Path, fill=None) -> Iterator[LiveServer]:
         shutil.copytree(source.parent / "index", tmp_path / "index")
     app = create_app({"INSTANCE_DIR": str(tmp_path / "instance"), "DATABASE_URL": f"sqlite:///{db_file}",
                       "INDEX_DIR": str(tmp_path / "index"), "SECRET_KEY": "browser-tests",
-                      "TILES_URL": UNREACHABLE_TILES})
+                      "TILES_URL": UNREACHABLE_TILES, "DEMO_MODE": True})
     if fill:
         with app.app_context(), new_session(app) as session:
             fill(factories.Factories(session))

@@ -28,7 +28,7 @@ DEMO_PASSWORDS = {"professionnelle@demo.observatoire-isic.fr": "demo-pro-2012"}
 def cli_env(instance: Path, database_url: str | None = None, **extra: str) -> dict[str, str]:
     """Environment of an `observatoire` command on `instance` (tiles from a closed port, mail to files)."""
     env = {**os.environ, "KB_INSTANCE_DIR": str(instance), "KB_INDEX_DIR": str(instance / "index"),
-           "KB_MAIL_BACKEND": "file", "KB_SECRET_KEY": "served-tests", "KB_TILES_URL": "http://127.0.0.1:9/{z}/{x}/{y}.png",
+           "KB_MAIL_BACKEND": "file", "KB_SECRET_KEY": "served-tests", "KB_DEMO_MODE": "1", "KB_TILES_URL": "http://127.0.0.1:9/{z}/{x}/{y}.png",
            "PYTHONPATH": str(ROOT)}
     if database_url:
         env["KB_DATABASE_URL"] = database_url
