@@ -94,6 +94,7 @@ def load_settings(overrides: dict | None = None) -> dict:
         "MORNING_HOURS": env.get("KB_MORNING_HOURS", "09:00-12:30"),
         "AFTERNOON_HOURS": env.get("KB_AFTERNOON_HOURS", "13:30-17:00"),
         "RESET_TOKEN_MAX_AGE": int(env.get("KB_RESET_TOKEN_MAX_AGE", "3600")),
+        "SIGNUP_TOKEN_MAX_AGE": int(env.get("KB_SIGNUP_TOKEN_MAX_AGE", str(48 * 3600))),
         "MAIL_BACKEND": env.get("KB_MAIL_BACKEND", "smtp" if env.get("KB_SMTP_HOST") else "file"),
         "MAIL_DIR": env.get("KB_MAIL_DIR", str(instance_dir / "mail")),
         "MAIL_FROM": env.get("KB_MAIL_FROM", "Observatoire ISIC <observatoire@localhost>"),

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from kb import mail
 from kb.errors import DomainError
-from kb.forms.accounts import AccountAdminInput, SignupInput
+from kb.forms.accounts import SELF_SERVICE_ROLES, AccountAdminInput, SignupInput
 from kb.models import ApiToken, FieldAction, Practitioner, UserAccount, choices
 from kb.models.base import utcnow
 from kb.policy import Viewer, effective_role
@@ -24,6 +26,7 @@ HASHER = PasswordHasher()
 _DUMMY_HASH = HASHER.hash("observatoire-isic-dummy-password")
 RESET_SALT = "password-reset"
 DEMO_DOMAIN = "demo.observatoire-isic.fr"
+SIGNUP_SALT = "signup"
 
 
 def hash_password(password: str) -> str:
@@ -68,18 +71,88 @@ def admins(session: Session) -> list[UserAccount]:
     return list(session.exec(select(UserAccount).where(UserAccount.role == "admin")))
 
 
-def register(session: Session, data: SignupInput, ip_key: str, admin_url: str) -> UserAccount:
-    """Create an account; professionals and trainers wait for approval and admins are told."""
-    ratelimit.check(session, "signup-ip", ip_key, field="email")
-    ratelimit.hit(session, "signup-ip", ip_key)
-    if by_email(session, data.email) is not None:  # keep=True: the attempt stays counted
-        raise DomainError("Un compte existe déjà avec cette adresse. Connectez-vous ou réinitialisez le mot de passe.",
-                          field="email", keep=True)
-    account = UserAccount(email=data.email, display_name=data.display_name, role=data.role,
-                          password_hash=hash_password(data.password),
-                          approved_at=None if data.role in ("professionnel", "formateur") else utcnow())
-    session.add(account)
-    session.flush()
+@dataclass(frozen=True)
+class SignupLinks:
+    """Addresses a sign-up mail gives: the confirmation link of a token, the login and forgotten-password pages."""
+
+    confirm: Callable[[str], str]
+    login: str
+    forgot: str
+
+
+def request_signup(session: Session, data: SignupInput, ip_key: str, links: SignupLinks, secret: str,
+                   max_age: int) -> None:
+    """Mail the address a link that creates the account, or, when it already has one, a reminder.
+
+    The page says the same either way, and both ways hash the password (the answer takes as long): nobody
+    learns from the sign-up form whether an address has an account, only its owner does, by mail. The account
+    is created by ``confirm_signup`` from the signed link (the password's argon2 hash travels inside it, never
+    the password), so an address nobody reads never holds an account.
+    """
+    ratelimit.take(session, "signup-ip", ip_key, field="email")
+    password_hash = hash_password(data.password)
+    existing = by_email(session, data.email)
+    if existing is not None:
+        mail.queue(session, mail.Mail(
+            to=existing.email, subject="Vous avez déjà un compte sur l'Observatoire ISIC",
+            body=f"Bonjour {existing.display_name},\n\nQuelqu'un (vous, sans doute) a demandé à créer un compte avec "
+                 f"cette adresse, qui en a déjà un. Connectez-vous : {links.login}\n"
+                 f"Mot de passe oublié ? Choisissez-en un nouveau : {links.forgot}\n\n"
+                 "Si vous n'avez rien demandé, ignorez ce message : rien ne change.\n"))
+        return
+    token = _signup_serializer(secret).dumps({"e": data.email, "n": data.display_name, "r": data.role,
+                                              "h": password_hash})
+    hours = max_age // 3600
+    mail.queue(session, mail.Mail(
+        to=data.email, subject="Confirmez la création de votre compte",
+        body=f"Bonjour {data.display_name},\n\nPour créer votre compte « {choices.ROLES[data.role]} » sur "
+             f"l'Observatoire ISIC, ouvrez ce lien (valable {hours} heures) :\n{links.confirm(token)}\n\n"
+             "Si vous n'avez rien demandé, ignorez ce message : aucun compte n'est créé.\n"))
+
+
+def _signup_serializer(secret: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt=SIGNUP_SALT)
+
+
+def pending_signup(token: str, secret: str, max_age: int) -> SignupRequest:
+    """What a sign-up link asks for, or a DomainError saying why it cannot be used."""
+    try:
+        payload = _signup_serializer(secret).loads(token, max_age=max_age)
+    except SignatureExpired:
+        raise DomainError("Ce lien a expiré : inscrivez-vous de nouveau.") from None
+    except BadSignature:
+        raise DomainError("Ce lien d'inscription n'est pas valide.") from None
+    if not isinstance(payload, dict) or payload.get("r") not in SELF_SERVICE_ROLES or not all(
+            isinstance(payload.get(k), str) for k in ("e", "n", "h")):
+        raise DomainError("Ce lien d'inscription n'est pas valide.")
+    return SignupRequest(email=payload["e"], display_name=payload["n"], role=payload["r"],
+                         password_hash=payload["h"])
+
+
+@dataclass(frozen=True)
+class SignupRequest:
+    """An account asked for by the sign-up form, not created yet."""
+
+    email: str
+    display_name: str
+    role: str
+    password_hash: str
+
+
+def confirm_signup(session: Session, token: str, secret: str, max_age: int, admin_url: str) -> UserAccount:
+    """Create the account a sign-up link asks for; professionals and trainers wait for approval and admins
+    are told. A link used twice (or an address taken meanwhile) says so."""
+    wanted = pending_signup(token, secret, max_age)
+    if by_email(session, wanted.email) is not None:
+        raise DomainError("Ce compte existe déjà : connectez-vous (ou demandez un nouveau mot de passe).")
+    account = UserAccount(email=wanted.email, display_name=wanted.display_name, role=wanted.role,
+                          password_hash=wanted.password_hash,
+                          approved_at=None if wanted.role in ("professionnel", "formateur") else utcnow())
+    try:
+        with session.begin_nested():  # the same link confirmed twice at once: the second finds the address taken
+            session.add(account)
+    except IntegrityError:
+        raise DomainError("Ce compte existe déjà : connectez-vous (ou demandez un nouveau mot de passe).") from None
     if needs_approval(account):
         for admin in admins(session):
             mail.queue(session, mail.Mail(
@@ -110,16 +183,16 @@ def authenticate(session: Session, email: str, password: str, ip_key: str, demo_
     email_key = email.strip().lower()
     if not demo_mode and email_key.endswith(f"@{DEMO_DOMAIN}"):
         raise DomainError("Les comptes de démonstration sont désactivés sur cette instance.", field="email")
-    ratelimit.check(session, "login-email", email_key, field="email")
-    ratelimit.check(session, "login-ip", ip_key, field="email")
+    # Counted before the password is checked (a parallel burst cannot slip past); only failures stay counted.
+    ratelimit.take(session, "login-email", email_key, field="email")
+    by_ip = ratelimit.take(session, "login-ip", ip_key, field="email")
     account = by_email(session, email_key)
     if account is None:
         HASHER.verify(_DUMMY_HASH, "observatoire-isic-dummy-password")
     if account is None or not check_password(account, password):
-        ratelimit.hit(session, "login-email", email_key)
-        ratelimit.hit(session, "login-ip", ip_key)
         raise DomainError("Adresse ou mot de passe incorrect.", field="password")
     ratelimit.clear(session, "login-email", email_key)
+    ratelimit.forget(session, by_ip)
     account.last_login_at = utcnow()
     session.flush()
     return account
@@ -155,10 +228,8 @@ def request_reset(session: Session, email: str, ip_key: str, link: Callable[[str
                   max_age: int) -> None:
     """Mail a reset link when the address has an account (the page says the same either way)."""
     email_key = email.strip().lower()
-    ratelimit.check(session, "reset-email", email_key, field="email")
-    ratelimit.check(session, "reset-ip", ip_key, field="email")
-    ratelimit.hit(session, "reset-email", email_key)
-    ratelimit.hit(session, "reset-ip", ip_key)
+    ratelimit.take(session, "reset-email", email_key, field="email")
+    ratelimit.take(session, "reset-ip", ip_key, field="email")
     account = by_email(session, email_key)
     if account is None:
         return
@@ -172,10 +243,10 @@ def request_reset(session: Session, email: str, ip_key: str, link: Callable[[str
 
 def confirm_password(session: Session, account: UserAccount, password: str, field: str = "password") -> None:
     """Check a password typed again to confirm a sensitive change; wrong ones are counted and limited."""
-    ratelimit.check(session, "password-check", f"u:{account.id}", field=field)
+    attempt = ratelimit.take(session, "password-check", f"u:{account.id}", field=field)
     if not check_password(account, password):
-        ratelimit.hit(session, "password-check", f"u:{account.id}")
         raise DomainError("Mot de passe incorrect.", field=field, keep=True)  # the failure stays counted
+    ratelimit.forget(session, attempt)
 
 
 def set_password(session: Session, account: UserAccount, password: str) -> None:

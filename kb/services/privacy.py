@@ -105,8 +105,7 @@ def send_message(session: Session, practitioner: Practitioner, data: MessageInpu
     """Relay a message to a practitioner who agreed to be contacted; her address stays hidden."""
     if not can_message(actor, practitioner):
         raise DomainError("Cette personne ne souhaite pas être contactée par l'observatoire.")
-    ratelimit.check(session, "message", f"u:{sender.id}", field="body")
-    ratelimit.hit(session, "message", f"u:{sender.id}")
+    ratelimit.take(session, "message", f"u:{sender.id}", field="body")
     mail.queue(session, mail.Mail(
         to=practitioner.email, reply_to=sender.email,
         subject=f"[Observatoire ISIC] {data.subject}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func, text
 from sqlmodel import Session, select
 
 from kb.errors import DomainError
@@ -49,11 +49,40 @@ def check(session: Session, bucket: str, key: str, field: str | None = None) -> 
         raise RateLimited(max(1, math.ceil(wait / 60)), field=field)
 
 
-def hit(session: Session, bucket: str, key: str) -> None:
+def hit(session: Session, bucket: str, key: str) -> RateEvent:
     """Count one event for ``key``; events older than a day are purged on the way."""
-    session.add(RateEvent(bucket=bucket, key=key))
+    event = RateEvent(bucket=bucket, key=key)
+    session.add(event)
     session.exec(delete(RateEvent).where(RateEvent.created_at < utcnow() - timedelta(days=2)))
     session.flush()
+    return event
+
+
+def take(session: Session, bucket: str, key: str, field: str | None = None) -> RateEvent:
+    """Count this attempt first, then raise RateLimited if it goes beyond the allowance; returns its event.
+
+    Inserting before counting is what holds under a parallel burst: on SQLite the insert takes the database's
+    write lock until the commit, on PostgreSQL a transaction-level advisory lock on (bucket, key) does, so two
+    attempts of one key are counted one after the other and each sees the other's event. A refused attempt is
+    not counted (the caller rolls back), so waiting the time said is enough.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"ratelimit:{bucket}:{key}"})
+    event = hit(session, bucket, key)
+    limit, window = LIMITS[bucket]
+    since = utcnow() - window
+    counted = session.exec(select(func.count()).select_from(RateEvent).where(
+        RateEvent.bucket == bucket, RateEvent.key == key, RateEvent.created_at >= since)).one()
+    if counted > limit:
+        session.exec(delete(RateEvent).where(RateEvent.id == event.id))
+        check(session, bucket, key, field=field)  # says how long to wait, from the events that stay
+        raise RateLimited(1, field=field)  # an event expired meanwhile: a minute is enough
+    return event
+
+
+def forget(session: Session, event: RateEvent) -> None:
+    """Take back one counted attempt (it succeeded, and only failures count)."""
+    session.exec(delete(RateEvent).where(RateEvent.id == event.id))
 
 
 def clear(session: Session, bucket: str, key: str) -> None:

@@ -47,13 +47,12 @@ def report(session: Session, action: FieldAction, reason: str, comment: str, rep
         raise DomainError("Choisissez un motif dans la liste.", field="reason")
     if len(comment) > 2000:
         raise DomainError("Le commentaire est trop long (au plus 2000 caractères).", field="comment")
-    ratelimit.check(session, "report", reporter_key, field="reason")
+    ratelimit.take(session, "report", reporter_key, field="reason")  # a refusal below rolls it back
     already = session.exec(select(ActionReport).where(ActionReport.action_id == action.id,
                                                       ActionReport.reporter_key == reporter_key,
                                                       ActionReport.status == "ouvert")).first()
     if already is not None:
         raise DomainError("Vous avez déjà signalé cette action ; l'équipe va l'examiner.", field="reason")
-    ratelimit.hit(session, "report", reporter_key)
     session.add(ActionReport(action_id=action.id, reason=reason, comment=comment.strip(), reporter_key=reporter_key))
     session.flush()
     count = len([r for r in open_reports(session, action) if _counts(session, r.reporter_key)])

@@ -48,22 +48,49 @@ def _signed_in():
 
 @bp.route("/inscription", methods=["GET", "POST"])
 def signup():
-    """Créer un compte (professionnel·les et formateur·rices sont validé·es par un·e admin)."""
-    session = get_session()
+    """Créer un compte : un lien de confirmation part par courriel (la page ne dit jamais si l'adresse a déjà un
+    compte ; le courriel, lui, le dit à sa propriétaire)."""
+    session, config = get_session(), current_app.config
+    links = services.SignupLinks(confirm=lambda token: url_for(".confirm_signup", token=token, _external=True),
+                                 login=url_for(".login", _external=True), forgot=url_for(".forgot", _external=True))
 
     def save(data):
-        account = services.register(session, data, client_key(), url_for("admin.accounts", _external=True))
-        return account
-
-    def done(account) -> str:
-        login_user(SignedIn(account))
-        return url_for(".home")
+        services.request_signup(session, data, client_key(), links, config["SECRET_KEY"],
+                                config["SIGNUP_TOKEN_MAX_AGE"])
+        return data
 
     return form_cycle(parse=parse_signup, save=save, template="accounts/signup.html",
-                      initial=MultiDict({"role": "etudiant"}), success=done, forms_roles=SELF_SERVICE_ROLES,
-                      message=lambda a: "Bienvenue ! Votre compte est créé." + (
-                          " Un·e administrateur·rice va valider votre rôle ; en attendant vous avez les droits "
-                          "d'un·e étudiant·e." if services.needs_approval(a) else ""))
+                      initial=MultiDict({"role": "etudiant"}), success=lambda _data: url_for(".signup_sent"),
+                      forms_roles=SELF_SERVICE_ROLES,
+                      message="Un courriel vient de partir vers l'adresse indiquée : ouvrez le lien qu'il contient "
+                              "pour terminer votre inscription.")
+
+
+@bp.route("/inscription/envoyee")
+def signup_sent():
+    """Après l'inscription : vérifier sa messagerie."""
+    return render_template("accounts/signup_sent.html", hours=current_app.config["SIGNUP_TOKEN_MAX_AGE"] // 3600)
+
+
+@bp.route("/inscription/confirmer/<token>", methods=["GET", "POST"])
+def confirm_signup(token: str):
+    """Confirmer l'inscription depuis le lien reçu (un bouton : un lien ouvert par un antivirus ne crée rien)."""
+    session, config = get_session(), current_app.config
+    try:
+        wanted = services.pending_signup(token, config["SECRET_KEY"], config["SIGNUP_TOKEN_MAX_AGE"])
+        if request.method == "POST":
+            account = services.confirm_signup(session, token, config["SECRET_KEY"], config["SIGNUP_TOKEN_MAX_AGE"],
+                                              url_for("admin.accounts", _external=True))
+            commit()
+            login_user(SignedIn(account))
+            flash("Bienvenue ! Votre compte est créé." + (
+                " Un·e administrateur·rice va valider votre rôle ; en attendant vous avez les droits "
+                "d'un·e étudiant·e." if services.needs_approval(account) else ""), "success")
+            return redirect(url_for(".home"))
+    except DomainError as exc:
+        session.rollback()
+        return render_template("accounts/signup_invalid.html", message=exc.message), 400
+    return render_template("accounts/signup_confirm.html", wanted=wanted, roles=SELF_SERVICE_ROLES)
 
 
 @bp.route("/connexion", methods=["GET", "POST"])

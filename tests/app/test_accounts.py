@@ -22,10 +22,22 @@ def _link(message) -> str:
     return re.search(r"http://localhost(/compte/reinitialiser/\S+)", message.get_content()).group(1)
 
 
+def _confirmation_path(message) -> str:
+    return re.search(r"http://localhost(/compte/inscription/confirmer/\S+)", message.get_content()).group(1)
+
+
 def test_a_professional_signs_up_and_waits_for_an_admin(app, client, session, make):
     admin = make.user("admin", email="admin@exemple.fr")
     session.commit()
     response = post_form(client, "/compte/inscription", SIGNUP, follow_redirects=True)
+    assert "Vérifiez votre messagerie" in response.get_data(as_text=True)
+    [confirmation] = sent_mails(app)
+    assert confirmation["To"] == "lea.morel@exemple.fr"
+    link = _confirmation_path(confirmation)
+    page = client.get(link).get_data(as_text=True)  # opening the link creates nothing: a button does
+    assert "Confirmer votre inscription" in page and "lea.morel@exemple.fr" in page and "Professionnel·le" in page
+    assert session.exec(select(UserAccount).where(UserAccount.email == "lea.morel@exemple.fr")).first() is None
+    response = post_form(client, link, {}, follow_redirects=True)
     html = response.get_data(as_text=True)
     assert "Votre compte est créé" in html and "en attente de validation" in html
     account = session.exec(select(UserAccount).where(UserAccount.email == "lea.morel@exemple.fr")).one()
@@ -36,7 +48,9 @@ def test_a_professional_signs_up_and_waits_for_an_admin(app, client, session, ma
     refused = client.get("/actions/nouvelle")
     assert refused.status_code == 403  # the page says why, and what to do
     assert "Votre compte attend la validation d&#39;un·e administrateur·rice" in refused.get_data(as_text=True)
-    assert [m["To"] for m in sent_mails(app)] == [admin.email]
+    assert [m["To"] for m in sent_mails(app)] == ["lea.morel@exemple.fr", admin.email]
+    used = post_form(app.test_client(), link, {})  # the link served once
+    assert used.status_code == 400 and "Ce compte existe déjà" in used.get_data(as_text=True)
     # The admin approves her; she is told, and may publish.
     admin_client = app.test_client()
     login(admin_client, admin)
@@ -53,12 +67,26 @@ def test_sign_up_errors_keep_the_values_and_never_the_password(client, session, 
     html = post_form(client, "/compte/inscription", bad).get_data(as_text=True)
     assert "Les deux mots de passe ne sont pas identiques" in html
     assert 'value="Léa Morel"' in html and "un-mot-de-passe-solide" not in html
-    html = post_form(client, "/compte/inscription", {**SIGNUP, "email": "DEJA@exemple.fr"}).get_data(as_text=True)
-    assert "Un compte existe déjà avec cette adresse" in html
     response = post_form(client, "/compte/inscription", {**SIGNUP, "role": "admin"})
     assert response.status_code == 422 and "Choisissez une valeur de la liste" in response.get_data(as_text=True)
     response = post_form(client, "/compte/inscription", {k: v for k, v in SIGNUP.items() if k != "accept_privacy"})
     assert "acceptez la politique de confidentialité" in response.get_data(as_text=True)
+
+
+def test_sign_up_never_tells_whether_an_address_has_an_account(app, client, session, make):
+    make.user("etudiant", email="deja@exemple.fr", name="Déjà Inscrite")
+    session.commit()
+    pages = []
+    for email in ("DEJA@exemple.fr", "nouvelle@exemple.fr"):
+        response = post_form(client, "/compte/inscription", {**SIGNUP, "email": email})
+        pages.append((response.status_code, response.headers["Location"],
+                      client.get(response.headers["Location"]).get_data(as_text=True)))
+    assert pages[0] == pages[1]
+    taken, new = sent_mails(app)
+    assert taken["To"] == "deja@exemple.fr" and "déjà un compte" in taken["Subject"]
+    assert "/compte/mot-de-passe-oublie" in taken.get_content() and "/confirmer/" not in taken.get_content()
+    assert new["To"] == "nouvelle@exemple.fr" and "/compte/inscription/confirmer/" in new.get_content()
+    assert client.get("/compte/inscription/confirmer/pas-un-jeton").status_code == 400
 
 
 def test_login_logout_and_session_cookie_settings(client, session, make):

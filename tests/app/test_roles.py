@@ -123,6 +123,8 @@ EXPECTED = {
     "territories.index": ("/territoires/", EVERYONE),
     "territories.detail": ("/territoires/arles", EVERYONE),
     "accounts.signup": ("/compte/inscription", EVERYONE),
+    "accounts.signup_sent": ("/compte/inscription/envoyee", EVERYONE),
+    "accounts.confirm_signup": ("/compte/inscription/confirmer/faux-jeton", dict.fromkeys(ROLES, 400)),
     "accounts.login": ("/compte/connexion", EVERYONE),
     "accounts.logout": ("/compte/deconnexion", dict.fromkeys(ROLES, 405)),  # POST only
     "accounts.forgot": ("/compte/mot-de-passe-oublie", EVERYONE),

@@ -91,3 +91,41 @@ def test_clearing_forgets_one_key_in_one_bucket(session, clock):
     events(session, "login-ip", "nadia@example.org", 1)
     ratelimit.clear(session, "login-email", "nadia@example.org")
     assert left(session) == [("login-email", "other@example.org"), ("login-ip", "nadia@example.org")]
+
+
+def test_a_parallel_burst_cannot_slip_past_a_limit(any_app):
+    """Twenty attempts of one key at once, each in its own connection and transaction, holding it a moment before
+    committing (as a request does): no more pass than the bucket allows, on SQLite and on PostgreSQL."""
+    import threading
+    import time
+
+    from kb.db import new_session
+
+    limit = ratelimit.LIMITS["login-email"][0]
+    start, passed, refused, errors = threading.Barrier(20), [], [], []
+
+    def attempt(n: int) -> None:
+        try:
+            with any_app.app_context(), new_session(any_app) as session:
+                start.wait()
+                try:
+                    ratelimit.take(session, "login-email", "rafale@exemple.fr", field="email")
+                except RateLimited:
+                    session.rollback()
+                    refused.append(n)
+                    return
+                time.sleep(0.05)  # the rest of the request, its transaction still open
+                session.commit()
+                passed.append(n)
+        except Exception as exc:  # noqa: BLE001 - reported below, in the test's thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert 1 <= len(passed) <= limit and len(passed) + len(refused) == 20
+    with any_app.app_context(), new_session(any_app) as session:
+        assert len(session.exec(select(RateEvent).where(RateEvent.key == "rafale@exemple.fr")).all()) == len(passed)
