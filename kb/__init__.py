@@ -16,8 +16,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(TEMPLATES), static_folder=str(STATIC))
     app.config.from_mapping(load_settings(test_config))
 
-    from kb import auth, cli, db, errors, indexing, mail, rendering, security, storage, views
+    from kb import auth, cli, db, errors, indexing, mail, observability, rendering, security, storage, views
 
+    observability.init_app(app)  # first: its request id and timer wrap everything the others do
     db.init_app(app)
     indexing.init_app(app)
     mail.init_app(app)

@@ -77,10 +77,17 @@ def demo_command(if_empty: bool, seed: int, accounts: bool) -> None:
 @with_appcontext
 def serve_command(bind: str | None, workers: int | None) -> None:
     """Servir l'application avec gunicorn (serveur de production)."""
+    import logging.config
+
     from gunicorn.app.base import BaseApplication
 
+    from kb import observability
+
     app = current_app._get_current_object()
-    click.echo("Préparation de l'index de recherche…", err=True)
+    logging.config.dictConfig(observability.logging_config(app.config["LOG_LEVEL"]))
+    observability.prepare_multiprocess(Path(app.config["METRICS_DIR"]))
+    log = logging.getLogger("kb.serve")
+    log.info("Préparation de l'index de recherche…")
     indexing.startup(app)
     indexing.close_index(app)  # each worker opens its own after the fork
     get_engine(app).dispose()  # and its own database connections: SQLite's may not cross a fork
@@ -98,9 +105,12 @@ def serve_command(bind: str | None, workers: int | None) -> None:
     # 2 s timeout. A fork while another thread runs leaves the child that thread's half-done state (its frames,
     # its locks); a worker crashed in the garbage collector once under load (the index soak test). The arbiter
     # must fork from a single thread; nothing here uses `gunicornc` (and its socket was one path per user).
+    # Each request is logged by the app (one JSON line with its id, route, status and duration): gunicorn's
+    # own access log would say it again without them.
     options = {"bind": bind or app.config["BIND"], "workers": workers or app.config["WORKERS"],
-               "accesslog": "-", "timeout": 60, "post_worker_init": post_worker_init, "forwarder_headers": "",
-               "control_socket_disable": True}
+               "timeout": 60, "post_worker_init": post_worker_init, "forwarder_headers": "",
+               "control_socket_disable": True, "logconfig_dict": observability.logging_config(app.config["LOG_LEVEL"]),
+               "child_exit": lambda _arbiter, worker: observability.worker_exited(worker.pid)}
 
     class _Server(BaseApplication):
         def load_config(self) -> None:
@@ -110,7 +120,7 @@ def serve_command(bind: str | None, workers: int | None) -> None:
         def load(self) -> Flask:
             return app
 
-    click.echo(f"Observatoire servi sur http://{options['bind']}", err=True)
+    log.info("Observatoire servi sur http://%s", options["bind"])
     # The command runs inside the app context the CLI pushed. Forked workers would inherit it, and Flask
     # reuses a pushed context of the same app for every request instead of pushing its own: `g` (database
     # session, signed-in user, CSRF token) would outlive each request. Gunicorn runs in an empty context.

@@ -89,6 +89,10 @@ def load_settings(overrides: dict | None = None) -> dict:
         "PERMANENT_SESSION_LIFETIME": 14 * 24 * 3600,
         "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
         "PROXY_HOPS": int(env.get("KB_PROXY_HOPS", "0")),
+        # Operations: `/metrics` answers the machine itself, or whoever sends this token; JSON logs under `serve`.
+        "METRICS_TOKEN": env.get("KB_METRICS_TOKEN", ""),
+        "METRICS_DIR": env.get("KB_METRICS_DIR", str(instance_dir / "metrics")),
+        "LOG_LEVEL": env.get("KB_LOG_LEVEL", "INFO").upper(),
         # Demo accounts (public passwords) sign in only when asked: `observatoire demo` writes KB_DEMO_MODE=1.
         "DEMO_MODE": env.get("KB_DEMO_MODE", "0") == "1",
         "MORNING_HOURS": env.get("KB_MORNING_HOURS", "09:00-12:30"),

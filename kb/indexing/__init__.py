@@ -78,6 +78,11 @@ def pending(session: Session) -> int:
     return session.exec(select(func.count()).select_from(IndexChange)).one()
 
 
+def lag(app: Flask, session: Session) -> int:
+    """How many changes this host's index has not applied yet (`/healthz`, `/metrics`, `index check`)."""
+    return pending(session)
+
+
 def _apply(index: SearchIndex, session: Session, rows: list) -> tuple[int, set[int]]:
     """Write the documents of some outbox rows, then delete the rows the index covers; returns the
     documents written or deleted and the ids of the rows kept. The caller holds the index's write lock."""

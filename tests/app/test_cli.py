@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging.config
+from pathlib import Path
+
 from sqlalchemy import func
 from sqlmodel import select
 
+from kb import observability
 from kb.cli import main
 from kb.db import new_session
 from kb.models import FieldAction, Territory
@@ -57,9 +61,13 @@ def test_serve_prepares_the_index_then_each_worker_warms_its_own(runner, app, ma
         seen["after_hook"] = app.extensions.get("kb_index")
 
     monkeypatch.setattr(BaseApplication, "run", run)
+    # Process-wide settings this test process must keep: the logging set-up and prometheus_client's mode.
+    monkeypatch.setattr(logging.config, "dictConfig", lambda config: seen.setdefault("logging", config))
+    monkeypatch.setattr(observability, "prepare_multiprocess", lambda path: seen.setdefault("metrics", path))
     result = runner.invoke(args=["serve", "--bind", "127.0.0.1:5999", "--workers", "1"])
     assert result.exit_code == 0, result.output
     assert seen["bind"] == ["127.0.0.1:5999"]
+    assert seen["metrics"] == Path(app.config["METRICS_DIR"]) and seen["logging"]["root"]["handlers"] == ["console"]
     assert seen["before_fork"] is None  # no index object or searcher crosses the fork
     index = seen["after_hook"][1]
     assert len(index.cache) > 0 and index.doc_count() >= 1  # warmed before the first request

@@ -144,6 +144,8 @@ EXPECTED = {
     "moderation.revision": ("/moderation/versions/{revision}", MODERATORS),
     "moderation.reported": ("/moderation/signalements/{published}", MODERATORS),
     "static": ("/static/css/app.css", EVERYONE),
+    "healthz": ("/healthz", EVERYONE),
+    "metrics": ("/metrics", EVERYONE),  # by the machine's address (the test client's), whoever signs in
     "workshops.index": ("/ateliers/", EVERYONE),
     "workshops.detail": ("/ateliers/{workshop}", EVERYONE),
     "workshops.create": ("/ateliers/nouveau", MODERATORS),
