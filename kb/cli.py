@@ -13,7 +13,7 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from sqlalchemy import func
 from sqlmodel import select
 
-from kb import indexing
+from kb import backup, indexing
 from kb.config import write_setting
 from kb.db import get_engine, new_session
 from kb.models import FieldAction
@@ -276,6 +276,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(import_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(serve_command)
+    backup.init_app(app)
 
 
 def _create_app():

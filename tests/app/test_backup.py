@@ -1,0 +1,110 @@
+"""`observatoire backup` / `restore`: a demo instance round-trips through one archive, every table, file and setting
+equal, its index rebuilt; on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import stat
+import tarfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import MetaData, select
+
+from kb import create_app, indexing
+from kb.config import write_setting
+from kb.db import get_engine
+from tests.conftest import _config, pg_database
+
+
+def _rows(app) -> dict[str, list[tuple]]:
+    metadata = MetaData()
+    engine = get_engine(app)
+    metadata.reflect(engine)
+    with engine.connect() as conn:
+        return {name: sorted(conn.execute(select(table)).all(), key=repr) for name, table in metadata.tables.items()}
+
+
+def _files(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def twin_app(request, any_app, tmp_path):
+    """An empty instance on the same database engine as ``any_app``, in its own directory."""
+    base = tmp_path / "twin"
+    base.mkdir()
+    if any_app.config["DATABASE_URL"].startswith("sqlite"):
+        import shutil
+
+        shutil.copy(request.getfixturevalue("migrated_db"), base / "kb.sqlite3")
+        url = base / "kb.sqlite3"
+    else:
+        url = pg_database(request.getfixturevalue("postgres"), request.getfixturevalue("pg_template"))
+    app = create_app(_config(base, url))
+    yield app
+    indexing.close_index(app)
+    get_engine(app).dispose()
+
+
+def test_a_demo_instance_round_trips_through_a_backup(any_app, twin_app, tmp_path):
+    source = any_app.test_cli_runner()
+    assert source.invoke(args=["demo"]).exit_code == 0
+    write_setting(Path(any_app.config["INSTANCE_DIR"]), "KB_TILES_URL", "https://tuiles.example.fr/{z}/{x}/{y}.png")
+    (Path(any_app.config["INSTANCE_DIR"]) / "secret_key").write_text("clé-de-l-instance-source")
+    files = _files(Path(any_app.config["FILES_DIR"]))
+    assert files  # the demo's tool files
+
+    archive = tmp_path / "sauvegarde.tar.gz"
+    result = source.invoke(args=["backup", str(archive)])
+    assert result.exit_code == 0, result.output
+    assert "contient la clé secrète" in result.output
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+
+    target = twin_app.test_cli_runner()
+    result = target.invoke(args=["restore", str(archive)])
+    assert result.exit_code == 0, result.output
+    assert _rows(twin_app) == _rows(any_app)
+    assert _files(Path(twin_app.config["FILES_DIR"])) == files
+    for name in ("settings.env", "secret_key"):
+        assert (Path(twin_app.config["INSTANCE_DIR"]) / name).read_bytes() == \
+               (Path(any_app.config["INSTANCE_DIR"]) / name).read_bytes()
+    report = indexing.check(twin_app)  # rebuilt from the restored database
+    assert report.ok and report.total > 100 and report.waiting == 0
+
+    again = target.invoke(args=["restore", str(archive)])
+    assert again.exit_code == 1 and "--force" in again.output  # the instance has data now
+    assert target.invoke(args=["restore", "--force", str(archive)]).exit_code == 0
+    assert _rows(twin_app) == _rows(any_app)
+
+
+def _archive(tmp_path: Path, members: dict[str, bytes]) -> Path:
+    path = tmp_path / "bizarre.tar.gz"
+    with tarfile.open(path, "w:gz") as archive:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return path
+
+
+@pytest.mark.parametrize(("members", "message"), [
+    (None, "pas une sauvegarde lisible"),
+    ({"manifest.json": b'{"format": 1, "database": "database.sqlite3", "files": {}}', "../evil": b"x"},
+     "chemin ou type inattendu"),
+    ({"manifest.json": b'{"format": 99}'}, "version inconnue"),
+    ({"manifest.json": b'{"format": 1, "database": "database.pgdump", "files": {}}'}, "l'autre moteur"),
+])
+def test_a_bad_archive_is_refused_with_a_reason_and_changes_nothing(app, runner, tmp_path, make, session, members,
+                                                                      message):
+    make.action(title="Jardin partagé des Flamants")
+    session.commit()
+    path = _archive(tmp_path, members) if members else tmp_path / "pas-une-archive.tar.gz"
+    if members is None:
+        path.write_bytes(b"ceci n'est pas une archive")
+    result = runner.invoke(args=["restore", "--force", str(path)])
+    assert result.exit_code == 1 and message in result.output
+    assert not (tmp_path.parent / "evil").exists()
+    assert "Jardin partagé des Flamants" in str(_rows(app)["field_action"])
