@@ -26,12 +26,13 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import delete, func, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from kb import indexing
 from kb.config import SETTINGS_FILE
 from kb.db import get_engine, new_session, upgrade
+from kb.models import IndexCursor
 
 FORMAT = 1
 _SQLITE_NAME, _PG_NAME = "database.sqlite3", "database.pgdump"
@@ -199,7 +200,11 @@ def restore(app: Flask, source: Path, force: bool = False, progress: Callable[[s
     upgrade(app)  # a backup of an older version of the app: its database catches up
     progress("index de recherche")
     shutil.rmtree(app.config["INDEX_DIR"], ignore_errors=True)  # another database's documents
+    with new_session(app) as session:  # the indexes the saved database followed are gone with their directories
+        session.execute(delete(IndexCursor))
+        session.commit()
     indexing.rebuild(app, progress=indexed)
+    indexing.report_position(app, indexing.log.read_position(app.config["INDEX_DIR"]))
     return manifest
 
 

@@ -2,24 +2,27 @@
 
 Design, in the order a change travels:
 1. ``capture``: a flush that touches searchable data counts one more version of each document it
-   changes (``versions``) and inserts ``IndexChange`` rows (the outbox) naming that version, in the
-   same transaction: the data, its version and the note "to index" commit or roll back together;
-2. after the request's commit, ``drain`` takes the index's write lock, then reads the outbox rows,
-   the documents' versions and, last, the records; it writes each document unless the index already
-   holds that version or a newer one, and deletes the rows the index now covers. Holding the lock
-   while reading means no other writer can slip an older read in between; comparing versions means
-   that even a write that comes late (a rebuild's) cannot replace a newer document;
-3. if the process dies between the two commits, or the index is busy or broken, the rows stay: the
-   next commit, the next search and the next start-up drain them again;
-4. ``repair`` compares every document's version in the database with the index's and re-indexes
-   what differs (start-up, ``index update``, after a rebuild's swap); ``index update`` also compares
-   content stamps, which catches drift of any cause;
-5. ``rebuild`` writes a new generation from the database while the old one still serves, swaps it in
+   changes (``versions``) and appends ``IndexChange`` entries to the change log (``log``), numbered in
+   commit order, in the same transaction: the data, its version and the note "to index" commit or roll
+   back together;
+2. after the request's commit, ``drain`` takes the index's write lock, then reads the log from this
+   index directory's position on, the documents' versions and, last, the records; it writes each
+   document unless the index already holds that version or a newer one, then moves the position.
+   Holding the lock while reading means no other writer can slip an older read in between; comparing
+   versions means that even a write that comes late (a rebuild's) cannot replace a newer document;
+3. the log is never consumed: every index directory (one per host, shared by that host's workers)
+   follows it from its own position, catching up at start-up, after its own commits and before each
+   search, so a host sees the others' changes; entries go once every index seen lately passed them;
+4. if the process dies between the two commits, or the index is busy or broken, the position stays:
+   the next commit, the next search and the next start-up apply the entries again;
+5. ``repair`` compares every document's version in the database with the index's and re-indexes
+   what differs (start-up, ``index update``, after a rebuild's swap, an index back after the log was
+   pruned); ``index update`` also compares content stamps, which catches drift of any cause;
+6. ``rebuild`` writes a new generation from the database while the old one still serves, swaps it in
    under the lock, then repairs what changed during the rebuild; ``check`` compares stamps and
-   versions and reports.
+   versions and reports each index's lag.
 
 Each process keeps one ``SearchIndex`` (one searcher, reopened only after commits and swaps).
-Worker processes of one host share the directory.
 """
 
 from __future__ import annotations
@@ -33,11 +36,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
 from kb.db import new_session
-from kb.indexing import capture, versions
+from kb.indexing import capture, log, versions
 from kb.indexing.documents import (
     MAPPING_VERSION,
     all_documents,
@@ -47,10 +49,11 @@ from kb.indexing.documents import (
     record_ids,
     split_doc_id,
 )
-from kb.models import IndexChange
+from kb.indexing.log import save_position
+from kb.models import IndexChange, IndexCursor
 from search_index import SearchIndex, SearchIndexError
 
-log = logging.getLogger(__name__)
+log_ = logging.getLogger(__name__)
 DRAIN_BATCH = 500  # a request's drain: small, since one failing document retries its batch row by row
 # A bulk import's drains (``following``): each batch is one whoosh commit, and many small segments cost merges
 # of them all (50,000 rows: 70 s of indexing in batches of 500, 40 s in batches of 5,000).
@@ -73,105 +76,134 @@ def close_index(app: Flask) -> None:
         index.close()
 
 
-def pending(session: Session) -> int:
-    """How many outbox rows wait for the index."""
-    return session.exec(select(func.count()).select_from(IndexChange)).one()
+def _position(app: Flask) -> log.Position:
+    return log.read_position(app.config["INDEX_DIR"])
 
 
 def lag(app: Flask, session: Session) -> int:
     """How many changes this host's index has not applied yet (`/healthz`, `/metrics`, `index check`)."""
-    return pending(session)
+    position = _position(app)
+    last, _pruned = log.head(session)
+    return max(0, last - position.applied) + len(position.retry)
 
 
-def _apply(index: SearchIndex, session: Session, rows: list) -> tuple[int, set[int]]:
-    """Write the documents of some outbox rows, then delete the rows the index covers; returns the
-    documents written or deleted and the ids of the rows kept. The caller holds the index's write lock."""
-    keys = {(r.doc_kind, r.object_id) for r in rows}
-    current = versions.read(session, keys)  # after the rows, before the records: see versions
+def _write(index: SearchIndex, session: Session, keys: set[tuple[str, int]]) -> int:
+    """Write the current documents of ``keys`` unless the index holds their version already (lock held)."""
+    current = versions.read(session, keys)  # before the records: see versions
     upserts, deletes = documents(session, keys, current)
-    covered = index.apply(upserts, deletes)
-    # A row goes once the index holds its version or a newer one: read after the rows, `current` is never
-    # older than theirs, unless the database went back (a restore), and then the row names a version
-    # the database no longer has, which the index now replaced by the database's.
-    done = [r.id for r in rows if r.version <= covered.get(doc_id(r.doc_kind, r.object_id), -1)
-            or r.version > current.get((r.doc_kind, r.object_id), 0)]
-    if done:
-        session.exec(delete(IndexChange).where(IndexChange.id.in_(done)))
-    session.commit()
-    return len(upserts) + len(deletes), {r.id for r in rows} - set(done)
+    index.apply(upserts, deletes)
+    return len(upserts) + len(deletes)
+
+
+def _write_each(app: Flask, index: SearchIndex, keys: set[tuple[str, int]]) -> tuple[int, set[tuple[str, int]]]:
+    """Write documents one by one (after a batch failed): returns the count written and the keys that fail."""
+    written, failing = 0, set()
+    for key in sorted(keys):
+        with new_session(app) as session:
+            try:
+                written += _write(index, session, {key})
+            except (SearchIndexError, OSError):
+                raise
+            except Exception:
+                log_.exception("document %s:%s not indexed, kept to try again", *key)
+                failing.add(key)
+    return written, failing
 
 
 def drain(app: Flask, batch: int | None = None) -> int:
-    """Apply every waiting change to the index; returns the number of documents written or deleted.
+    """Apply the change log from this index's position on; returns the number of documents written or deleted.
 
     A record whose document cannot be built or written (a bug, bad data) must not hold back the
-    others: its batch is retried row by row, and the failing rows stay in the outbox, reported.
-    An unavailable index (IndexBusy, a full disk) stops the drain: every row waits.
+    others: its batch is retried document by document, and the failing ones are kept in the index's
+    position to be tried again by the next drain, reported. An unavailable index (IndexBusy, a full
+    disk) stops the drain where it is: the position only moves past what the index committed.
     """
-    done, failed = 0, set()
+    done = 0
     index = get_index(app)
+    index_dir = app.config["INDEX_DIR"]
     with index.writing():
+        position = _position(app)
+        start = position.applied
+        with new_session(app) as session:
+            last, pruned_to = log.head(session)
+        if position.applied < pruned_to:
+            # Entries this index never applied are gone (it was away longer than the log keeps them):
+            # compare every document's version instead, then go on from the head read before.
+            done += _reindex(app, drift(app))
+            position.applied = last
+            save_position(index_dir, position)
+        if position.retry:
+            written, position.retry = _write_each(app, index, position.retry)
+            done += written
+            save_position(index_dir, position)
         while True:
             # A session per batch: one kept across batches would serve records it loaded earlier from its
             # identity map, older than the versions read for the next batch.
             with new_session(app) as session:
-                # Plain rows, not ORM objects: a rollback below must not expire what the retry reads.
-                query = select(IndexChange.id, IndexChange.doc_kind, IndexChange.object_id, IndexChange.version
-                               ).order_by(IndexChange.id).limit(batch or DRAIN_BATCH)
-                if failed:
-                    query = query.where(IndexChange.id.not_in(sorted(failed)))
-                rows = session.exec(query).all()
+                rows = session.execute(select(IndexChange.id, IndexChange.doc_kind, IndexChange.object_id)
+                                       .where(IndexChange.id > position.applied).order_by(IndexChange.id)
+                                       .limit(batch or DRAIN_BATCH)).all()
                 if not rows:
                     break
+                keys = {(kind, object_id) for _id, kind, object_id in rows}
                 try:
-                    written, kept = _apply(index, session, rows)
-                    done += written
-                    failed |= kept  # never read again by this drain: it must end
-                    continue
+                    done += _write(index, session, keys)
                 except (SearchIndexError, OSError):
                     raise
                 except Exception:
                     session.rollback()
-            for row in rows:
-                with new_session(app) as session:
-                    try:
-                        written, kept = _apply(index, session, [row])
-                        done += written
-                        failed |= kept
-                    except (SearchIndexError, OSError):
-                        raise
-                    except Exception:
-                        session.rollback()
-                        log.exception("document %s:%s not indexed, kept in the outbox", row.doc_kind, row.object_id)
-                        failed.add(row.id)
-    if failed:
-        raise IndexingIncomplete(len(failed))
+                    written, failing = _write_each(app, index, keys)
+                    done += written
+                    position.retry |= failing
+            position.applied = rows[-1][0]
+            save_position(index_dir, position)
+        if position.applied != start or not _registered(app, position):
+            report_position(app, position)
+    if position.retry:
+        raise IndexingIncomplete(len(position.retry))
     return done
 
 
+def _registered(app: Flask, position: log.Position) -> bool:
+    with new_session(app) as session:
+        return session.get(IndexCursor, position.name) is not None
+
+
+def report_position(app: Flask, position: log.Position) -> None:
+    """Tell the database this index's position, and prune what every index applied (never raises)."""
+    try:
+        with new_session(app) as session:
+            log.register(session, position, log.host_label(app.config["INDEX_DIR"]))
+            log.prune(session)
+            session.commit()
+    except Exception:  # the position is kept in the index directory: the next drain reports it again
+        log_.exception("index position not reported to the database")
+
+
 class IndexingIncomplete(Exception):
-    """Some outbox rows could not be applied (each one logged); they stay for the next drain."""
+    """Some documents could not be written (each one logged); they are tried again by the next drain."""
 
     def __init__(self, count: int) -> None:
-        super().__init__(f"{count} changement(s) non indexé(s), gardé(s) pour la prochaine mise à jour")
+        super().__init__(f"{count} document(s) non indexé(s), gardé(s) pour la prochaine mise à jour")
         self.count = count
 
 
 def sync(app: Flask, batch: int | None = None) -> bool:
-    """Drain if anything waits; never raises (the outbox keeps what could not be written)."""
+    """Drain if this index is behind the log (another host's changes too); never raises (the log keeps what
+    could not be written)."""
     try:
         with new_session(app) as session:
-            if not session.exec(select(IndexChange.id).limit(1)).first():
+            if not lag(app, session):
                 return True
         drain(app, batch)
         return True
     except (SearchIndexError, OSError) as exc:
-        log.warning("search index not updated, changes kept in the outbox: %s", exc)
+        log_.warning("search index not updated, changes kept in the log: %s", exc)
         return False
     except Exception:
         # Called after the user's data is committed: any failure (a bug, a corrupt segment) must not
-        # turn a saved edit into an error page. The outbox rows stay for the next drain.
-        log.exception("search index not updated, changes kept in the outbox")
+        # turn a saved edit into an error page. The log keeps the changes for the next drain.
+        log_.exception("search index not updated, changes kept in the log")
         return False
 
 
@@ -180,8 +212,8 @@ def following(app: Flask) -> Iterator[None]:
     """Index what the caller commits while it goes on writing (a long import), in a second process.
 
     On two cores the index keeps pace with the import instead of starting after it: the child drains
-    the outbox every time something waits, until the caller is done, then a last drain here catches
-    what it left (it stopped, or failed: the outbox keeps everything for the next drain anyway).
+    the log every time something waits, until the caller is done, then a last drain here catches
+    what it left (it stopped, or failed: the log keeps everything for the next drain anyway).
     """
     context = multiprocessing.get_context("fork")  # the child is this process: same app, same settings
     done = context.Event()
@@ -203,7 +235,7 @@ def _follow(app: Flask, done) -> None:
     while True:
         finished = done.is_set()  # read before the drain: what was committed before it is then indexed
         with new_session(app) as session:
-            waiting = pending(session)
+            waiting = lag(app, session)
         # Whole batches only: each drain is a whoosh commit, and small segments soon cost merges of them all.
         if waiting < BULK_DRAIN_BATCH and not finished:
             done.wait(0.2)
@@ -211,20 +243,25 @@ def _follow(app: Flask, done) -> None:
             sync(app, BULK_DRAIN_BATCH)
             return
         elif not sync(app, BULK_DRAIN_BATCH):
-            done.wait(1.0)  # the index was busy (a web worker's drain): try again, the outbox keeps everything
+            done.wait(1.0)  # the index was busy (a web worker's drain): try again, the log keeps everything
 
 
 def rebuild(app: Flask, progress: Callable[[int, int], None] | None = None) -> int:
     """Rewrite the whole index from the database; returns the number of documents.
 
     The new generation is written while the old one serves and takes changes; right after the swap,
-    under the write lock, what changed meanwhile is re-indexed (``repair``) and the outbox drained.
+    under the write lock, it takes the log position read before its first document (it holds every change
+    up to there), then what changed meanwhile is re-indexed (``repair``) and the log applied from there.
     """
     def catch_up() -> None:
+        position = _position(app)
+        position.applied, position.retry = start, set()
+        save_position(app.config["INDEX_DIR"], position)
         repair(app)
         sync(app)
 
     with new_session(app) as session:
+        start, _pruned = log.head(session)  # before the documents: they hold at least every change up to it
         total = count_documents(session)
         count = get_index(app).rebuild(all_documents(session), after_swap=catch_up,
                                        progress=(lambda n: progress(n, total)) if progress else None)
@@ -276,7 +313,7 @@ def repair(app: Flask, stamps: bool = False) -> int:
             report = check(app)
             keys |= {split_doc_id(key) for key in report.missing + report.stale + report.extra if split_doc_id(key)}
         if keys:
-            log.warning("search index: %d document(s) drifted from the database, re-indexed", len(keys))
+            log_.warning("search index: %d document(s) drifted from the database, re-indexed", len(keys))
         return _reindex(app, keys) if keys else 0
 
 
@@ -299,6 +336,8 @@ class CheckReport:
     stale: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
     waiting: int = 0
+    # Every index following the log (one per host): (host, applied, lag), the slowest first.
+    indexes: list[tuple[str, int, int]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -312,7 +351,10 @@ def check(app: Flask) -> CheckReport:
     index = get_index(app)
     indexed, indexed_versions = dict(index.stamps()), index.versions()
     with new_session(app) as session:
-        report.waiting = pending(session)
+        report.waiting = lag(app, session)
+        last, _pruned = log.head(session)
+        report.indexes = [(cursor.host, cursor.applied, max(0, last - cursor.applied))
+                          for cursor in log.cursors(session)]
         for doc in all_documents(session):
             report.total += 1
             stamp = indexed.pop(doc.doc_id, None)
@@ -328,7 +370,7 @@ def startup(app: Flask) -> None:
     """Before serving: rebuild an empty or outdated index of a non-empty database, else drain and repair.
 
     Outdated also means built by an earlier mapping (MAPPING_VERSION): a change of who may see a
-    document changes every document of its kind, which a drain of the outbox would not cover. The
+    document changes every document of its kind, which a drain of the log would not cover. The
     repair catches what a crash or an older version of the app left behind.
     """
     index = get_index(app)
@@ -336,12 +378,13 @@ def startup(app: Flask) -> None:
         has_data = count_documents(session) > 0
     if has_data and (index.outdated or index.doc_count() == 0 or not mapping_is_current(app)):
         rebuild(app)
+        report_position(app, _position(app))  # this host's index joins those the log waits for
         return
     if sync(app):
         try:
             repair(app)
         except (SearchIndexError, OSError) as exc:
-            log.warning("search index not repaired at start-up: %s", exc)
+            log_.warning("search index not repaired at start-up: %s", exc)
 
 
 def warm(app: Flask) -> None:
@@ -349,7 +392,7 @@ def warm(app: Flask) -> None:
     try:
         get_index(app).warm()
     except Exception:
-        log.exception("search index not warmed")
+        log_.exception("search index not warmed")
 
 
 def _after_commit(app: Flask) -> None:

@@ -1,11 +1,11 @@
-"""Change capture: what a transaction changed in searchable data becomes outbox rows in that transaction.
+"""Change capture: what a transaction changed in searchable data becomes change-log entries in that transaction.
 
 Listening to flushes (not to the objects left at commit time) sees every object, including those
 flushed early by a service. Deleted records are resolved before their flush, while the link rows that
 name their dependents still exist; new and changed ones after it, once they have ids. The documents
 they touch are collected per session; at commit, their versions are counted (``versions.bump``) and
-the outbox rows written through the transaction's own connection, so the data, the versions and the
-note "to index" commit or roll back together.
+the change-log entries numbered (``log.reserve``) and written through the transaction's own connection, so
+the data, the versions and the note "to index" commit or roll back together.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session as OrmSession
 
-from kb.indexing import revision, versions
+from kb.indexing import log, revision, versions
 from kb.models import (
     ActionPartner,
     ActionPractitioner,
@@ -173,10 +173,11 @@ def note(session: OrmSession, added: Iterable[Key], changed: Iterable[Key] = ())
 
 
 def _before_commit(session: OrmSession) -> None:
-    """Count the versions and write the outbox rows of everything the transaction changed, at once.
+    """Count the versions and write the change-log entries of everything the transaction changed, at once.
 
     Once per transaction, at its end, in one sorted pass: two transactions lock the version rows they
-    share in the same order and hold them only while they commit, so they cannot deadlock on them.
+    share in the same order, then the log's head, and hold them only while they commit, so they cannot
+    deadlock on them.
     """
     session.flush()  # the last changes, so that their keys are collected too
     keys = session.info.pop(_CHANGED, set())
@@ -184,9 +185,10 @@ def _before_commit(session: OrmSession) -> None:
         conn = session.connection()
         now = utcnow()
         bumped = versions.bump(conn, keys)
+        first = log.reserve(conn, len(bumped))
         conn.execute(IndexChange.__table__.insert(),
-                     [{"doc_kind": kind, "object_id": object_id, "version": version, "created_at": now}
-                      for (kind, object_id), version in bumped.items()])
+                     [{"id": first + n, "doc_kind": kind, "object_id": object_id, "version": version,
+                       "created_at": now} for n, ((kind, object_id), version) in enumerate(sorted(bumped.items()))])
     revision.count(session)  # last: after the version rows, in every writer
 
 

@@ -1,4 +1,4 @@
-"""The `observatoire index` commands: rebuild, update (drain the outbox) and check."""
+"""The `observatoire index` commands: rebuild, update (apply the change log, repair) and check."""
 
 from __future__ import annotations
 
@@ -51,8 +51,26 @@ def check_command(limit: int) -> None:
         click.echo(f"Documents {label} : {len(ids)}" + (f" ({shown})" if ids else ""))
     if report.waiting:
         click.echo(f"Changements en attente d'indexation : {report.waiting}")
+    click.echo(f"Index qui suivent le journal des changements : {len(report.indexes)}")
+    for host, applied, behind in report.indexes:
+        click.echo(f"  {host} : changement n° {applied} appliqué, {behind} de retard")
     if not report.ok:
         click.echo("L'index diffère de la base : lancez « observatoire index update » (ou « index rebuild »).",
                    err=True)
         raise SystemExit(1)
     click.echo("Index conforme à la base.")
+
+
+@index_group.command("forget")
+@click.argument("host")
+def forget_command(host: str) -> None:
+    """Ne plus attendre un index (hôte retiré du service) avant d'élaguer le journal des changements."""
+    from kb.db import new_session
+    from kb.indexing import log
+
+    with new_session(current_app._get_current_object()) as session:
+        count = log.forget(session, host)
+        session.commit()
+    if not count:
+        raise click.ClickException(f"Aucun index « {host} » : voyez la liste donnée par « observatoire index check ».")
+    click.echo(f"Index oublié : {host}. Le journal sera élagué sans l'attendre.", err=True)

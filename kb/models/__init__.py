@@ -18,7 +18,7 @@ from kb.models.action import ActionPractitioner, FieldAction
 from kb.models.cahier import Cahier, CahierSection
 from kb.models.findings import Barrier, Effect, Lever
 from kb.models.moderation import ActionReport, ActionRevision
-from kb.models.outbox import ContentRevision, IndexChange, IndexVersion
+from kb.models.outbox import ContentRevision, IndexChange, IndexCursor, IndexLogHead, IndexVersion
 from kb.models.people import (
     ActionPartner,
     ConsentRecord,
@@ -92,6 +92,8 @@ __all__ = [
     "FieldAction",
     "ContentRevision",
     "IndexChange",
+    "IndexCursor",
+    "IndexLogHead",
     "IndexVersion",
     "Lever",
     "Organisation",

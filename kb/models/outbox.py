@@ -1,18 +1,20 @@
-"""The search outbox, the version of each search document and the content revision, written in the data's own
-transaction."""
+"""The search change log, the version of each search document and the content revision, written in the data's own
+transaction; the position each index directory reached in the log."""
 
 from datetime import datetime
 
+from sqlalchemy import BigInteger, Column
 from sqlmodel import Field, SQLModel
 
 from kb.models.base import created_at_field
 
 
 class IndexChange(SQLModel, table=True):
-    """A search document (kind, object id) to re-read from the database and write to the index.
+    """One entry of the change log: a search document (kind, object id) to re-read and write to each index.
 
-    ``version`` is the document's version (``IndexVersion``) after the change that wrote this row:
-    the row may go once the index holds that version or a newer one.
+    ``id`` is the change's sequence number, handed out by ``IndexLogHead`` in commit order (never by the
+    table's own sequence): an index that applied number N has seen every change up to N. ``version`` is the
+    document's version (``IndexVersion``) after the change. Rows are pruned once every index passed them.
     """
 
     __tablename__ = "index_change"
@@ -47,3 +49,27 @@ class ContentRevision(SQLModel, table=True):
 
     id: int = Field(default=1, primary_key=True)
     value: int = 0
+
+
+class IndexLogHead(SQLModel, table=True):
+    """The change log's last sequence number (one row). Counted up at the end of each transaction that changes
+    searchable data; its row lock, held until the commit, makes numbers follow the commit order. ``pruned_to``:
+    entries up to it are gone (an index behind it compares every document instead)."""
+
+    __tablename__ = "index_log_head"
+
+    id: int = Field(default=1, primary_key=True)
+    last_seq: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
+    pruned_to: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
+
+
+class IndexCursor(SQLModel, table=True):
+    """How far one index directory (of one host) applied the change log: pruning waits for the slowest index
+    seen lately, and ``index check`` reports each one's lag."""
+
+    __tablename__ = "index_cursor"
+
+    name: str = Field(primary_key=True, max_length=64)
+    host: str = Field(default="", max_length=300)
+    applied: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
+    updated_at: datetime = created_at_field()

@@ -206,7 +206,7 @@ def test_the_command_shows_its_progress_and_imports_only_with_apply(app, session
     # A second process indexed the batches as they were committed; the command's last drain left nothing.
     from kb import indexing
     with app.app_context(), indexing.new_session(app) as check:
-        assert indexing.pending(check) == 0
+        assert indexing.lag(app, check) == 0
     found = app.test_client().get("/recherche", query_string={"q": "Saint-Gabriel"}).get_data(as_text=True)
     assert "Centre social Saint-Gabriel" in found
     report = (tmp_path / "rapport.csv").read_text(encoding="utf-8-sig")

@@ -1,4 +1,4 @@
-"""Ordered index writes: document versions, outbox rows that go only once covered, drift repair, both databases."""
+"""Ordered index writes: document versions, a change log followed from each index's position, drift repair, both databases."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def search_titles(app, text: str) -> list[str]:
     return [hit.title for hit in results.hits]
 
 
-def test_each_commit_counts_a_version_and_the_outbox_rows_name_it(app, make, session):
+def test_each_commit_counts_a_version_and_the_log_entries_name_it(app, make, session):
     action = make.action(title="Jardin des Aubagnens")
     session.commit()
     assert version_of(session, "action", action.id) == 1
@@ -40,7 +40,7 @@ def test_each_commit_counts_a_version_and_the_outbox_rows_name_it(app, make, ses
     rows = session.exec(select(IndexChange).where(IndexChange.doc_kind == "action")).all()
     assert sorted(r.version for r in rows) == [1, 2]
     indexing.drain(app)
-    assert indexing.pending(session) == 0
+    assert indexing.lag(app, session) == 0
     assert indexing.get_index(app).versions()[f"action:{action.id}"] == 2
 
 
@@ -75,7 +75,7 @@ def test_a_change_committed_while_a_drain_runs_is_indexed_not_forgotten(app, mak
 
     monkeypatch.setattr(versions, "read", read_then_another_commit)
     indexing.drain(app)
-    assert indexing.pending(session) == 0
+    assert indexing.lag(app, session) == 0
     assert indexing.get_index(app).versions()[f"action:{action.id}"] == 2
     assert search_titles(app, "transmission") == ["Atelier mémoire et transmission"]
 
@@ -104,7 +104,7 @@ def test_repair_finds_missing_older_newer_and_extra_documents(app, make, session
     older.title = "Radio de quartier des Izards"
     session.commit()
     index.apply(stale_docs, {}, force=True)  # an older document forced in: what a bug would leave
-    with new_session(app) as other:  # the change is committed, its outbox row lost (a restored backup)
+    with new_session(app) as other:  # the change is committed, its log entry lost (a restored backup)
         other.exec(IndexChange.__table__.delete())
         other.commit()
     from search_index import SearchDoc
@@ -124,7 +124,7 @@ def test_index_update_repairs_stale_content_that_versions_cannot_see(app, make, 
     action = make.action(title="Ludothèque itinérante")
     session.commit()
     indexing.drain(app)
-    with new_session(app) as other:  # changed behind the app's back: no version, no outbox row
+    with new_session(app) as other:  # changed behind the app's back: no version, no log entry
         other.exec(FieldAction.__table__.update().where(FieldAction.__table__.c.id == action.id)
                    .values(title="Ludothèque de Barriol"))
         other.commit()
@@ -177,7 +177,7 @@ def test_a_rebuild_keeps_the_changes_committed_while_it_ran(app, make, session):
     assert changed.is_set()
     assert search_titles(app, "énergie") == ["Permanence logement et énergie"]
     assert search_titles(app, "Chartreux") == ["Repair café des Chartreux"]
-    assert indexing.check(app).ok and indexing.pending(session) == 0
+    assert indexing.check(app).ok and indexing.lag(app, session) == 0
 
 
 def test_check_agrees_after_an_approved_edit_on_both_databases(any_app):
@@ -268,3 +268,52 @@ def test_two_writers_sharing_a_document_do_not_deadlock_on_postgresql(postgres, 
     finally:
         indexing.close_index(app)
         app.extensions["kb_engine"].dispose()
+
+
+def test_log_numbers_follow_the_commit_order_so_a_follower_never_skips_one(any_app, monkeypatch):
+    """Writers commit in an order other than the one they started in, while a follower drains all along: had a
+    later number committed first, the follower would move past the earlier one for good."""
+    from kb.indexing import log
+
+    app = any_app
+    with app.app_context(), new_session(app) as session:
+        ids = [Factories(session).action(title=f"Action {n}").id for n in range(8)]
+        session.commit()
+    indexing.drain(app)
+    real_reserve = log.reserve
+
+    def slow_reserve(conn, count):
+        first = real_reserve(conn, count)
+        if threading.current_thread().name.endswith(("0", "2", "4", "6")):
+            time.sleep(0.15)  # numbered, not committed yet: the others may commit meanwhile
+        return first
+
+    monkeypatch.setattr(log, "reserve", slow_reserve)
+    errors, stop = [], threading.Event()
+
+    def write(n: int) -> None:
+        try:
+            with app.app_context(), new_session(app) as session:
+                session.get(FieldAction, ids[n]).title = f"Action renommée {n} rucher"
+                session.commit()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    def follow() -> None:
+        while not stop.is_set():
+            indexing.sync(app)
+            time.sleep(0.01)
+
+    follower = threading.Thread(target=follow)
+    follower.start()
+    writers = [threading.Thread(target=write, args=(n,), name=f"writer-{n}") for n in range(8)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join()
+    stop.set()
+    follower.join()
+    assert errors == []
+    indexing.sync(app)
+    assert sorted(search_titles(app, "rucher")) == sorted(f"Action renommée {n} rucher" for n in range(8))
+    assert indexing.check(app).ok

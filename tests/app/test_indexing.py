@@ -29,13 +29,13 @@ def _found(client, query: str) -> list[str]:
 
 def _pending(app) -> int:
     with new_session(app) as session:
-        return indexing.pending(session)
+        return indexing.lag(app, session)
 
 
 def test_create_update_delete_through_the_forms_reach_the_search(client, app, editor):
     response = post_form(client, "/actions/nouvelle", {**FORM, "title": "Café des parents du Trébon"})
     action_id = int(re.search(r"/actions/(\d+)$", response.headers["Location"]).group(1))
-    assert _pending(app) == 0, "the request's commit drains the outbox"
+    assert _pending(app) == 0, "the request's commit applies the change log"
     assert _found(client, "Trébon") == ["Café des parents du Trébon"]
 
     post_form(client, f"/actions/{action_id}/modifier", {**FORM, "title": "Café des parents de Griffeuille"})
@@ -120,13 +120,13 @@ def test_a_search_that_fails_inside_the_engine_answers_503_not_500(client, monke
     assert "indisponible" in response.get_data(as_text=True)
 
 
-def test_startup_applies_the_changes_left_in_the_outbox(app, make, session, monkeypatch):
+def test_startup_applies_the_changes_left_in_the_log(app, make, session, monkeypatch):
     make.action(title="Atelier cuisine de Champfleury")
     session.commit()
     indexing.startup(app)  # an empty index of a filled database: rebuilt, mapping recorded
     assert indexing.mapping_is_current(app)
     make.action(title="Atelier théâtre forum de Monclar")
-    session.commit()  # outside a request: the outbox keeps the change, as after a crash
+    session.commit()  # outside a request: the log keeps the change, as after a crash
     assert _pending(app) > 0
     rebuilds = []
     monkeypatch.setattr(indexing, "rebuild", lambda *args, **kwargs: rebuilds.append(args))
@@ -164,6 +164,7 @@ def test_a_rolled_back_change_leaves_nothing_to_index(app, make, session):
     org = make.organisation(name="Centre social du Trébon")  # the next transaction indexes only its own change
     session.commit()
     assert [(r.doc_kind, r.object_id) for r in session.exec(select(IndexChange))] == [("organisation", org.id)]
+    assert _pending(app) == 1
 
 
 def test_one_record_that_cannot_be_indexed_does_not_hold_back_the_others(app, make, session, runner, monkeypatch):
@@ -184,7 +185,7 @@ def test_one_record_that_cannot_be_indexed_does_not_hold_back_the_others(app, ma
     hits = indexing.get_index(app).search(SearchQuery(text="Salin-de-Giraud")).hits
     assert [hit.title for hit in hits] == ["Atelier couture de Salin-de-Giraud"]
     result = runner.invoke(args=["index", "update"])
-    assert result.exit_code == 1 and "1 changement(s) non indexé(s)" in result.output
+    assert result.exit_code == 1 and "1 document(s) non indexé(s)" in result.output
 
     monkeypatch.setitem(mapping._LOADERS, "organisation", (model, build, loads))
     assert indexing.sync(app) is True
@@ -206,7 +207,7 @@ def test_check_reports_missing_stale_and_extra_then_rebuild_fixes_them(demo_app)
     assert runner.invoke(args=["index", "check"]).exit_code == 0
     with new_session(demo_app) as session:
         first, second = session.exec(select(FieldAction.id).order_by(FieldAction.id).limit(2)).all()
-        # A change the outbox never saw (a manual SQL fix): the index is now stale for that action.
+        # A change the log never saw (a manual SQL fix): the index is now stale for that action.
         session.exec(update(FieldAction).where(FieldAction.id == second).values(title="Titre corrigé à la main"))
         session.exec(IndexChange.__table__.delete())
         session.commit()
