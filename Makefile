@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint test-deps assets clean mutation bench-load bench-observatory bench-export bench-import screenshots
+.PHONY: run test install lint test-deps assets dist clean mutation bench-load bench-observatory bench-export bench-import screenshots
 
 # WeasyPrint (PDF documents) needs Pango and a font from Debian; installed when missing.
 PDF_DEPS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
@@ -33,6 +33,10 @@ $(VENDOR): package.json package-lock.json
 	touch $(VENDOR)
 
 assets: $(VENDOR)
+
+# The wheel an institute's server installs (templates, static files and Leaflet inside; see README, Deploying).
+dist: $(STAMP) $(VENDOR)
+	$(PY) -m pip wheel . --no-deps --quiet -w dist
 
 install: $(STAMP) $(VENDOR)
 

@@ -2,7 +2,7 @@
 
 Under `observatoire serve` the workers are separate processes: request latencies are kept with
 prometheus_client's multiprocess mode (one file per worker in ``METRICS_DIR``, summed at each scrape), so
-whichever worker answers `/metrics` reports them all. What the database knows (index lag, outbox length) is
+whichever worker answers `/metrics` reports them all. What the database knows (index lag, mails waiting) is
 read at scrape time, never counted in a worker's memory.
 """
 
@@ -126,7 +126,7 @@ def _request_seconds():
 
 def _state(app: Flask) -> dict:
     """What the database says now: reachable, and how much the index and the mail still have to do."""
-    from kb import indexing
+    from kb import indexing, mail
     from kb.db import new_session
 
     state: dict = {"database": "ok"}
@@ -134,6 +134,7 @@ def _state(app: Flask) -> dict:
         with new_session(app) as session:
             session.execute(text("SELECT 1"))
             state["index_lag"] = indexing.lag(app, session)
+            state["mail_queue"] = mail.waiting(session)
     except Exception as exc:  # noqa: BLE001 - any failure means "not reachable" to a load balancer
         logging.getLogger(__name__).warning("health check: database unreachable: %s", exc)
         return {"database": "unreachable"}
@@ -170,6 +171,9 @@ def _metrics_view() -> Response:
                                         "encore appliqués")
                 lag.add_metric([], state["index_lag"])
                 yield lag
+                mails = GaugeMetricFamily("observatoire_mail_queue", "Courriels en attente du serveur de courrier")
+                mails.add_metric([], state["mail_queue"])
+                yield mails
 
     now = CollectorRegistry()
     now.register(_Now())

@@ -132,6 +132,9 @@ def generate(session: Session, *, seed: int = 2012, progress: Progress | None = 
 
     numbers = add_demo_cahiers(session, tools, date.today())
     report("Cahiers de l'observatoire", numbers, numbers)
+    from kb.mail import discard_queued
+
+    discard_queued(session)  # the services told invented people of their registrations: nobody is to receive it
 
     used_communes = {a.commune_insee for a in actions} | {o.commune_insee for _, o in orgs}
     return {

@@ -17,6 +17,7 @@ from kb.models.account import ApiToken, RateEvent, UserAccount
 from kb.models.action import ActionPractitioner, FieldAction
 from kb.models.cahier import Cahier, CahierSection
 from kb.models.findings import Barrier, Effect, Lever
+from kb.models.mailqueue import QueuedMail
 from kb.models.moderation import ActionReport, ActionRevision
 from kb.models.outbox import ContentRevision, IndexChange, IndexCursor, IndexLogHead, IndexVersion
 from kb.models.people import (
@@ -95,6 +96,7 @@ __all__ = [
     "IndexCursor",
     "IndexLogHead",
     "IndexVersion",
+    "QueuedMail",
     "Lever",
     "Organisation",
     "Practitioner",

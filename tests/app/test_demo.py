@@ -284,3 +284,12 @@ def test_generation_is_deterministic_and_does_not_commit(tmp_path, actions):
     finally:
         session.close()
         session.get_bind().dispose()
+
+
+def test_the_demo_mails_nobody(demo):
+    """Registering invented trainees runs the services that tell them by mail: none of it is left to send."""
+    from kb.models import QueuedMail, Registration
+
+    session = demo[0]
+    assert session.exec(select(QueuedMail)).all() == []
+    assert session.exec(select(Registration)).first() is not None  # registrations were made all the same

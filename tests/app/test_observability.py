@@ -40,7 +40,7 @@ def test_log_lines_are_json_with_the_request_id(app):
 def test_healthz_says_whether_the_database_answers(app, client, tmp_path):
     answer = client.get("/healthz")
     assert answer.status_code == 200 and answer.headers["Cache-Control"] == "no-store"
-    assert answer.get_json() == {"status": "ok", "database": "ok", "index_lag": 0}
+    assert answer.get_json() == {"status": "ok", "database": "ok", "index_lag": 0, "mail_queue": 0}
     down = create_app({"TESTING": True, "INSTANCE_DIR": str(tmp_path / "down"), "SECRET_KEY": "t",
                        "DATABASE_URL": "postgresql+psycopg://kb@127.0.0.1:9/absente", "INDEX_DIR": str(tmp_path / "i")})
     answer = down.test_client().get("/healthz")
@@ -60,6 +60,7 @@ def test_metrics_time_requests_by_route_for_the_machine_or_a_token(app, client):
     text = page.get_data(as_text=True)
     assert 'observatoire_request_seconds_count{method="GET",route="/actions/",status="200"}' in text
     assert "observatoire_index_lag 0.0" in text and "observatoire_database_up 1.0" in text
+    assert "observatoire_mail_queue 0.0" in text
     remote = {"REMOTE_ADDR": "203.0.113.7"}
     assert client.get("/metrics", environ_base=remote).status_code == 403
     app.config["METRICS_TOKEN"] = "jeton-de-supervision"
