@@ -79,6 +79,11 @@ def load_settings(overrides: dict | None = None) -> dict:
         "BIND": env.get("KB_BIND", "127.0.0.1:5000"),
         "WORKERS": int(env.get("KB_WORKERS", "2")),
         "PAGE_SIZE": 20,
+        # Above this many points, /carte sends the clusters of the current view (computed on the server) instead of
+        # every point, and asks /carte/points for the next views.
+        "MAP_SERVER_CLUSTER_FROM": int(env.get("KB_MAP_SERVER_CLUSTER_FROM", "3000")),
+        # ... and a view holding at most this many points sends them one by one (the browser clusters them).
+        "MAP_VIEW_SINGLES": int(env.get("KB_MAP_VIEW_SINGLES", "600")),
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

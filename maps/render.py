@@ -159,8 +159,15 @@ def render_map_parts(
     popup_url_template: str | None = None, radius: tuple[float, float, float] | None = None,
     height: str = "480px", map_id: str | None = None, cluster: bool | None = None, max_zoom: int = 19,
     label: str = "Carte", legend_title: str = "Légende", nonce: str | None = None,
+    points_url: str | None = None, clusters: list | None = None, total: int | None = None,
+    legend_counts: list[int] | None = None,
 ) -> RenderedMap:
-    """Render points as a clustered Leaflet map; `categories` maps a key to its French label and colour."""
+    """Render points as a clustered Leaflet map; `categories` maps a key to its French label and colour.
+
+    With `points_url`, the map shows a view of a larger set (`maps.clusters`): `points` and `clusters` are the
+    first view's, `total` the size of the set, `legend_counts` its count per category; as the reader moves,
+    kb-map.js asks `points_url` (plus `&bbox=south,west,north,east&z=zoom`) for the next view's.
+    """
     # tiles_url None: no background (markers only); attribution is plain text. center/zoom fix the first
     # view, else it fits the radius circle (lat, lon, km) or the points. popup_url_template contains
     # "{id}" and answers an escaped HTML fragment; without it popups show the title, linked to url.
@@ -184,6 +191,11 @@ def render_map_parts(
                               for slug, (label, colour) in zip(slugs, used, strict=True)],
                   fit=None if center else _fit(points, radius), fitMaxZoom=13,
                   radius=list(radius) if radius else None)
+    if points_url is not None:
+        if _URL_UNSAFE.search(points_url):
+            raise ValueError(f"points_url invalide : « {points_url} »")
+        config.update(pointsUrl=points_url, clusters=clusters or [], total=total)
+        category_counts = legend_counts or category_counts
 
     start = center or (radius[:2] if radius else None) or FRANCE_CENTER
     header, frame, script = _frame(map_id, height, asset_base_url, tuple(start),
@@ -194,7 +206,7 @@ def render_map_parts(
     css = _BASE_CSS + _category_css(map_id, slugs, [colour for _, colour in used])
     return RenderedMap(
         head=f"{header}<style{nonce_attr}>{css}</style><script{nonce_attr}>{_LIBRARY_JS}</script>\n",
-        body=(f'<div class="kb-map" id="{map_id}-wrap">{_canvas(map_id, label, len(points))}{frame}'
+        body=(f'<div class="kb-map" id="{map_id}-wrap">{_canvas(map_id, label, total if total is not None else len(points))}{frame}'
               f'<script type="application/json" id="{map_id}-data">{script_json(config)}</script>'
               f"{_legend(map_id, legend_title, slugs, used, category_counts)}</div>\n"),
         script=f"<script{nonce_attr}>\n(function () {{\n{script}\n}})();\n</script>",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -56,6 +57,7 @@ def _page(args: Mapping[str, Any], errors: dict[str, str]) -> int:
     return int(raw)
 
 
+_INSEE = re.compile(r"[0-9][0-9AB][0-9]{3}")
 # The query parameters the action list reads: (name, vocabulary or None for free text, description). The pages,
 # the exports and the API read them through parse_action_filters; the API's OpenAPI document is generated from it.
 ACTION_PARAMETERS = (
@@ -74,6 +76,22 @@ ACTION_PARAMETERS = (
 _UNKNOWN = {"mode": "Mode d'intervention inconnu.", "status": "Statut inconnu.",
             "barrier_kind": "Type de frein inconnu.", "actor": "Catégorie d'acteur inconnue.",
             "dimension": "Dimension d'effet inconnue.", "has_tool": "Choisissez « oui » ou « non » pour les outils."}
+
+
+def _commune(value: str | None, errors: dict[str, str]) -> str | None:
+    """An INSEE code as given, or the code of a commune typed by name or postal code (the filter's text field)."""
+    if not value or _INSEE.fullmatch(value):
+        return value
+    from maps.gazetteer import AmbiguousPlace, Gazetteer, UnknownPlace
+
+    try:
+        return Gazetteer.default().lookup(value).insee
+    except AmbiguousPlace as exc:
+        options = ", ".join(f"{c.name} ({c.departement})" for c in exc.candidates[:6])
+        errors["commune"] = f"Plusieurs communes correspondent à « {value[:60]} » : {options}. Précisez le code postal."
+    except UnknownPlace:
+        errors["commune"] = f"Commune inconnue : « {value[:60]} »."
+    return None
 
 
 def parse_action_filters(args: Mapping[str, Any]) -> tuple[ActionFilters, dict[str, str]]:
@@ -96,7 +114,7 @@ def parse_action_filters(args: Mapping[str, Any]) -> tuple[ActionFilters, dict[s
         else:
             errors["year"] = "L'année doit être un nombre entre 1900 et 2100."
     filters = ActionFilters(
-        territory=text_arg(args, "territory"), commune=text_arg(args, "commune"),
+        territory=text_arg(args, "territory"), commune=_commune(text_arg(args, "commune"), errors),
         public=text_arg(args, "public"), theme=text_arg(args, "theme"), year=year,
         page=_page(args, errors), **closed,
     )

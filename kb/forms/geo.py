@@ -80,3 +80,24 @@ def parse_peer_search(args: Mapping[str, Any]) -> tuple[PeerSearch, dict[str, st
     place = (args.get("lieu") or "").strip()[:120] or None
     point = _point(args, errors, "lieu") if not place and not org_id else None
     return PeerSearch(place=place, org_id=org_id, point=point, radius=radius), errors
+
+
+def parse_view_box(args: Mapping[str, Any]) -> tuple[tuple[float, float, float, float] | None, int | None,
+                                                       dict[str, str]]:
+    """Read the view a map asks points for: ``bbox`` (south,west,north,east in degrees) and ``z`` (0 to 19)."""
+    errors: dict[str, str] = {}
+    box = None
+    parts = (args.get("bbox") or "").split(",")
+    try:
+        south, west, north, east = (float(part) for part in parts)
+        if -90 <= south <= north <= 90 and -180 <= west <= 180 and -180 <= east <= 180:
+            box = (south, west, north, east)
+    except ValueError:
+        pass
+    if box is None:
+        errors["bbox"] = "La vue doit être « sud,ouest,nord,est » en degrés (sud ≤ nord)."
+    zoom_raw = (args.get("z") or "").strip()
+    zoom = int(zoom_raw) if zoom_raw.isdecimal() and int(zoom_raw) <= 19 else None
+    if zoom is None:
+        errors["z"] = "Le niveau de zoom doit être un entier entre 0 et 19."
+    return box, zoom, errors

@@ -84,20 +84,26 @@ def latest_actions(session: Session, viewer: Viewer, limit: int = 6) -> list[Fie
     return list(session.exec(stmt.order_by(FieldAction.created_at.desc(), FieldAction.id.desc()).limit(limit)))
 
 
+COMMUNE_CHOICES = 300
+
+
 def filter_options(session: Session, viewer: Viewer) -> dict:
     """Values offered by the filter form: only those some visible action has.
 
     Each list is one join with DISTINCT over the visible actions: nested IN subqueries and loading every
     start date cost 150 ms at 10k actions (measured), this about 15."""
     visible = visible_actions_clause(viewer)
-    communes = session.exec(select(Commune).where(Commune.insee.in_(
-        select(FieldAction.commune_insee).where(visible, FieldAction.commune_insee.is_not(None)).distinct()))
-        .order_by(Commune.name)).all()
+    used = select(FieldAction.commune_insee).where(visible, FieldAction.commune_insee.is_not(None)).distinct()
+    # Actions in thousands of communes (a national import): a list that long serves nobody and weighs megabytes;
+    # the form then offers a commune field with suggestions instead (None here).
+    communes = None
+    if session.exec(select(func.count()).select_from(used.subquery())).one() <= COMMUNE_CHOICES:
+        communes = list(session.exec(select(Commune).where(Commune.insee.in_(used)).order_by(Commune.name)).all())
     year = func.extract("year", FieldAction.start_date)
     years = session.exec(select(year).where(visible, FieldAction.start_date.is_not(None)).distinct()).all()
     return {
         "territories": list(session.exec(select(Territory).order_by(Territory.name))),
-        "communes": list(communes),
+        "communes": communes,
         "publics": tags_in_use(session, "public", visible),
         "themes": tags_in_use(session, "theme", visible),
         "years": sorted({int(y) for y in years}, reverse=True),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
+from sqlalchemy import and_, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -41,12 +43,32 @@ class Place:
     distance_km: float | None = None
 
 
-def action_places(session: Session, filters: ActionFilters, viewer: Viewer, ids: list[int] | None = None) -> list[Place]:
-    """Visible actions matching the filters (and the search ids, if any), at the position the policy allows."""
+Box = tuple[float, float, float, float]  # south, west, north, east
+
+
+def around(lat: float, lon: float, radius_km: float) -> Box:
+    """A box holding the circle (a first cut in SQL; distances decide)."""
+    dlat = radius_km / 111.0 + 0.01
+    dlon = radius_km / (111.0 * max(0.1, math.cos(math.radians(lat)))) + 0.01
+    return lat - dlat, lon - dlon, lat + dlat, lon + dlon
+
+
+def _in_box(lat_column, lon_column, box: Box):
+    south, west, north, east = box
+    return and_(lat_column.between(south, north), lon_column.between(west, east))
+
+
+def action_places(session: Session, filters: ActionFilters, viewer: Viewer, ids: list[int] | None = None,
+                  box: Box | None = None) -> list[Place]:
+    """Visible actions matching the filters (and the search ids, if any), at the position the policy allows;
+    with ``box``, only those whose own position or commune centre lies in it."""
     centre = aliased(Commune)
     stmt = filtered_actions_query(filters, viewer)
     if ids is not None:
         stmt = stmt.where(FieldAction.id.in_(ids))
+    if box is not None:
+        stmt = stmt.where(or_(_in_box(FieldAction.latitude, FieldAction.longitude, box),
+                              _in_box(centre.latitude, centre.longitude, box)))
     # execute, not exec: the statement started as select(FieldAction), which sqlmodel reads as scalars.
     rows = session.execute(
         stmt.with_only_columns(
@@ -55,8 +77,8 @@ def action_places(session: Session, filters: ActionFilters, viewer: Viewer, ids:
             Territory.name,
         ).outerjoin(centre, centre.insee == FieldAction.commune_insee)
         .outerjoin(Territory, Territory.id == FieldAction.territory_id)
-        .order_by(FieldAction.title, FieldAction.id)
     ).all()
+    rows.sort(key=lambda row: (row[1], row[0]))  # by title: faster here than in the database, over 50,000 rows
     places = []
     for id_, title, mode, precision, lat, lon, c_lat, c_lon, commune, territory in rows:
         shown = policy.shown_position(precision, (lat, lon), (c_lat, c_lon))
@@ -87,15 +109,18 @@ def organisation_place(org: Organisation) -> Place | None:
                  commune=org.commune.name if org.commune else "")
 
 
-def organisation_places(session: Session) -> list[Place]:
-    """Organisations with coordinates (their own, else their commune's centre)."""
-    rows = session.exec(
-        select(Organisation.id, Organisation.name, Organisation.latitude, Organisation.longitude,
-               Commune.latitude, Commune.longitude, Commune.name, Territory.name)
-        .outerjoin(Commune, Commune.insee == Organisation.commune_insee)
-        .outerjoin(Territory, Territory.id == Organisation.territory_id)
-        .order_by(Organisation.name)
-    ).all()
+def organisation_places(session: Session, ids: list[int] | None = None, ordered: bool = True) -> list[Place]:
+    """Organisations with coordinates (their own, else their commune's centre); all of them, or those of ``ids``;
+    by name unless ``ordered`` is false (a map: sorting 100,000 names in the database costs a second)."""
+    stmt = (select(Organisation.id, Organisation.name, Organisation.latitude, Organisation.longitude,
+                   Commune.latitude, Commune.longitude, Commune.name, Territory.name)
+            .outerjoin(Commune, Commune.insee == Organisation.commune_insee)
+            .outerjoin(Territory, Territory.id == Organisation.territory_id))
+    if ordered:
+        stmt = stmt.order_by(Organisation.name)
+    if ids is not None:
+        stmt = stmt.where(Organisation.id.in_(sorted(set(ids))))
+    rows = session.exec(stmt).all()
     places = []
     for id_, name, lat, lon, c_lat, c_lon, commune, territory in rows:
         shown = policy.shown_position("exacte", (lat, lon), (c_lat, c_lon))
@@ -123,7 +148,7 @@ def locate(text: str) -> tuple[float, float, str]:
 def organisation_position(session: Session, org_id: int) -> tuple[float, float, str]:
     """The position of an organisation chosen as the starting point."""
     org = session.get(Organisation, org_id)
-    place = org and next(iter(p for p in organisation_places(session) if p.id == org_id), None)
+    place = org and next(iter(organisation_places(session, [org_id])), None)
     if place is None:
         raise DomainError("Cette organisation n'a pas de position connue.", field="organisation")
     return place.lat, place.lon, org.name
@@ -131,7 +156,8 @@ def organisation_position(session: Session, org_id: int) -> tuple[float, float, 
 
 def nearby(places: list[Place], lat: float, lon: float, radius_km: float) -> list[Place]:
     """Places within the radius, nearest first, each with its distance."""
-    measured = sorted(((haversine_km(lat, lon, p.lat, p.lon), p) for p in places), key=lambda dp: (dp[0], dp[1].title))
+    measured = sorted([(haversine_km(lat, lon, p.lat, p.lon), p.title, n) for n, p in enumerate(places)])
+    measured = [(distance, places[n]) for distance, _title, n in measured]
     found, seen = [], set()
     for distance, place in measured:
         if distance > radius_km:
@@ -142,6 +168,14 @@ def nearby(places: list[Place], lat: float, lon: float, radius_km: float) -> lis
     return found
 
 
+def organisations_with_people(session: Session, limit: int = 1000) -> list[tuple[int, str]]:
+    """(id, name) of the organisations someone in the directory belongs to: the starting points /pairs offers
+    (a national import's 100,000 organisations would make a 6 MB list)."""
+    return [tuple(row) for row in session.exec(
+        select(Organisation.id, Organisation.name).where(Organisation.id.in_(
+            select(PractitionerOrganisation.organisation_id))).order_by(Organisation.name).limit(limit))]
+
+
 def peer_practitioners(session: Session, viewer: Viewer, filters: ActionFilters) -> list[Place]:
     """Listed practitioners placed at their organisations (never a personal address).
 
@@ -150,7 +184,8 @@ def peer_practitioners(session: Session, viewer: Viewer, filters: ActionFilters)
     """
     if not policy.can_see_directory(viewer):
         return []
-    orgs = {p.id: p for p in organisation_places(session)}
+    orgs = {p.id: p for p in organisation_places(session, list(session.exec(
+        select(PractitionerOrganisation.organisation_id))))}
     stmt = (select(Practitioner, PractitionerOrganisation.organisation_id)
             .join(PractitionerOrganisation, PractitionerOrganisation.practitioner_id == Practitioner.id))
     if filters.mode or filters.public or filters.theme:

@@ -20,6 +20,7 @@ from kb.services import workshops as workshop_services
 from kb.views._export import export_response
 from kb.views._forms import button_cycle, current_viewer, delete_cycle, form_cycle
 from kb.views._kept import incomplete, kept_page
+from kb.views._mapdata import filter_options
 from kb.views._search import action_ids_for
 from search_index import SearchIndexError
 
@@ -40,7 +41,7 @@ def index():
     filters, errors = parse_action_filters(request.args)
     page = services.list_actions(session, filters, viewer)
     return render_template("actions/list.html", page=page, filters=filters, errors=errors,
-                           options=services.filter_options(session, viewer))
+                           options=filter_options(session, viewer))
 
 
 @bp.route("/export.<fmt>")

@@ -27,10 +27,10 @@ from kb.forms.cahiers import (
     parse_section_text_form,
 )
 from kb.models import Cahier, choices
-from kb.services import actions as action_services
 from kb.services import cahiers as services
 from kb.services import figures
 from kb.views._forms import button_cycle, current_viewer, delete_cycle, form_cycle
+from kb.views._mapdata import filter_options
 
 bp = Blueprint("cahiers", __name__, url_prefix="/cahiers")
 
@@ -115,7 +115,7 @@ def _compose_page(cahier: Cahier, values: MultiDict, errors: dict, status: int =
     data = services.compose(session, cahier)
     return render_template("cahiers/compose.html", cahier=cahier, data=data, values=values, errors=errors,
                            kinds=SECTION_KINDS, choices_=services.section_choices(session),
-                           options=action_services.filter_options(session, current_viewer()),
+                           options=filter_options(session, current_viewer()),
                            modes=choices.INTERVENTION_MODES, figure_filters=FIGURE_FILTERS), status
 
 

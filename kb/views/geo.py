@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
+import numpy as np
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 from markupsafe import Markup
 
@@ -12,13 +14,16 @@ from kb.db import get_session
 from kb.errors import DomainError
 from kb.forms.fields import check_coordinates
 from kb.forms.filters import parse_action_filters
-from kb.forms.geo import RADII, parse_map_view, parse_peer_search
+from kb.forms.geo import RADII, MapView, parse_map_view, parse_peer_search, parse_view_box
 from kb.models import Organisation, choices
 from kb.security import csp_nonce
 from kb.services import actions as action_services
 from kb.services import geo as services
 from kb.views._forms import current_viewer
+from kb.views._mapdata import CACHE, MapData, arrays_of, filter_options
 from kb.views._search import action_ids_for
+from maps import clusters
+from maps.clusters import ViewPoints, distances_km, fit_zoom, view_box
 from maps.gazetteer import Gazetteer
 from maps.render import MapPoint, render_map_parts
 
@@ -28,6 +33,7 @@ MODE_COLOURS = {"groupe": "#1d4e89", "communautaire": "#7b2d8e", "dsl": "#2e6b30
 CATEGORIES = {**{k: (v, MODE_COLOURS[k]) for k, v in choices.INTERVENTION_MODES.items()},
               "organisation": ("Organisation", "#8a4b08"), "practitioner": ("Intervenant·e", "#b3261e")}
 LIST_LIMIT = 200
+PEERS_SHOWN = 200  # nearest people and nearest actions listed and drawn by /pairs
 
 
 def render_points(places: list[services.Place], *, popups: bool = True, **options) -> Markup:
@@ -82,6 +88,46 @@ def picker_map(lat: float | None, lon: float | None) -> Markup:
                          label="Carte : cliquez pour placer le point")
 
 
+def _map_data(session, viewer, filters, view) -> tuple[MapData, str | None]:
+    """The points of /carte for these filters (kept per process until the content changes), and the search's
+    French message when the index could not answer."""
+    ids, search_error = action_ids_for(view.q, "La recherche est momentanément indisponible : "
+                                                 "la carte montre toutes les actions.")
+
+    def build() -> MapData:
+        places = services.action_places(session, filters, viewer, ids)
+        shown = places + (services.organisation_places(session, ordered=False) if view.organisations else [])
+        used = {p.mode or p.kind for p in shown} | set(choices.INTERVENTION_MODES)
+        categories = {k: v for k, v in CATEGORIES.items() if k in used}
+        if used - set(categories):
+            categories["autre"] = ("Autre", "#6b7280")
+        return MapData(places, arrays_of(shown, categories), categories, len(places))
+
+    key = (current_app.config["DATABASE_URL"], viewer.role, viewer.user_id, viewer.practitioner_id, repr(filters),
+           view.q, search_error is None, view.organisations)
+    return CACHE.get(session, key, build), search_error
+
+
+def _server_view(data: MapData, view) -> tuple[tuple[float, float], int, ViewPoints]:
+    """The first view of a large set: the one asked for, else the one that fits every point."""
+    arrays = data.arrays
+    if view.center:
+        center, zoom = view.center, view.zoom or 12
+    elif len(arrays):
+        south, north = float(arrays.lat.min()), float(arrays.lat.max())
+        west, east = float(arrays.lon.min()), float(arrays.lon.max())
+        center, zoom = ((south + north) / 2, (west + east) / 2), fit_zoom(south, west, north, east)
+    else:
+        center, zoom = (43.6, 5.0), 8
+    return center, zoom, clusters.view(arrays, view_box(*center, zoom), zoom, len(data.categories),
+                                       singles_up_to=current_app.config["MAP_VIEW_SINGLES"])
+
+
+def _view_args() -> dict:
+    """The page's filters, without its view (centre, zoom, page): what the points of any view depend on."""
+    return {k: request.args.getlist(k) for k in request.args if k not in ("lat", "lon", "z", "page", "bbox")}
+
+
 @bp.route("/carte")
 def map_page():
     """Carte des actions visibles, avec les filtres de la liste et la recherche plein texte."""
@@ -89,15 +135,58 @@ def map_page():
     filters, errors = parse_action_filters(request.args)
     view, view_errors = parse_map_view(request.args)
     errors.update(view_errors)
-    ids, search_error = action_ids_for(view.q, "La recherche est momentanément indisponible : "
-                                                 "la carte montre toutes les actions.")
-    places = services.action_places(session, filters, viewer, ids)
-    shown = places + (services.organisation_places(session) if view.organisations else [])
-    map_html = render_points(shown, center=view.center, zoom=view.zoom, height="65vh",
-                             label=f"Carte de {len(places)} actions", map_id="carte")
-    return render_template("geo/map.html", map_html=map_html, places=places[:LIST_LIMIT], total=len(places),
+    data, search_error = _map_data(session, viewer, filters, view)
+    label = f"Carte de {data.action_count} actions"
+    config = current_app.config
+    if len(data.arrays) <= config["MAP_SERVER_CLUSTER_FROM"]:
+        map_html = render_points([_place_of(data, i) for i in range(len(data.arrays))], center=view.center,
+                                 zoom=view.zoom, height="65vh", label=label, map_id="carte")
+    else:  # a large set: the first view's clusters now, the next views' from /carte/points
+        center, zoom, first = _server_view(data, view)
+        points = [MapPoint(id=row[2], lat=row[0], lon=row[1], title=row[5], category=list(data.categories)[row[3]])
+                  for row in first.points]
+        parts = render_map_parts(
+            points, asset_base_url=url_for("static", filename="vendor"), tiles_url=config["TILES_URL"] or None,
+            attribution=config["TILES_ATTRIBUTION"], categories=data.categories, legend_title="Légende",
+            popup_url_template=url_for("geo.popup", key="KEY").replace("KEY", "{id}"), nonce=csp_nonce(),
+            center=center, zoom=zoom, height="65vh", label=label, map_id="carte", cluster=True,
+            points_url=url_for("geo.map_points", **_view_args()), clusters=first.clusters, total=len(data.arrays),
+            legend_counts=np.bincount(data.arrays.category, minlength=len(data.categories)).tolist())
+        map_html = Markup(parts.html)
+    return render_template("geo/map.html", map_html=map_html, places=data.places[:LIST_LIMIT], total=data.action_count,
                            filters=filters, view=view, errors=errors, search_error=search_error,
-                           options=action_services.filter_options(session, viewer))
+                           options=filter_options(session, viewer))
+
+
+def _place_of(data: MapData, index: int) -> services.Place:
+    """A point of a small set as a place (actions keep theirs; organisations are rebuilt from the arrays)."""
+    if index < data.action_count:
+        return data.places[index]
+    arrays = data.arrays
+    return services.Place(int(arrays.ids[index][1:]), "organisation", arrays.titles[index], float(arrays.lat[index]),
+                          float(arrays.lon[index]), territory="Organisations")
+
+
+@bp.route("/carte/points")
+def map_points():
+    """Les points et regroupements d'une vue de la carte (JSON), pour les cartes de plusieurs milliers de points."""
+    session, viewer = get_session(), current_viewer()
+    filters, errors = parse_action_filters(request.args)
+    view, view_errors = parse_map_view(request.args)
+    box, zoom, box_errors = parse_view_box(request.args)
+    errors.update(view_errors)
+    errors.update(box_errors)
+    if errors:
+        return jsonify(error="Paramètres de la vue invalides.", fields=errors), 400
+    data, search_error = _map_data(session, viewer, filters, view)
+    shown = clusters.view(data.arrays, box, zoom, len(data.categories),
+                          singles_up_to=current_app.config["MAP_VIEW_SINGLES"])
+    actions = [int(i) for i in shown.indices if i < data.action_count]
+    listed = [{"id": place.id, "title": place.title, "url": url_for("actions.detail", action_id=place.id),
+               "lat": place.lat, "lon": place.lon, "mode": choices.INTERVENTION_MODES.get(place.mode, ""),
+               "commune": place.commune} for place in (data.places[i] for i in actions[:LIST_LIMIT])]
+    return jsonify(points=shown.points, clusters=shown.clusters, total=len(data.arrays), inView=shown.in_view,
+                   actions=data.action_count, actionsInView=len(actions), list=listed, searchError=search_error)
 
 
 @bp.route("/carte/fiche/<key>")
@@ -137,20 +226,33 @@ def peers():
             origin = (*search.point, "le point choisi sur la carte")
     except DomainError as exc:
         errors[exc.field or "lieu"] = exc.message
-    people, actions, map_html = [], [], None
+    people, actions, map_html, counts = [], [], None, (0, 0)
     if origin and not errors:
         lat, lon, _label = origin
         people = services.nearby(services.peer_practitioners(session, viewer, filters), lat, lon, search.radius)
-        actions = services.nearby(services.action_places(session, filters, viewer), lat, lon, search.radius)
+        data, _error = _map_data(session, viewer, filters, MapView())  # the map's actions, kept per process
+        actions = _nearby_actions(data, lat, lon, search.radius)
+        # A city at 50 km holds thousands of actions: the nearest ones are listed and drawn, the count says the rest.
+        counts = (len(people), len(actions))
+        people, actions = people[:PEERS_SHOWN], actions[:PEERS_SHOWN]
         map_html = render_points(actions + people, popups=False, radius=(lat, lon, search.radius),
                                  height="55vh", label="Carte des pairs", map_id="pairs")
     else:
         map_html = render_points([], popups=False, height="50vh", label="Carte : cliquez pour choisir un point",
                                  map_id="pairs", center=(43.6, 5.0), zoom=8)
     return render_template("geo/peers.html", search=search, errors=errors, origin=origin, people=people,
-                           actions=actions, map_html=map_html, radii=RADII, filters=filters,
-                           options=action_services.filter_options(session, viewer),
-                           organisations=[p for p in services.organisation_places(session)])
+                           actions=actions, counts=counts, map_html=map_html, radii=RADII, filters=filters,
+                           options=filter_options(session, viewer),
+                           organisations=services.organisations_with_people(session))
+
+
+def _nearby_actions(data: MapData, lat: float, lon: float, radius_km: float) -> list[services.Place]:
+    """The actions of a map's data set within the radius, nearest first, each with its distance."""
+    count = data.action_count
+    distances = distances_km(lat, lon, data.arrays.lat[:count], data.arrays.lon[:count])
+    inside = np.flatnonzero(distances <= radius_km)
+    ordered = sorted(inside.tolist(), key=lambda i: (distances[i], data.places[i].title))
+    return [replace(data.places[i], distance_km=float(distances[i])) for i in ordered]
 
 
 @bp.route("/api/communes/proche")

@@ -9,11 +9,11 @@ from kb import charts
 from kb.db import get_session
 from kb.forms.filters import MAX_PAGE
 from kb.forms.observatory import ObservatoryFilters, parse_observatory_filters
-from kb.services import actions as action_services
 from kb.services import figures
 from kb.services import findings as services
 from kb.views._csv import csv_response
 from kb.views._forms import current_viewer
+from kb.views._mapdata import filter_options
 from kb.views._search import action_ids_for
 
 bp = Blueprint("observatory", __name__, url_prefix="/observatoire")
@@ -33,7 +33,7 @@ def _page_number() -> int:
 
 def _common(filters: ObservatoryFilters, errors: dict, unavailable: str | None) -> dict:
     return {"filters": filters, "errors": errors, "unavailable": unavailable,
-            "options": action_services.filter_options(get_session(), current_viewer())}
+            "options": filter_options(get_session(), current_viewer())}
 
 
 @bp.route("/")

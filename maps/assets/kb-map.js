@@ -5,8 +5,11 @@
  * for every map, so a Content-Security-Policy can allow it by hash or serve it as a static file.
  * Text from users only ever reaches the DOM through textContent, never innerHTML; the HTML popups
  * come from the server (popup_html, or the popup URL), escaped there.
- * Events on window: kb:ready {mapId, pointCount}, kb:moveend {mapId, lat, lon, zoom}, kb:click {mapId, lat, lon}.
+ * Events on window: kb:ready {mapId, pointCount}, kb:moveend {mapId, lat, lon, zoom}, kb:click {mapId, lat, lon},
+ * kb:points {mapId, points, clusters, total, inView, actions, actionsInView, list} (a large set's view arrived).
  * kbMap.update(mapId, config) redraws a map's markers from another config (its filters changed).
+ * A large set (config.pointsUrl): the server sends the clusters of the view on screen (maps/clusters.py), asked
+ * again after each move; clusters are drawn as pies too, and a click zooms into their bounds.
  */
 (function () {
   "use strict";
@@ -104,6 +107,36 @@
 
   // A cluster drawn as a pie of its categories (the modes of intervention), its count in the middle; its title
   // and text alternative say the shares in words ("12 actions : 7 Travail social de groupe, 5 …").
+  function pieElement(config, counts, total) {
+    var stops = [];
+    var words = [];
+    var start = 0;
+    counts.forEach(function (count, index) {
+      if (!count) { return; }
+      var end = start + 360 * count / total;
+      var category = config.categories[index] || config.categories[config.categories.length - 1];
+      stops.push(category.colour + " " + start.toFixed(1) + "deg " + end.toFixed(1) + "deg");
+      words.push(count + " " + category.label);
+      start = end;
+    });
+    var pie = document.createElement("span");
+    pie.className = "kb-cluster__pie";
+    pie.style.background = "conic-gradient(" + stops.join(", ") + ")"; // CSSOM: allowed by the CSP
+    var count = document.createElement("span");
+    count.className = "kb-cluster__count";
+    count.textContent = String(total);
+    pie.appendChild(count);
+    pie.title = total + " : " + words.join(", ");
+    pie.setAttribute("role", "img");
+    pie.setAttribute("aria-label", pie.title);
+    pie.setAttribute("data-kb-shares", counts.join(","));
+    return pie;
+  }
+
+  function pieSize(total) {
+    return total < 10 ? 36 : (total < 100 ? 42 : (total < 1000 ? 50 : 58));
+  }
+
   function pieIcon(config) {
     return function (cluster) {
       var counts = config.categories.map(function () { return 0; });
@@ -111,31 +144,34 @@
         counts[marker.options.kbCategory || 0] += 1;
       });
       var total = cluster.getChildCount();
-      var stops = [];
-      var words = [];
-      var start = 0;
-      counts.forEach(function (count, index) {
-        if (!count) { return; }
-        var end = start + 360 * count / total;
-        var category = config.categories[index];
-        stops.push(category.colour + " " + start.toFixed(1) + "deg " + end.toFixed(1) + "deg");
-        words.push(count + " " + category.label);
-        start = end;
-      });
-      var size = total < 10 ? 36 : (total < 100 ? 42 : 50);
-      var pie = document.createElement("span");
-      pie.className = "kb-cluster__pie";
-      pie.style.background = "conic-gradient(" + stops.join(", ") + ")"; // CSSOM: allowed by the CSP
-      var count = document.createElement("span");
-      count.className = "kb-cluster__count";
-      count.textContent = String(total);
-      pie.appendChild(count);
-      pie.title = total + " : " + words.join(", ");
-      pie.setAttribute("role", "img");
-      pie.setAttribute("aria-label", pie.title);
-      pie.setAttribute("data-kb-shares", counts.join(","));
-      return L.divIcon({ className: "marker-cluster kb-cluster", iconSize: [size, size], html: pie });
+      var size = pieSize(total);
+      return L.divIcon({ className: "marker-cluster kb-cluster", iconSize: [size, size],
+        html: pieElement(config, counts, total) });
     };
+  }
+
+  // Clusters computed by the server (a view of a large set): [lat, lon, count, counts per category, bounds];
+  // a click (or Enter) zooms into the cluster's bounds.
+  function serverClusters(map, config) {
+    var group = L.featureGroup();
+    (config.clusters || []).forEach(function (cluster) {
+      var size = pieSize(cluster[2]);
+      var pie = pieElement(config, cluster[3], cluster[2]);
+      var marker = L.marker([cluster[0], cluster[1]], {
+        icon: L.divIcon({ className: "marker-cluster kb-cluster kb-cluster--server", iconSize: [size, size], html: pie }),
+        title: pie.title, alt: pie.title, keyboard: true, riseOnHover: true
+      });
+      marker.on("click", function () {
+        var b = cluster[4];
+        if (b[0] === b[2] && b[1] === b[3]) {
+          map.setView([b[0], b[1]], Math.min(map.getZoom() + 3, map.getMaxZoom()));
+        } else {
+          map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: [40, 40] });
+        }
+      });
+      group.addLayer(marker);
+    });
+    return group.addTo(map);
   }
 
   // Draw a config's markers on a map (clusters, layers control); calls done() once every marker is in.
@@ -207,8 +243,11 @@
         });
       }
     });
+    if (config.pointsUrl) {
+      groups.push(serverClusters(map, config));
+    }
     var control = null;
-    if (groups.length > 1) {
+    if (groups.length > 1 && !config.pointsUrl) {
       control = L.control.layers(null, overlays, { collapsed: false }).addTo(map); // labels: HTML escaped server-side
     }
     if (pending === 0) {
@@ -238,7 +277,7 @@
     }
 
     window.kbMaps = window.kbMaps || {};
-    container.setAttribute("data-point-count", String(config.points.length));
+    container.setAttribute("data-point-count", String(pointCount(config)));
     map.on("moveend", function () {
       var centre = map.getCenter();
       emit("kb:moveend", { mapId: config.mapId, lat: round(centre.lat), lon: round(centre.lng), zoom: map.getZoom() });
@@ -246,37 +285,101 @@
     map.on("click", function (event) {
       emit("kb:click", { mapId: config.mapId, lat: round(event.latlng.lat), lon: round(event.latlng.lng) });
     });
-    var entry = window.kbMaps[config.mapId] = { map: map, groups: [], control: null, pointCount: config.points.length };
+    var entry = window.kbMaps[config.mapId] = { map: map, groups: [], control: null, pointCount: pointCount(config),
+      config: config, asked: 0, timer: null };
     var drawn = draw(map, config, function () {
       container.setAttribute("data-kb-ready", "true");
-      emit("kb:ready", { mapId: config.mapId, pointCount: config.points.length });
+      emit("kb:ready", { mapId: config.mapId, pointCount: pointCount(config) });
     });
     entry.groups = drawn.groups;
     entry.control = drawn.control;
+    map.on("moveend", function () {
+      if (!entry.config.pointsUrl) {
+        return; // every point is drawn already
+      }
+      window.clearTimeout(entry.timer);
+      entry.timer = window.setTimeout(function () { refresh(config.mapId); }, 150);
+    });
+    if (config.pointsUrl) {
+      refresh(config.mapId); // the first view was guessed by the server: ask for the one on screen
+    }
     return map;
+  }
+
+  function pointCount(config) {
+    return config.total !== undefined && config.total !== null ? config.total : config.points.length;
+  }
+
+  // A large set: ask the server for the points and clusters of the view on screen (a little beyond its edges),
+  // draw them, and tell the page (kb:points, with the list of the actions in view). A late answer to an earlier
+  // view is dropped.
+  function refresh(mapId) {
+    var entry = window.kbMaps && window.kbMaps[mapId];
+    if (!entry || !entry.config.pointsUrl) {
+      return;
+    }
+    var map = entry.map;
+    var bounds = map.getBounds().pad(0.25);
+    var box = [bounds.getSouth(), bounds.getWest(), bounds.getNorth(), bounds.getEast()].map(function (value) {
+      return Math.round(value * 1e5) / 1e5;
+    });
+    box[0] = Math.max(box[0], -90);
+    box[2] = Math.min(box[2], 90);
+    box[1] = Math.max(box[1], -180);
+    box[3] = Math.min(box[3], 180);
+    var url = entry.config.pointsUrl + (entry.config.pointsUrl.indexOf("?") === -1 ? "?" : "&") +
+      "bbox=" + box.join(",") + "&z=" + map.getZoom();
+    var asked = entry.asked += 1;
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error("HTTP " + response.status);
+        }
+        return response.json();
+      })
+      .then(function (view) {
+        if (asked !== entry.asked) {
+          return; // the reader moved again meanwhile
+        }
+        var config = {};
+        Object.keys(entry.config).forEach(function (key) { config[key] = entry.config[key]; });
+        config.points = view.points;
+        config.clusters = view.clusters;
+        config.total = view.total;
+        update(mapId, config, true);
+        view.mapId = mapId;
+        emit("kb:points", view);
+      })
+      .catch(function (error) {
+        window.console.warn("kb-map: vue non chargée", error); // the markers drawn stay
+      });
   }
 
   // Replace a map's markers with those of another config of the same map (filters applied without a reload);
   // the view stays where the reader put it.
-  function update(mapId, config) {
+  function update(mapId, config, fromView) {
     var entry = window.kbMaps && window.kbMaps[mapId];
     if (!entry) {
       return;
     }
+    entry.config = config;
     var container = entry.map.getContainer();
     container.setAttribute("data-kb-ready", "false");
     entry.groups.forEach(function (group) { entry.map.removeLayer(group); });
     if (entry.control) {
       entry.map.removeControl(entry.control);
     }
-    entry.pointCount = config.points.length;
-    container.setAttribute("data-point-count", String(config.points.length));
+    entry.pointCount = pointCount(config);
+    container.setAttribute("data-point-count", String(entry.pointCount));
     var drawn = draw(entry.map, config, function () {
       container.setAttribute("data-kb-ready", "true");
-      emit("kb:ready", { mapId: mapId, pointCount: config.points.length });
+      emit("kb:ready", { mapId: mapId, pointCount: entry.pointCount });
     });
     entry.groups = drawn.groups;
     entry.control = drawn.control;
+    if (config.pointsUrl && !fromView) {
+      refresh(mapId); // new filters: the view on screen with them
+    }
   }
 
   window.kbMap = { init: init, update: update };

@@ -32,7 +32,7 @@
     var entry = window.kbMaps && window.kbMaps[mapId];
     var status = document.getElementById("in-view");  // looked up each time: filters replace the list
     var list = document.getElementById("place-list");
-    if (mapId !== "carte" || !entry || !status) { return; }
+    if (mapId !== "carte" || !entry || !status || entry.config.pointsUrl) { return; }  // large sets: kb:points
     var items = list ? Array.prototype.slice.call(list.children) : [];
     var bounds = entry.map.getBounds();
     var inside = 0;
@@ -54,6 +54,41 @@
       (inside < all.length ? " (sur " + all.length + ")" : "") +
       (listed < inside ? "\u00a0; la liste en montre " + listed + "." : ".");
   }
+  // A large set: the server says what the view holds; the list shows its first actions (text only: titles are
+  // user text, never HTML).
+  function listed(view) {
+    var status = document.getElementById("in-view");
+    var list = document.getElementById("place-list");
+    if (view.mapId !== "carte" || !status) { return; }
+    if (!list) {
+      list = document.createElement("ul");
+      list.className = "place-list";
+      list.id = "place-list";
+      status.insertAdjacentElement("afterend", list);
+    }
+    while (list.firstChild) { list.removeChild(list.firstChild); }
+    view.list.forEach(function (place) {
+      var item = document.createElement("li");
+      item.setAttribute("data-lat", place.lat);
+      item.setAttribute("data-lon", place.lon);
+      var link = document.createElement("a");
+      link.href = place.url;
+      link.textContent = place.title;
+      var meta = document.createElement("span");
+      meta.className = "meta";
+      meta.textContent = "\u2014 " + place.mode + (place.commune ? ", " + place.commune : "");
+      item.appendChild(link);
+      item.appendChild(document.createTextNode(" "));
+      item.appendChild(meta);
+      list.appendChild(item);
+    });
+    var inside = view.actionsInView;
+    status.hidden = false;
+    status.textContent = inside + " action" + (inside > 1 ? "s" : "") + " dans la vue actuelle de la carte" +
+      (inside < view.actions ? " (sur " + view.actions + ")" : "") +
+      (view.list.length < inside ? "\u00a0; la liste en montre " + view.list.length + "." : ".");
+  }
+  window.addEventListener("kb:points", function (event) { listed(event.detail); });
   window.addEventListener("kb:ready", function (event) { follow(event.detail.mapId); });
   window.addEventListener("kb:moveend", function (event) { follow(event.detail.mapId); });
   if (window.kbMaps && window.kbMaps.carte) { follow("carte"); }

@@ -201,3 +201,69 @@ def test_the_nearest_commune_of_a_point_fills_the_form_back(client):
     for bad in ({"lat": "abc", "lon": "4"}, {"lat": "40.7", "lon": "-74.0"}, {}):
         refused = client.get("/api/communes/proche", query_string=bad)
         assert refused.status_code == 400 and refused.get_json()["error"]["message"]
+
+
+def test_a_large_map_sends_the_clusters_of_a_view_and_its_points_on_request(app, client, make, session):
+    app.config.update(MAP_SERVER_CLUSTER_FROM=5, MAP_VIEW_SINGLES=3)
+    for n in range(6):
+        make.action(title=f"Atelier d'Arles n° {n}", latitude=43.67 + n * 0.001, longitude=4.62 + n * 0.001,
+                    mode="groupe" if n % 2 else "dsl")
+    make.action(title="<b>Café</b> de Belsunce", commune_insee="13201", latitude=43.2995, longitude=5.3770)
+    session.commit()
+    page = client.get("/carte").get_data(as_text=True)
+    config = json.loads(re.search(r'id="carte-data">(.*?)</script>', page).group(1))
+    assert config["total"] == 7 and config["pointsUrl"] == "/carte/points"
+    assert sum(c[2] for c in config["clusters"]) + len(config["points"]) == 7
+    assert 'data-point-count="7"' in page and "<b>Café</b>" not in page
+
+    wide = client.get("/carte/points", query_string={"bbox": "43,4,44,6", "z": "8"}).get_json()
+    assert wide["total"] == wide["inView"] == wide["actions"] == wide["actionsInView"] == 7
+    [arles] = [c for c in wide["clusters"] if c[2] == 6]
+    assert sorted(arles[3]) == [0, 3, 3]  # three of each mode, by category index
+    assert [p["title"] for p in wide["list"]][0] == "<b>Café</b> de Belsunce"  # JSON data, written as text by the page
+    near = client.get("/carte/points", query_string={"bbox": "43.66,4.61,43.68,4.63", "z": "17"}).get_json()
+    assert near["clusters"] == [] and len(near["points"]) == near["inView"] == 6
+    assert {row[2] for row in near["points"]} == {f"a{i}" for i in range(1, 7)} and near["actionsInView"] == 6
+    filtered = client.get("/carte/points", query_string={"bbox": "43,4,44,6", "z": "8", "mode": "dsl"}).get_json()
+    assert filtered["total"] == 3
+
+
+@pytest.mark.parametrize("query", [{}, {"bbox": "43,4,44"}, {"bbox": "44,4,43,6", "z": "8"},
+                                   {"bbox": "nan,4,44,6", "z": "8"}, {"bbox": "43,4,44,6", "z": "25"},
+                                   {"bbox": "43,4,44,6", "z": "-1"}, {"bbox": "43,4,44,6", "z": "8", "mode": "inconnu"}])
+def test_a_bad_view_is_refused_with_a_json_error(client, query):
+    answer = client.get("/carte/points", query_string=query)
+    assert answer.status_code == 400 and answer.get_json()["error"] == "Paramètres de la vue invalides."
+
+
+def test_many_communes_make_the_commune_filter_a_text_field_that_reads_names(app, client, make, session, monkeypatch):
+    from kb.services import actions as action_services
+
+    make.action(title="Jardin des Alyscamps", commune_insee="13004", latitude=43.674, longitude=4.635)
+    make.action(title="Café de Belsunce", commune_insee="13201", latitude=43.2995, longitude=5.377)
+    session.commit()
+    assert '<select id="f-commune"' in client.get("/carte").get_data(as_text=True)
+    monkeypatch.setattr(action_services, "COMMUNE_CHOICES", 1)
+    app.config["TESTING"] = True
+    session.commit()  # a new revision: the kept choices are built again
+    from kb.views import _mapdata
+
+    _mapdata.OPTIONS._sets.clear()
+    page = client.get("/actions/").get_data(as_text=True)
+    assert '<input id="f-commune" name="commune"' in page and 'list="communes-list"' in page
+    listed = client.get("/actions/", query_string={"commune": "Arles"}).get_data(as_text=True)
+    assert "Jardin des Alyscamps" in listed and "Café de Belsunce" not in listed
+    ambiguous = client.get("/actions/", query_string={"commune": "Saint-Rémy"}).get_data(as_text=True)
+    assert "Plusieurs communes correspondent à « Saint-Rémy »" in ambiguous
+
+
+def test_peers_list_the_nearest_and_count_the_rest(app, client, make, session, monkeypatch):
+    from kb.views import geo
+
+    for n, (lat, lon) in enumerate([(43.677, 4.63), (43.68, 4.64), (43.70, 4.70)]):
+        make.action(title=f"Action proche {n}", commune_insee="13004", latitude=lat, longitude=lon)
+    session.commit()
+    monkeypatch.setattr(geo, "PEERS_SHOWN", 2)
+    page = client.get("/pairs", query_string={"lieu": "13200", "rayon": "20"}).get_data(as_text=True)
+    assert "0 intervenant·es et 3 actions ; les 2 plus proches sont listé·es" in page
+    assert "Action proche 0" in page and "Action proche 1" in page and "Action proche 2" not in page

@@ -85,6 +85,7 @@ EXPECTED = {
     "geo.communes": ("/api/communes?q=arl", EVERYONE),
     "geo.nearest_commune": ("/api/communes/proche?lat=43.68&lon=4.63", EVERYONE),
     "geo.map_page": ("/carte", EVERYONE),
+    "geo.map_points": ("/carte/points?bbox=43,4,44,6&z=8", EVERYONE),
     "geo.popup": ("/carte/fiche/a{published}", EVERYONE),
     "geo.peers": ("/pairs?commune=Arles", EVERYONE),
     "practitioners.index": ("/intervenants/", SIGNED_IN),

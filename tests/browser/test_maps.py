@@ -137,3 +137,43 @@ def test_observatory_map_draws_one_proportional_symbol_per_commune(demo_server, 
     assert sizes[0] == 10 and sizes[-1] > 50  # "< 3" communes get the smallest disc, the busiest the largest
     assert page.locator("#communes .marker-cluster").count() == 0
     assert page.hosts == {"127.0.0.1"}
+
+
+def _shown(page) -> int:
+    """Points the map accounts for: single markers, plus the counts of the browser's and the server's clusters."""
+    return page.locator("#carte .kb-marker").count() + sum(
+        int(text) for text in page.locator("#carte .marker-cluster").all_inner_texts())
+
+
+def test_a_large_map_loads_the_clusters_of_the_view_from_the_server(demo_server, page):
+    # The demo's actions and organisations count as a large set, and a view of more than 15 points as crowded.
+    demo_server.app.config.update(MAP_SERVER_CLUSTER_FROM=20, MAP_VIEW_SINGLES=15)
+    with new_session(demo_server.app) as session:
+        visible = session.exec(select(func.count()).select_from(FieldAction).where(
+            FieldAction.publication_status.in_(("publiee", "archivee")))).one()
+    asked = []
+    page.on("request", lambda request: asked.append(request.url) if "/carte/points" in request.url else None)
+    page.goto(f"{demo_server.url}/carte?orgs=1")
+    page.wait_for_selector("#in-view:not([hidden])", timeout=15_000)  # the view on screen came from the server
+    page.wait_for_selector(f"#carte{READY}", timeout=15_000)
+    total = int(page.locator("#carte").get_attribute("data-point-count"))
+    assert total > visible  # actions and organisations
+    assert page.locator("#carte .kb-cluster--server").count() > 0
+    assert _shown(page) == total  # the first view holds every point, as clusters
+    assert "dans la vue actuelle de la carte" in page.locator("#in-view").inner_text()
+    assert page.locator("#place-list li").count() > 0
+
+    before = len(asked)
+    zoom = int(page.evaluate("() => window.kbMaps.carte.map.getZoom()"))
+    with page.expect_response(lambda answer: "/carte/points" in answer.url, timeout=10_000):
+        page.locator("#carte .kb-cluster--server").first.click()  # zooms into the cluster's bounds: a new view
+    page.wait_for_function(f"() => window.kbMaps.carte.map.getZoom() > {zoom}", timeout=10_000)
+    page.wait_for_selector(f"#carte{READY}", timeout=15_000)
+    page.wait_for_selector("#carte .kb-marker", timeout=15_000)
+    assert len(asked) > before and all("bbox=" in url and "&z=" in url and "orgs=1" in url for url in asked)
+    assert _shown(page) < total  # only the view's points now
+    marker = page.locator("#carte .kb-marker").first
+    assert marker.get_attribute("data-kb-id")[0] in "ao"
+    marker.click()
+    page.wait_for_selector(".leaflet-popup-content a", timeout=10_000)
+    assert page.hosts == {"127.0.0.1"}
