@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint test-deps assets dist clean mutation bench-load bench-observatory bench-export bench-import screenshots
+.PHONY: run test install lint test-deps assets dist clean mutation bench-load bench-observatory bench-export bench-import bench-national-map screenshots
 
 # WeasyPrint (PDF documents) needs Pango and a font from Debian; installed when missing.
 PDF_DEPS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
@@ -70,6 +70,10 @@ bench-export: $(STAMP)
 
 bench-import: $(STAMP)
 	$(PY) bench/import_bench.py
+
+# /carte, /carte/points and /pairs at 100,000 organisations and 50,000 actions (not part of `make test`).
+bench-national-map: $(STAMP) $(VENDOR) test-deps
+	$(PY) bench/national_map_bench.py
 
 # Screenshots of the main pages at 1280 px and 390 px into screenshots/ (not committed), for people to look.
 screenshots: install test-deps
