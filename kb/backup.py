@@ -151,8 +151,10 @@ def restore(app: Flask, source: Path, force: bool = False, progress: Callable[[s
             manifest = json.loads((work_dir / "manifest.json").read_text(encoding="utf-8"))
         except (OSError, tarfile.TarError, ValueError, KeyError) as exc:
             raise BackupError(f"Ce fichier n'est pas une sauvegarde lisible de l'observatoire ({exc}).") from None
-        if manifest.get("format") != FORMAT:
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
             raise BackupError("Cette sauvegarde vient d'une version inconnue de l'observatoire.")
+        if not isinstance(manifest.get("database"), str) or not isinstance(manifest.get("files"), dict):
+            raise BackupError("Cette sauvegarde est incomplète (manifeste sans base ou sans liste de fichiers).")
         dump = work_dir / manifest["database"]
         expected = _SQLITE_NAME if _is_sqlite(app) else _PG_NAME
         if manifest["database"] != expected:
@@ -174,14 +176,21 @@ def restore(app: Flask, source: Path, force: bool = False, progress: Callable[[s
             os.replace(staged, database)
         else:
             url, env = _pg_connection(app)
-            with get_engine(app).begin() as conn:  # pg_restore --clean drops only what the dump holds
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-            get_engine(app).dispose()
-            result = subprocess.run([_pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--single-transaction",
-                                     "--dbname", url, str(dump)], env=env, capture_output=True, text=True)
+            # The dump read into SQL first (a broken or too new dump stops here, nothing touched), then the old
+            # schema dropped and the dump's loaded in one transaction: a failure leaves the database as it was.
+            script = work_dir / "restore.sql"
+            result = subprocess.run([_pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--file", str(script),
+                                     str(dump)], env=env, capture_output=True, text=True)
             if result.returncode:
-                raise BackupError(f"pg_restore a échoué : {result.stderr.strip()}")
+                raise BackupError(f"pg_restore n'a pas pu lire la sauvegarde : {result.stderr.strip()}")
+            wrapper = work_dir / "restore-all.sql"
+            wrapper.write_text(f"DROP SCHEMA public CASCADE;\nCREATE SCHEMA public;\n\\i '{script}'\n", encoding="utf-8")
+            get_engine(app).dispose()
+            result = subprocess.run([_pg_tool("psql"), "--quiet", "--no-psqlrc", "--single-transaction",
+                                     "--set", "ON_ERROR_STOP=1", "--dbname", url, "--file", str(wrapper)],
+                                    env=env, capture_output=True, text=True)
+            if result.returncode:
+                raise BackupError(f"La restauration a échoué, la base est inchangée : {result.stderr.strip()}")
         progress(f"fichiers ({len(manifest['files'])})")
         staged_files = files_dir.with_name(files_dir.name + ".restore")
         shutil.rmtree(staged_files, ignore_errors=True)
@@ -202,6 +211,9 @@ def restore(app: Flask, source: Path, force: bool = False, progress: Callable[[s
     shutil.rmtree(app.config["INDEX_DIR"], ignore_errors=True)  # another database's documents
     with new_session(app) as session:  # the indexes the saved database followed are gone with their directories
         session.execute(delete(IndexCursor))
+        # Other hosts' indexes followed the database as it was before the restore: a new log name tells them
+        # their position means nothing now (they compare every document, then follow again).
+        indexing.log.new_log(session)
         session.commit()
     indexing.rebuild(app, progress=indexed)
     indexing.report_position(app, indexing.log.read_position(app.config["INDEX_DIR"]))

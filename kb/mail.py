@@ -47,6 +47,7 @@ class Mail:
 
 # Time a request holds the mails it queued (it sends them right after its commit), and the waits after failures.
 CLAIM = timedelta(minutes=10)
+PERMANENT = "permanent: "  # a failure no later attempt can change (the message itself is wrong)
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2), timedelta(hours=6))
 
 
@@ -55,7 +56,7 @@ def queue(session: Session, mail: Mail) -> None:
     row = QueuedMail(recipient=mail.to, subject=mail.subject, body=mail.body, reply_to=mail.reply_to,
                      attachments=json.dumps([[name, kind, base64.b64encode(data).decode()]
                                              for name, kind, data in mail.attachments]).encode(),
-                     next_attempt_at=utcnow() + CLAIM)
+                     next_attempt_at=utcnow() + CLAIM)  # set again at commit (_claim_at_commit)
     session.add(row)
     session.info.setdefault("mails", []).append(mail)
     session.info.setdefault("mail_rows", []).append(row)
@@ -72,6 +73,13 @@ def discard_queued(session: Session) -> int:
             session.delete(row)
     session.flush()
     return len(rows)
+
+
+def _claim_at_commit(session) -> None:
+    """The claim of the mails a transaction queued starts when they become visible: a long transaction (an
+    import) must not commit them already due, for another process to send while this one does."""
+    for row in session.info.get("mail_rows", ()):
+        row.next_attempt_at = utcnow() + CLAIM
 
 
 def _mail_of(row: QueuedMail) -> Mail:
@@ -107,6 +115,10 @@ def deliver(app: Flask, mail: Mail) -> str | None:
     backend = app.config["MAIL_BACKEND"]
     try:
         msg = _message(app, mail)  # refuses header injection (a line break in a subject) with ValueError
+    except ValueError as exc:  # no later attempt can send it: dropped, loudly
+        log.error("Mail %r to %s cannot be written, dropped: %s", mail.subject, mail.to, exc)
+        return f"{PERMANENT}{exc}"[:2000]
+    try:
         if backend == "smtp":
             with smtplib.SMTP(app.config["SMTP_HOST"], app.config["SMTP_PORT"], timeout=20) as smtp:
                 if app.config["SMTP_STARTTLS"]:
@@ -121,7 +133,7 @@ def deliver(app: Flask, mail: Mail) -> str | None:
         else:
             log.info("Mail to %s: %s\n%s", mail.to, mail.subject, mail.body)
     except (OSError, ValueError, smtplib.SMTPException) as exc:
-        log.exception("Could not send mail %r to %s", mail.subject, mail.to)
+        log.exception("Could not send mail %r to %s, kept to try again", mail.subject, mail.to)
         return f"{type(exc).__name__}: {exc}"[:2000]
     return None
 
@@ -131,7 +143,7 @@ def _sent(app: Flask, row_id: int, attempts: int, error: str | None) -> None:
     from kb.db import new_session
 
     with new_session(app) as session:
-        if error is None:
+        if error is None or error.startswith(PERMANENT):
             session.execute(delete(QueuedMail).where(QueuedMail.id == row_id))
         else:
             wait = BACKOFF[min(attempts, len(BACKOFF) - 1)]
@@ -222,5 +234,7 @@ def init_app(app: Flask) -> None:
     """Forget the mails of rolled-back sessions; retry queued ones after commits; the `mail` commands."""
     if not event.contains(Session, "after_soft_rollback", _forget):
         event.listen(Session, "after_soft_rollback", _forget)
+    if not event.contains(Session, "before_commit", _claim_at_commit):
+        event.listen(Session, "before_commit", _claim_at_commit)
     app.extensions.setdefault("kb_after_commit", []).append(_retry_after_commit)
     app.cli.add_command(mail_cli)

@@ -21,6 +21,8 @@ from flask import Flask, Response, current_app, g, has_request_context, jsonify,
 from sqlalchemy import text
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# Labels come from a fixed set: a client choosing its own method (or path) would add time series without end.
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 _METRICS: dict[str, object] = {}
 
 
@@ -44,11 +46,13 @@ def _finish_request(response: Response) -> Response:
     if started is not None:
         seconds = time.perf_counter() - started
         route = request.url_rule.rule if request.url_rule else "(aucune route)"
-        _request_seconds().labels(route=route, method=request.method, status=str(response.status_code)
-                                  ).observe(seconds)
+        method = request.method if request.method in _METHODS else "other"
+        _request_seconds().labels(route=route, method=method, status=str(response.status_code)).observe(seconds)
+        # A link's secret (password reset, sign-up, registration) never goes to the logs: its route does.
+        path = route if request.view_args and "token" in request.view_args else request.path
         logging.getLogger("kb.access").info(
-            "%s %s %s", request.method, request.path, response.status_code,
-            extra={"method": request.method, "path": request.path, "route": route, "status": response.status_code,
+            "%s %s %s", method, path, response.status_code,
+            extra={"method": method, "path": path, "route": route, "status": response.status_code,
                    "duration_ms": round(seconds * 1000, 1)})
     return response
 

@@ -78,20 +78,17 @@ _UNKNOWN = {"mode": "Mode d'intervention inconnu.", "status": "Statut inconnu.",
             "dimension": "Dimension d'effet inconnue.", "has_tool": "Choisissez « oui » ou « non » pour les outils."}
 
 
-def _commune(value: str | None, errors: dict[str, str]) -> str | None:
-    """An INSEE code as given, or the code of a commune typed by name or postal code (the filter's text field)."""
+def _commune(value: str | None) -> str | None:
+    """An INSEE code as given, or the code of a commune typed by name or postal code (the filter's text field when
+    actions cover too many communes for a list); anything else as typed (it matches no action, as the API says)."""
     if not value or _INSEE.fullmatch(value):
         return value
-    from maps.gazetteer import AmbiguousPlace, Gazetteer, UnknownPlace
+    from maps.gazetteer import Gazetteer, PlaceError
 
     try:
         return Gazetteer.default().lookup(value).insee
-    except AmbiguousPlace as exc:
-        options = ", ".join(f"{c.name} ({c.departement})" for c in exc.candidates[:6])
-        errors["commune"] = f"Plusieurs communes correspondent à « {value[:60]} » : {options}. Précisez le code postal."
-    except UnknownPlace:
-        errors["commune"] = f"Commune inconnue : « {value[:60]} »."
-    return None
+    except PlaceError:
+        return value
 
 
 def parse_action_filters(args: Mapping[str, Any]) -> tuple[ActionFilters, dict[str, str]]:
@@ -114,7 +111,7 @@ def parse_action_filters(args: Mapping[str, Any]) -> tuple[ActionFilters, dict[s
         else:
             errors["year"] = "L'année doit être un nombre entre 1900 et 2100."
     filters = ActionFilters(
-        territory=text_arg(args, "territory"), commune=_commune(text_arg(args, "commune"), errors),
+        territory=text_arg(args, "territory"), commune=_commune(text_arg(args, "commune")),
         public=text_arg(args, "public"), theme=text_arg(args, "theme"), year=year,
         page=_page(args, errors), **closed,
     )

@@ -30,6 +30,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -81,10 +82,37 @@ def _position(app: Flask) -> log.Position:
 
 
 def lag(app: Flask, session: Session) -> int:
-    """How many changes this host's index has not applied yet (`/healthz`, `/metrics`, `index check`)."""
+    """How many changes this host's index has not applied yet (`/healthz`, `/metrics`, `index check`); an index
+    that cannot trust its position (another log, pruned past it) counts the whole log."""
     position = _position(app)
-    last, _pruned = log.head(session)
-    return max(0, last - position.applied) + len(position.retry)
+    now = log.head(session)
+    behind = now.last - position.applied if position.follows(now) else now.last
+    return behind + len(position.retry)
+
+
+def _start_again(app: Flask, position: log.Position) -> int:
+    """Compare every document with the database and take the log's head as the position (lock held): for an
+    index whose position means nothing in this log. Returns the documents written or deleted."""
+    with new_session(app) as session:
+        now = log.head(session)  # before the comparison: what is committed after it is applied from the log
+    keys, failing = drift(app), set()
+    try:
+        written = _reindex(app, keys)
+    except (SearchIndexError, OSError):
+        raise
+    except Exception:  # one document that cannot be built must not hold back the others: one by one
+        written = 0
+        for key in sorted(keys):
+            try:
+                written += _reindex(app, {key})
+            except (SearchIndexError, OSError):
+                raise
+            except Exception:
+                log_.exception("document %s:%s not indexed, kept to try again", *key)
+                failing.add(key)
+    position.applied, position.log_id, position.retry = now.last, now.log_id, failing
+    save_position(app.config["INDEX_DIR"], position)
+    return written
 
 
 def _write(index: SearchIndex, session: Session, keys: set[tuple[str, int]]) -> int:
@@ -125,13 +153,11 @@ def drain(app: Flask, batch: int | None = None) -> int:
         position = _position(app)
         start = position.applied
         with new_session(app) as session:
-            last, pruned_to = log.head(session)
-        if position.applied < pruned_to:
-            # Entries this index never applied are gone (it was away longer than the log keeps them):
-            # compare every document's version instead, then go on from the head read before.
-            done += _reindex(app, drift(app))
-            position.applied = last
-            save_position(index_dir, position)
+            now = log.head(session)
+        if not position.follows(now):
+            # Entries this index never applied are gone (it was away longer than the log keeps them), or the
+            # database is another one (restored): compare every document's version instead.
+            done += _start_again(app, position)
         if position.retry:
             written, position.retry = _write_each(app, index, position.retry)
             done += written
@@ -145,6 +171,9 @@ def drain(app: Flask, batch: int | None = None) -> int:
                                        .limit(batch or DRAIN_BATCH)).all()
                 if not rows:
                     break
+                if rows[0][0] != position.applied + 1:  # numbers have no gaps: these were pruned while we read
+                    done += _start_again(app, position)
+                    continue
                 keys = {(kind, object_id) for _id, kind, object_id in rows}
                 try:
                     done += _write(index, session, keys)
@@ -159,9 +188,26 @@ def drain(app: Flask, batch: int | None = None) -> int:
             save_position(index_dir, position)
         if position.applied != start or not _registered(app, position):
             report_position(app, position)
+            _BEATS[app.config["INDEX_DIR"]] = time.monotonic()
     if position.retry:
         raise IndexingIncomplete(len(position.retry))
     return done
+
+
+_BEATS: dict[str, float] = {}
+HEARTBEAT_SECONDS = 600
+
+
+def _heartbeat(app: Flask) -> None:
+    """Tell the database now and then that this index is alive, even when nothing changes: pruning waits only
+    for indexes seen lately, and a quiet week must not make an active host look gone."""
+    index_dir = app.config["INDEX_DIR"]
+    if time.monotonic() - _BEATS.get(index_dir, -HEARTBEAT_SECONDS) < HEARTBEAT_SECONDS:
+        return
+    _BEATS[index_dir] = time.monotonic()
+    position = _position(app)
+    if position.log_id:  # an index that never applied anything has nothing to report yet
+        report_position(app, position)
 
 
 def _registered(app: Flask, position: log.Position) -> bool:
@@ -194,6 +240,7 @@ def sync(app: Flask, batch: int | None = None) -> bool:
     try:
         with new_session(app) as session:
             if not lag(app, session):
+                _heartbeat(app)
                 return True
         drain(app, batch)
         return True
@@ -255,13 +302,13 @@ def rebuild(app: Flask, progress: Callable[[int, int], None] | None = None) -> i
     """
     def catch_up() -> None:
         position = _position(app)
-        position.applied, position.retry = start, set()
+        position.applied, position.log_id, position.retry = start.last, start.log_id, set()
         save_position(app.config["INDEX_DIR"], position)
         repair(app)
         sync(app)
 
     with new_session(app) as session:
-        start, _pruned = log.head(session)  # before the documents: they hold at least every change up to it
+        start = log.head(session)  # before the documents: they hold at least every change up to it
         total = count_documents(session)
         count = get_index(app).rebuild(all_documents(session), after_swap=catch_up,
                                        progress=(lambda n: progress(n, total)) if progress else None)
@@ -352,7 +399,7 @@ def check(app: Flask) -> CheckReport:
     indexed, indexed_versions = dict(index.stamps()), index.versions()
     with new_session(app) as session:
         report.waiting = lag(app, session)
-        last, _pruned = log.head(session)
+        last = log.head(session).last
         report.indexes = [(cursor.host, cursor.applied, max(0, last - cursor.applied))
                           for cursor in log.cursors(session)]
         for doc in all_documents(session):

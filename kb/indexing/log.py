@@ -18,6 +18,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Connection
@@ -39,23 +40,45 @@ def reserve(conn: Connection, count: int) -> int:
     bumped = conn.execute(update(_HEAD).where(_HEAD.c.id == 1).values(last_seq=_HEAD.c.last_seq + count))
     if bumped.rowcount == 0:  # a database older than the log: its first entry starts the head
         last = conn.execute(select(func.coalesce(func.max(IndexChange.__table__.c.id), 0))).scalar_one()
-        conn.execute(_HEAD.insert().values(id=1, last_seq=last + count, pruned_to=0))
+        conn.execute(_HEAD.insert().values(id=1, last_seq=last + count, pruned_to=0, log_id=uuid.uuid4().hex))
     return conn.execute(select(_HEAD.c.last_seq).where(_HEAD.c.id == 1)).scalar_one() - count + 1
 
 
-def head(session: Session) -> tuple[int, int]:
-    """(last sequence number, number up to which entries were pruned)."""
-    row = session.execute(select(_HEAD.c.last_seq, _HEAD.c.pruned_to).where(_HEAD.c.id == 1)).first()
-    return (row[0], row[1]) if row else (0, 0)
+class Head(NamedTuple):
+    """The log now: its last number, the number up to which entries were pruned, which log it is."""
+
+    last: int
+    pruned_to: int
+    log_id: str
+
+
+def head(session: Session) -> Head:
+    """The log's head (an empty one before the first change)."""
+    row = session.execute(select(_HEAD.c.last_seq, _HEAD.c.pruned_to, _HEAD.c.log_id).where(_HEAD.c.id == 1)).first()
+    return Head(row[0], row[1], row[2]) if row else Head(0, 0, "")
+
+
+def new_log(session: Session) -> str:
+    """Name the log anew (after a restore): every index compares its documents instead of trusting its position."""
+    log_id = uuid.uuid4().hex
+    session.execute(update(_HEAD).where(_HEAD.c.id == 1).values(log_id=log_id))
+    return log_id
 
 
 @dataclass
 class Position:
-    """What one index directory applied: its name, the last entry's number, documents to try again."""
+    """What one index directory applied: its name, the log it follows, the last entry's number, documents to try
+    again."""
 
     name: str
     applied: int = 0
     retry: set[Key] = field(default_factory=set)
+    log_id: str = ""
+
+    def follows(self, now: Head) -> bool:
+        """Whether entries after ``applied`` are all this index lacks: the same log, not pruned past it, not
+        ahead of it (a database put back to an earlier state)."""
+        return self.log_id == now.log_id and now.pruned_to <= self.applied <= now.last
 
 
 def _file(index_dir: str | Path) -> Path:
@@ -68,7 +91,8 @@ def read_position(index_dir: str | Path) -> Position:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return Position(name=str(data["name"]), applied=int(data["applied"]),
-                        retry={(str(kind), int(object_id)) for kind, object_id in data.get("retry", [])})
+                        retry={(str(kind), int(object_id)) for kind, object_id in data.get("retry", [])},
+                        log_id=str(data.get("log_id", "")))
     except (OSError, ValueError, KeyError, TypeError):
         return Position(name=uuid.uuid4().hex)
 
@@ -78,7 +102,7 @@ def save_position(index_dir: str | Path, position: Position) -> None:
     path = _file(index_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(json.dumps({"name": position.name, "applied": position.applied,
+    temporary.write_text(json.dumps({"name": position.name, "log_id": position.log_id, "applied": position.applied,
                                      "retry": sorted(position.retry)}), encoding="utf-8")
     os.replace(temporary, path)
 
@@ -107,7 +131,7 @@ def prune(session: Session) -> int:
         IndexCursor.updated_at >= utcnow() - CURSOR_TIMEOUT)).scalar_one()
     if not slowest:
         return 0
-    _last, pruned_to = head(session)
+    pruned_to = head(session).pruned_to
     if slowest <= pruned_to:
         return 0
     gone = session.execute(delete(IndexChange).where(IndexChange.id <= slowest)).rowcount

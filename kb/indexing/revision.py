@@ -18,7 +18,7 @@ from kb.models import ContentRevision, UserAccount
 
 # Tables no page shows to an anonymous reader, written on every sign-in, drain or rate check.
 BOOKKEEPING = frozenset({"index_change", "index_version", "index_log_head", "index_cursor", "content_revision",
-                         "rate_event", "mail_queue"})
+                         "rate_event", "mail_queue", "signup_request"})
 MOVED = "kb_content_moved"
 _TABLE = ContentRevision.__table__
 _SIGN_IN_ONLY = {"last_login_at", "updated_at"}

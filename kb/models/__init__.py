@@ -13,7 +13,7 @@ SQLModel.metadata.naming_convention = {
 
 # isort: split
 
-from kb.models.account import ApiToken, RateEvent, UserAccount
+from kb.models.account import ApiToken, RateEvent, SignupRequest, UserAccount
 from kb.models.action import ActionPractitioner, FieldAction
 from kb.models.cahier import Cahier, CahierSection
 from kb.models.findings import Barrier, Effect, Lever
@@ -97,6 +97,7 @@ __all__ = [
     "IndexLogHead",
     "IndexVersion",
     "QueuedMail",
+    "SignupRequest",
     "Lever",
     "Organisation",
     "Practitioner",

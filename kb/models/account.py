@@ -54,3 +54,19 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = created_at_field()
     last_used_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
     revoked_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+
+
+class SignupRequest(SQLModel, table=True):
+    """An account asked for by the sign-up form, waiting for its address to be confirmed (48 hours at most).
+
+    The link mailed holds a random token; only its SHA-256 is stored, and nothing secret travels in the link."""
+
+    __tablename__ = "signup_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    email: str = Field(max_length=120, index=True)
+    display_name: str = Field(max_length=120)
+    role: str = Field(max_length=20)
+    password_hash: str = Field(max_length=255)
+    created_at: datetime = created_at_field()

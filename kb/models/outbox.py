@@ -61,6 +61,9 @@ class IndexLogHead(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     last_seq: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
     pruned_to: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
+    # Which log this is: written by the migration, drawn again by a restore (indexes that followed the database
+    # before it compare every document instead of trusting their position).
+    log_id: str = Field(default="", max_length=32, sa_column_kwargs={"server_default": ""})
 
 
 class IndexCursor(SQLModel, table=True):

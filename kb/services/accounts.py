@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from kb import mail
 from kb.errors import DomainError
 from kb.forms.accounts import SELF_SERVICE_ROLES, AccountAdminInput, SignupInput
-from kb.models import ApiToken, FieldAction, Practitioner, UserAccount, choices
+from kb.models import ApiToken, FieldAction, Practitioner, SignupRequest, UserAccount, choices
 from kb.models.base import utcnow
 from kb.policy import Viewer, effective_role
 from kb.services import ratelimit
@@ -26,7 +28,6 @@ HASHER = PasswordHasher()
 _DUMMY_HASH = HASHER.hash("observatoire-isic-dummy-password")
 RESET_SALT = "password-reset"
 DEMO_DOMAIN = "demo.observatoire-isic.fr"
-SIGNUP_SALT = "signup"
 
 
 def hash_password(password: str) -> str:
@@ -80,17 +81,22 @@ class SignupLinks:
     forgot: str
 
 
-def request_signup(session: Session, data: SignupInput, ip_key: str, links: SignupLinks, secret: str,
-                   max_age: int) -> None:
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def request_signup(session: Session, data: SignupInput, ip_key: str, links: SignupLinks, max_age: int) -> None:
     """Mail the address a link that creates the account, or, when it already has one, a reminder.
 
     The page says the same either way, and both ways hash the password (the answer takes as long): nobody
-    learns from the sign-up form whether an address has an account, only its owner does, by mail. The account
-    is created by ``confirm_signup`` from the signed link (the password's argon2 hash travels inside it, never
-    the password), so an address nobody reads never holds an account.
+    learns from the sign-up form whether an address has an account, only its owner does, by mail. The request
+    waits in ``signup_request`` (the password's argon2 hash, never the password) under the SHA-256 of a random
+    token; the link holds only the token, so logs and mail archives hold nothing to crack. Requests older than
+    ``max_age`` go on the way.
     """
+    password_hash = hash_password(data.password)  # before the count: SQLite's write lock is not held meanwhile
     ratelimit.take(session, "signup-ip", ip_key, field="email")
-    password_hash = hash_password(data.password)
+    session.execute(delete(SignupRequest).where(SignupRequest.created_at < utcnow() - timedelta(seconds=max_age)))
     existing = by_email(session, data.email)
     if existing is not None:
         mail.queue(session, mail.Mail(
@@ -100,52 +106,39 @@ def request_signup(session: Session, data: SignupInput, ip_key: str, links: Sign
                  f"Mot de passe oublié ? Choisissez-en un nouveau : {links.forgot}\n\n"
                  "Si vous n'avez rien demandé, ignorez ce message : rien ne change.\n"))
         return
-    token = _signup_serializer(secret).dumps({"e": data.email, "n": data.display_name, "r": data.role,
-                                              "h": password_hash})
+    token = secrets.token_urlsafe(32)
+    session.add(SignupRequest(token_hash=_token_digest(token), email=data.email, display_name=data.display_name,
+                              role=data.role, password_hash=password_hash))
+    session.flush()
     hours = max_age // 3600
     mail.queue(session, mail.Mail(
         to=data.email, subject="Confirmez la création de votre compte",
         body=f"Bonjour {data.display_name},\n\nPour créer votre compte « {choices.ROLES[data.role]} » sur "
-             f"l'Observatoire ISIC, ouvrez ce lien (valable {hours} heures) :\n{links.confirm(token)}\n\n"
+             f"l'Observatoire ISIC, ouvrez ce lien (valable {hours} heures, une seule fois) :\n{links.confirm(token)}\n\n"
              "Si vous n'avez rien demandé, ignorez ce message : aucun compte n'est créé.\n"))
 
 
-def _signup_serializer(secret: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret, salt=SIGNUP_SALT)
-
-
-def pending_signup(token: str, secret: str, max_age: int) -> SignupRequest:
+def pending_signup(session: Session, token: str, max_age: int) -> SignupRequest:
     """What a sign-up link asks for, or a DomainError saying why it cannot be used."""
-    try:
-        payload = _signup_serializer(secret).loads(token, max_age=max_age)
-    except SignatureExpired:
-        raise DomainError("Ce lien a expiré : inscrivez-vous de nouveau.") from None
-    except BadSignature:
-        raise DomainError("Ce lien d'inscription n'est pas valide.") from None
-    if not isinstance(payload, dict) or payload.get("r") not in SELF_SERVICE_ROLES or not all(
-            isinstance(payload.get(k), str) for k in ("e", "n", "h")):
-        raise DomainError("Ce lien d'inscription n'est pas valide.")
-    return SignupRequest(email=payload["e"], display_name=payload["n"], role=payload["r"],
-                         password_hash=payload["h"])
+    wanted = session.exec(select(SignupRequest).where(SignupRequest.token_hash == _token_digest(token))).first()
+    if wanted is None or wanted.role not in SELF_SERVICE_ROLES:
+        raise DomainError("Ce lien d'inscription n'est pas valide ou a déjà servi : connectez-vous, ou "
+                          "inscrivez-vous de nouveau.")
+    created = wanted.created_at if wanted.created_at.tzinfo else wanted.created_at.replace(tzinfo=UTC)
+    if created < utcnow() - timedelta(seconds=max_age):
+        raise DomainError("Ce lien a expiré : inscrivez-vous de nouveau.")
+    return wanted
 
 
-@dataclass(frozen=True)
-class SignupRequest:
-    """An account asked for by the sign-up form, not created yet."""
-
-    email: str
-    display_name: str
-    role: str
-    password_hash: str
-
-
-def confirm_signup(session: Session, token: str, secret: str, max_age: int, admin_url: str) -> UserAccount:
+def confirm_signup(session: Session, token: str, max_age: int, admin_url: str) -> UserAccount:
     """Create the account a sign-up link asks for; professionals and trainers wait for approval and admins
-    are told. A link used twice (or an address taken meanwhile) says so."""
-    wanted = pending_signup(token, secret, max_age)
-    if by_email(session, wanted.email) is not None:
+    are told. A link works once; an address taken meanwhile says so."""
+    wanted = pending_signup(session, token, max_age)
+    email = wanted.email
+    session.execute(delete(SignupRequest).where(SignupRequest.email == email))  # this link and any other for it
+    if by_email(session, email) is not None:
         raise DomainError("Ce compte existe déjà : connectez-vous (ou demandez un nouveau mot de passe).")
-    account = UserAccount(email=wanted.email, display_name=wanted.display_name, role=wanted.role,
+    account = UserAccount(email=email, display_name=wanted.display_name, role=wanted.role,
                           password_hash=wanted.password_hash,
                           approved_at=None if wanted.role in ("professionnel", "formateur") else utcnow())
     try:
@@ -183,13 +176,19 @@ def authenticate(session: Session, email: str, password: str, ip_key: str, demo_
     email_key = email.strip().lower()
     if not demo_mode and email_key.endswith(f"@{DEMO_DOMAIN}"):
         raise DomainError("Les comptes de démonstration sont désactivés sur cette instance.", field="email")
-    # Counted before the password is checked (a parallel burst cannot slip past); only failures stay counted.
-    ratelimit.take(session, "login-email", email_key, field="email")
-    by_ip = ratelimit.take(session, "login-ip", ip_key, field="email")
+    # Refused at once when the allowance is used up; the password is checked before this attempt is counted, so
+    # SQLite's write lock (taken by the count's insert) is not held while argon2 works. A parallel burst still
+    # cannot slip past: each attempt is counted, one after the other, before it is answered, and one over the
+    # allowance is refused even when its password is right. Only failures stay counted.
+    ratelimit.check(session, "login-email", email_key, field="email")
+    ratelimit.check(session, "login-ip", ip_key, field="email")
     account = by_email(session, email_key)
     if account is None:
         HASHER.verify(_DUMMY_HASH, "observatoire-isic-dummy-password")
-    if account is None or not check_password(account, password):
+    right = account is not None and check_password(account, password)
+    ratelimit.take(session, "login-email", email_key, field="email")
+    by_ip = ratelimit.take(session, "login-ip", ip_key, field="email")
+    if not right:
         raise DomainError("Adresse ou mot de passe incorrect.", field="password")
     ratelimit.clear(session, "login-email", email_key)
     ratelimit.forget(session, by_ip)
@@ -243,8 +242,10 @@ def request_reset(session: Session, email: str, ip_key: str, link: Callable[[str
 
 def confirm_password(session: Session, account: UserAccount, password: str, field: str = "password") -> None:
     """Check a password typed again to confirm a sensitive change; wrong ones are counted and limited."""
+    ratelimit.check(session, "password-check", f"u:{account.id}", field=field)
+    right = check_password(account, password)  # before the count: no write lock held while argon2 works
     attempt = ratelimit.take(session, "password-check", f"u:{account.id}", field=field)
-    if not check_password(account, password):
+    if not right:
         raise DomainError("Mot de passe incorrect.", field=field, keep=True)  # the failure stays counted
     ratelimit.forget(session, attempt)
 

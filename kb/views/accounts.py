@@ -55,8 +55,7 @@ def signup():
                                  login=url_for(".login", _external=True), forgot=url_for(".forgot", _external=True))
 
     def save(data):
-        services.request_signup(session, data, client_key(), links, config["SECRET_KEY"],
-                                config["SIGNUP_TOKEN_MAX_AGE"])
+        services.request_signup(session, data, client_key(), links, config["SIGNUP_TOKEN_MAX_AGE"])
         return data
 
     return form_cycle(parse=parse_signup, save=save, template="accounts/signup.html",
@@ -77,9 +76,9 @@ def confirm_signup(token: str):
     """Confirmer l'inscription depuis le lien reçu (un bouton : un lien ouvert par un antivirus ne crée rien)."""
     session, config = get_session(), current_app.config
     try:
-        wanted = services.pending_signup(token, config["SECRET_KEY"], config["SIGNUP_TOKEN_MAX_AGE"])
+        wanted = services.pending_signup(session, token, config["SIGNUP_TOKEN_MAX_AGE"])
         if request.method == "POST":
-            account = services.confirm_signup(session, token, config["SECRET_KEY"], config["SIGNUP_TOKEN_MAX_AGE"],
+            account = services.confirm_signup(session, token, config["SIGNUP_TOKEN_MAX_AGE"],
                                               url_for("admin.accounts", _external=True))
             commit()
             login_user(SignedIn(account))

@@ -172,9 +172,8 @@ def map_points():
     """Les points et regroupements d'une vue de la carte (JSON), pour les cartes de plusieurs milliers de points."""
     session, viewer = get_session(), current_viewer()
     filters, errors = parse_action_filters(request.args)
-    view, view_errors = parse_map_view(request.args)
+    view, _ignored = parse_map_view(request.args)  # its text and layers; the view is bbox and z, 0 to 19
     box, zoom, box_errors = parse_view_box(request.args)
-    errors.update(view_errors)
     errors.update(box_errors)
     if errors:
         return jsonify(error="Paramètres de la vue invalides.", fields=errors), 400

@@ -320,13 +320,19 @@
     }
     var map = entry.map;
     var bounds = map.getBounds().pad(0.25);
-    var box = [bounds.getSouth(), bounds.getWest(), bounds.getNorth(), bounds.getEast()].map(function (value) {
+    var west = bounds.getWest();
+    var east = bounds.getEast();
+    if (east - west >= 360) {
+      west = -180;
+      east = 180;
+    } else {
+      // Panned past the antimeridian: longitudes back into [-180, 180] (west > east then crosses it).
+      west = ((west + 180) % 360 + 360) % 360 - 180;
+      east = ((east + 180) % 360 + 360) % 360 - 180;
+    }
+    var box = [Math.max(bounds.getSouth(), -90), west, Math.min(bounds.getNorth(), 90), east].map(function (value) {
       return Math.round(value * 1e5) / 1e5;
     });
-    box[0] = Math.max(box[0], -90);
-    box[2] = Math.min(box[2], 90);
-    box[1] = Math.max(box[1], -180);
-    box[3] = Math.min(box[3], 180);
     var url = entry.config.pointsUrl + (entry.config.pointsUrl.indexOf("?") === -1 ? "?" : "&") +
       "bbox=" + box.join(",") + "&z=" + map.getZoom();
     var asked = entry.asked += 1;

@@ -14,18 +14,21 @@ from sqlalchemy import MetaData, select
 
 from kb import create_app, indexing
 from kb.config import write_setting
-from kb.db import get_engine
+from kb.db import get_engine, new_session
 from tests.conftest import _config, pg_database
 
 
 def _rows(app) -> dict[str, list[tuple]]:
-    """Every table's rows but the positions of search indexes, which belong to each host's index directory."""
+    """Every table's rows but the positions of search indexes, which belong to each host's index directory, and
+    the change log's name, which a restore draws again (indexes of the database before it must start again)."""
     metadata = MetaData()
     engine = get_engine(app)
     metadata.reflect(engine)
     with engine.connect() as conn:
-        return {name: sorted(conn.execute(select(table)).all(), key=repr) for name, table in metadata.tables.items()
+        rows = {name: sorted(conn.execute(select(table)).all(), key=repr) for name, table in metadata.tables.items()
                 if name != "index_cursor"}
+    rows["index_log_head"] = [row[:3] for row in rows["index_log_head"]]
+    return rows
 
 
 def _files(root: Path) -> dict[str, str]:
@@ -69,6 +72,8 @@ def test_a_demo_instance_round_trips_through_a_backup(any_app, twin_app, tmp_pat
     result = target.invoke(args=["restore", str(archive)])
     assert result.exit_code == 0, result.output
     assert _rows(twin_app) == _rows(any_app)
+    with new_session(twin_app) as restored, new_session(any_app) as saved:
+        assert indexing.log.head(restored).log_id != indexing.log.head(saved).log_id
     assert _files(Path(twin_app.config["FILES_DIR"])) == files
     for name in ("settings.env", "secret_key"):
         assert (Path(twin_app.config["INSTANCE_DIR"]) / name).read_bytes() == \
@@ -111,3 +116,18 @@ def test_a_bad_archive_is_refused_with_a_reason_and_changes_nothing(app, runner,
     assert result.exit_code == 1 and message in result.output
     assert not (tmp_path.parent / "evil").exists()
     assert "Jardin partagé des Flamants" in str(_rows(app)["field_action"])
+
+
+def test_a_broken_postgresql_dump_leaves_the_database_as_it_was(postgres, pg_template, tmp_path):
+    any_app = create_app(_config(tmp_path, pg_database(postgres, pg_template)))
+    with any_app.app_context(), new_session(any_app) as session:
+        from tests.factories import Factories
+
+        Factories(session).action(title="Jardin partagé des Flamants")
+        session.commit()
+    path = _archive(tmp_path, {"manifest.json": b'{"format": 1, "database": "database.pgdump", "files": {}}',
+                               "database.pgdump": b"PGDMP pas vraiment une sauvegarde"})
+    result = any_app.test_cli_runner().invoke(args=["restore", "--force", str(path)])
+    assert result.exit_code == 1 and "n'a pas pu lire la sauvegarde" in result.output
+    assert "Jardin partagé des Flamants" in str(_rows(any_app)["field_action"])
+    get_engine(any_app).dispose()

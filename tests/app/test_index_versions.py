@@ -317,3 +317,89 @@ def test_log_numbers_follow_the_commit_order_so_a_follower_never_skips_one(any_a
     indexing.sync(app)
     assert sorted(search_titles(app, "rucher")) == sorted(f"Action renommée {n} rucher" for n in range(8))
     assert indexing.check(app).ok
+
+
+def _second_host(app, tmp_path, name: str):
+    """Another app host on the same database, with an index directory of its own."""
+    from kb import create_app
+
+    return create_app({**{k: app.config[k] for k in ("DATABASE_URL", "SECRET_KEY", "SERVER_NAME")}, "TESTING": True,
+                       "INSTANCE_DIR": str(tmp_path / name), "INDEX_DIR": str(tmp_path / name / "index"),
+                       "FILES_DIR": str(tmp_path / name / "files")})
+
+
+def test_entries_pruned_while_a_host_reads_the_log_are_not_skipped(app, make, session, tmp_path, monkeypatch):
+    """After a quiet week every cursor looks stale: a host that prunes may remove entries another host is about to
+    read. Numbers have no gaps, so the reader sees the hole and compares every document instead."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from kb.indexing import log
+    from kb.models import IndexCursor, Organisation
+    from kb.models.base import utcnow
+
+    other = _second_host(app, tmp_path, "hote-b")
+    first, second = make.organisation(name="Alpha"), make.organisation(name="Beta")
+    session.commit()
+    for host in (app, other):
+        indexing.drain(host)
+    session.execute(update(IndexCursor).values(updated_at=utcnow() - timedelta(days=8)))
+    session.commit()
+    real_head, done = log.head, []
+
+    def rename(org_id: int, name: str) -> None:
+        with new_session(app) as writer:
+            writer.get(Organisation, org_id).name = name
+            writer.commit()
+
+    def head_then_another_host(db_session):
+        found = real_head(db_session)
+        if not done:
+            done.append(1)  # the other host has read the head: meanwhile a change, applied and pruned by this one
+            rename(first.id, "Zorglub")
+            indexing.drain(app)
+            rename(second.id, "Quux")
+        return found
+
+    monkeypatch.setattr(log, "head", head_then_another_host)
+    indexing.drain(other)
+    monkeypatch.setattr(log, "head", real_head)
+    assert done
+    with new_session(other) as db_session:
+        assert log.head(db_session).pruned_to >= 1  # the entry the other host lacked went
+        assert indexing.lag(other, db_session) == 0
+    assert indexing.check(other).ok  # the rename is in its index all the same
+    indexing.close_index(other)
+
+
+def test_after_a_restore_other_hosts_compare_their_documents_instead_of_trusting_their_position(app, make, session,
+                                                                                                 tmp_path):
+    from kb.backup import backup, restore
+    from kb.models import Organisation
+
+    other = _second_host(app, tmp_path, "hote-b")
+    org = make.organisation(name="Alpha")
+    session.commit()
+    for host in (app, other):
+        indexing.startup(host)
+    with app.app_context():
+        backup(app, tmp_path / "sauvegarde.tar.gz")
+    for n in range(5):  # the database goes on, then is put back as it was
+        session.get(Organisation, org.id).name = f"Avant {n}"
+        session.commit()
+    for host in (app, other):
+        indexing.drain(host)
+    with app.app_context():
+        restore(app, tmp_path / "sauvegarde.tar.gz", force=True)
+    indexing.close_index(other)  # the other host restarts, as after every restore (SQLite's file was replaced)
+    other.extensions["kb_engine"].dispose()
+    with new_session(app) as writer:  # one change after the restore, a lower number than the other host's position
+        writer.get(Organisation, org.id).name = "Zorglub"
+        writer.commit()
+    assert indexing.sync(other)
+    report = indexing.check(other)
+    assert report.ok and report.waiting == 0
+    indexing.sync(app)
+    assert dict(indexing.get_index(other).stamps()) == dict(indexing.get_index(app).stamps())  # "Zorglub" in both
+    indexing.close_index(other)

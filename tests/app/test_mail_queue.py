@@ -93,3 +93,26 @@ def test_two_processes_retrying_at_once_send_a_mail_once(any_app, monkeypatch):
         thread.join()
     assert sorted(calls) == ["p0@exemple.fr", "p1@exemple.fr", "p2@exemple.fr"]
     assert _queued(app) == [] and len(sent_mails(app)) == 3
+
+
+def test_a_mail_that_cannot_be_written_is_dropped_not_retried_forever(app):
+    with app.app_context(), new_session(app) as session:
+        mail.queue(session, mail.Mail(to="a@exemple.fr", subject="Objet\nBcc: tous@exemple.fr", body="."))
+        session.commit()
+    _due_now(app)
+    assert mail.retry_due(app) == 0
+    assert _queued(app) == [] and sent_mails(app) == []
+
+
+def test_the_claim_of_a_queued_mail_starts_at_the_commit(app, monkeypatch):
+    """A transaction longer than the claim (an import) must not commit its mails already due for others to send."""
+    from datetime import timedelta
+
+    with app.app_context(), new_session(app) as session:
+        mail.queue(session, mail.Mail(to="a@exemple.fr", subject="Import terminé", body="."))
+        monkeypatch.setattr(mail, "utcnow", lambda: utcnow() + timedelta(minutes=30))  # the import ran long
+        session.commit()
+        monkeypatch.undo()
+    [row] = _queued(app)
+    assert row.next_attempt_at.replace(tzinfo=None) > (utcnow() + timedelta(minutes=25)).replace(tzinfo=None)
+    assert mail.retry_due(app) == 0  # not due: the process that committed it sends it

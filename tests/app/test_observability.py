@@ -68,3 +68,16 @@ def test_metrics_time_requests_by_route_for_the_machine_or_a_token(app, client):
     assert client.get("/metrics", environ_base=remote, headers={"Authorization": "Bearer faux"}).status_code == 401
     allowed = client.get("/metrics", environ_base=remote, headers={"Authorization": "Bearer jeton-de-supervision"})
     assert allowed.status_code == 200 and "observatoire_request_seconds" in allowed.get_data(as_text=True)
+
+
+def test_clients_cannot_add_time_series_nor_put_link_secrets_in_the_logs(client, caplog):
+    client.open("/", method="XMETHODE")
+    client.open("/", method="AUTRE")
+    text = client.get("/metrics").get_data(as_text=True)
+    assert "XMETHODE" not in text and 'method="other"' in text
+    with caplog.at_level(logging.INFO, logger="kb.access"):
+        client.get("/compte/reinitialiser/un-jeton-secret-de-reinitialisation")
+        client.get("/compte/inscription/confirmer/un-jeton-secret-d-inscription")
+    paths = [record.path for record in caplog.records if record.name == "kb.access"]
+    assert paths == ["/compte/reinitialiser/<token>", "/compte/inscription/confirmer/<token>"]
+    assert "secret" not in caplog.text

@@ -5,6 +5,7 @@ Revises: 0020
 Create Date: 2026-12-02 07:00:00
 """
 
+import uuid
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -24,10 +25,12 @@ def upgrade() -> None:
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('last_seq', sa.BigInteger(), server_default='0', nullable=False),
         sa.Column('pruned_to', sa.BigInteger(), server_default='0', nullable=False),
+        sa.Column('log_id', sqlmodel.sql.sqltypes.AutoString(length=32), server_default='', nullable=False),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_index_log_head')),
     )
-    op.execute("INSERT INTO index_log_head (id, last_seq, pruned_to) "
-               "SELECT 1, COALESCE(MAX(id), 0), 0 FROM index_change")
+    # Which log this is: an index that followed another one (a database restored from a backup) starts again.
+    op.execute("INSERT INTO index_log_head (id, last_seq, pruned_to, log_id) "
+               f"SELECT 1, COALESCE(MAX(id), 0), 0, '{uuid.uuid4().hex}' FROM index_change")
     op.create_table(
         'index_cursor',
         sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
