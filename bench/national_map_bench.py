@@ -12,17 +12,17 @@ figures; asserts nothing.
 from __future__ import annotations
 
 import argparse
-import logging
 import random
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from map_bench import browser_time  # noqa: E402 - bench/ is the script's directory
 
 from kb import create_app  # noqa: E402
 from kb.db import get_engine, new_session, upgrade  # noqa: E402
@@ -38,6 +38,21 @@ def stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def insert(conn, table, rows, label: str, total: int) -> None:
+    """Write rows 5,000 at a time, counting on stderr."""
+    batch, done = [], 0
+    for row in rows:
+        batch.append(row)
+        if len(batch) == 5000:
+            conn.execute(table.insert(), batch)
+            done += len(batch)
+            batch = []
+            stderr(f"  {label} : {done}/{total}")
+    if batch:
+        conn.execute(table.insert(), batch)
+        stderr(f"  {label} : {total}/{total}")
+
+
 def fill(app, organisations: int, actions: int, seed: int = 11) -> None:
     """Communes, organisations and published actions, written with bulk statements (counts on stderr)."""
     rng = random.Random(seed)
@@ -47,38 +62,24 @@ def fill(app, organisations: int, actions: int, seed: int = 11) -> None:
     now = datetime.now(UTC)
     with get_engine(app).begin() as conn:
         known = set(conn.execute(Commune.__table__.select().with_only_columns(Commune.__table__.c.insee)).scalars())
-        rows = [{"insee": c.insee, "name": c.name, "departement": c.departement, "postal_codes": " ".join(c.postal_codes),
-                 "latitude": c.lat, "longitude": c.lon, "population": c.population} for c in used.values() if c.insee not in known]
-        for start in range(0, len(rows), 5000):
-            conn.execute(Commune.__table__.insert(), rows[start:start + 5000])
-        stderr(f"  communes : {len(rows)}")
+        communes_rows = [{"insee": c.insee, "name": c.name, "departement": c.departement,
+                          "postal_codes": " ".join(c.postal_codes), "latitude": c.lat, "longitude": c.lon,
+                          "population": c.population} for c in used.values() if c.insee not in known]
+        insert(conn, Commune.__table__, communes_rows, "communes", len(communes_rows))
         kinds = ["Centre social", "Association de quartier", "CCAS", "Maison des solidarités", "Foyer de jeunes"]
-        batch = []
-        for i, commune in enumerate(chosen[:organisations]):
-            batch.append({"name": f"{rng.choice(kinds)} {commune.name} {i}", "kind": "association",
-                          "commune_insee": commune.insee, "latitude": commune.lat + rng.uniform(-0.02, 0.02),
-                          "longitude": commune.lon + rng.uniform(-0.02, 0.02), "created_at": now, "updated_at": now})
-            if len(batch) == 5000:
-                conn.execute(Organisation.__table__.insert(), batch)
-                batch = []
-                stderr(f"  organisations : {i + 1}/{organisations}")
-        if batch:
-            conn.execute(Organisation.__table__.insert(), batch)
-        batch = []
-        for i, commune in enumerate(chosen[organisations:]):
-            batch.append({
-                "title": f"Action collective n° {i} — atelier de quartier à {commune.name}",
-                "summary": "Un groupe d'habitant·es.", "writeup": "", "mode": rng.choice(["groupe", "communautaire", "dsl"]),
-                "commune_insee": commune.insee, "address": "", "latitude": commune.lat + rng.uniform(-0.02, 0.02),
-                "longitude": commune.lon + rng.uniform(-0.02, 0.02),
-                "location_precision": "commune" if i % 9 == 0 else "exacte", "start_date": date(2005 + i % 20, 1, 1),
-                "status": "en_cours", "publication_status": "publiee", "created_at": now, "updated_at": now})
-            if len(batch) == 5000:
-                conn.execute(FieldAction.__table__.insert(), batch)
-                batch = []
-                stderr(f"  actions : {i + 1}/{actions}")
-        if batch:
-            conn.execute(FieldAction.__table__.insert(), batch)
+        insert(conn, Organisation.__table__, (
+            {"name": f"{rng.choice(kinds)} {commune.name} {i}", "kind": "association", "commune_insee": commune.insee,
+             "latitude": commune.lat + rng.uniform(-0.02, 0.02), "longitude": commune.lon + rng.uniform(-0.02, 0.02),
+             "created_at": now, "updated_at": now} for i, commune in enumerate(chosen[:organisations])),
+            "organisations", organisations)
+        insert(conn, FieldAction.__table__, (
+            {"title": f"Action collective n° {i} — atelier de quartier à {commune.name}",
+             "summary": "Un groupe d'habitant·es.", "writeup": "", "mode": rng.choice(["groupe", "communautaire", "dsl"]),
+             "commune_insee": commune.insee, "address": "", "latitude": commune.lat + rng.uniform(-0.02, 0.02),
+             "longitude": commune.lon + rng.uniform(-0.02, 0.02),
+             "location_precision": "commune" if i % 9 == 0 else "exacte", "start_date": date(2005 + i % 20, 1, 1),
+             "status": "en_cours", "publication_status": "publiee", "created_at": now, "updated_at": now}
+            for i, commune in enumerate(chosen[organisations:])), "actions", actions)
 
 
 def timed(client, url: str, repeat: int) -> tuple[float, float, float, int]:
@@ -93,34 +94,6 @@ def timed(client, url: str, repeat: int) -> tuple[float, float, float, int]:
         answer = client.get(url)
         timings.append(time.perf_counter() - started)
     return cold, statistics.median(timings), statistics.quantiles(timings, n=20)[18], len(answer.data)
-
-
-def first_markers(app, path: str, runs: int = 3) -> list[float]:
-    """Seconds from navigation to the first markers drawn (``data-kb-ready``), in Debian's Chromium."""
-    from playwright.sync_api import sync_playwright
-    from werkzeug.serving import make_server
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    times = []
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
-            for _ in range(runs):
-                page = browser.new_page()
-                started = time.perf_counter()
-                page.goto(f"http://127.0.0.1:{server.server_port}{path}", wait_until="commit")
-                page.wait_for_selector("#carte[data-kb-ready='true']", timeout=120_000)
-                times.append(time.perf_counter() - started)
-                page.close()
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
-    return times
 
 
 def main() -> None:
@@ -155,7 +128,7 @@ def main() -> None:
         if not args.no_browser:
             stderr("Chromium…")
             for path in ("/carte", "/carte?orgs=1"):
-                times = first_markers(app, path)
+                times = browser_time(app, path=path)
                 print(f"premiers marqueurs dans Chromium, {path} : médiane {statistics.median(times):.2f} s "
                       f"(essais : {', '.join(f'{t:.2f}' for t in times)})")
         get_engine(app).dispose()

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 
-from sqlalchemy import and_, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -43,32 +41,12 @@ class Place:
     distance_km: float | None = None
 
 
-Box = tuple[float, float, float, float]  # south, west, north, east
-
-
-def around(lat: float, lon: float, radius_km: float) -> Box:
-    """A box holding the circle (a first cut in SQL; distances decide)."""
-    dlat = radius_km / 111.0 + 0.01
-    dlon = radius_km / (111.0 * max(0.1, math.cos(math.radians(lat)))) + 0.01
-    return lat - dlat, lon - dlon, lat + dlat, lon + dlon
-
-
-def _in_box(lat_column, lon_column, box: Box):
-    south, west, north, east = box
-    return and_(lat_column.between(south, north), lon_column.between(west, east))
-
-
-def action_places(session: Session, filters: ActionFilters, viewer: Viewer, ids: list[int] | None = None,
-                  box: Box | None = None) -> list[Place]:
-    """Visible actions matching the filters (and the search ids, if any), at the position the policy allows;
-    with ``box``, only those whose own position or commune centre lies in it."""
+def action_places(session: Session, filters: ActionFilters, viewer: Viewer, ids: list[int] | None = None) -> list[Place]:
+    """Visible actions matching the filters (and the search ids, if any), at the position the policy allows."""
     centre = aliased(Commune)
     stmt = filtered_actions_query(filters, viewer)
     if ids is not None:
         stmt = stmt.where(FieldAction.id.in_(ids))
-    if box is not None:
-        stmt = stmt.where(or_(_in_box(FieldAction.latitude, FieldAction.longitude, box),
-                              _in_box(centre.latitude, centre.longitude, box)))
     # execute, not exec: the statement started as select(FieldAction), which sqlmodel reads as scalars.
     rows = session.execute(
         stmt.with_only_columns(
