@@ -160,6 +160,8 @@ def restore(app: Flask, source: Path, force: bool = False, progress: Callable[[s
         if manifest["database"] != expected:
             raise BackupError("Cette sauvegarde vient de l'autre moteur de base de données (SQLite / PostgreSQL) : "
                               "restaurez-la sur le même moteur.")
+        if not dump.is_file():
+            raise BackupError("Cette sauvegarde est incomplète : la base annoncée par le manifeste n'y est pas.")
         if _has_data(app) and not force:
             raise BackupError("La base de cette instance contient déjà des données : ajoutez --force pour les "
                               "remplacer par la sauvegarde.")

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import re
 import shutil
+import weakref
+from collections.abc import Iterator
 from itertools import count
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import Engine, event
 from werkzeug.test import TestResponse
 
 from kb import create_app, indexing
@@ -33,37 +36,137 @@ def _config(base: Path, db_file: Path | str) -> dict:
     }
 
 
+DATABASES = ("sqlite", "postgresql")
+
+
+def pytest_addoption(parser) -> None:
+    parser.addoption("--database", choices=DATABASES, default="sqlite",
+                     help="the database every test's app runs on (make test runs the suite on each)")
+
+
+# Fixtures that name their engine (they ran on both in the SQLite run) or hold the run's database.
+_NAMED_ENGINE = {"postgres", "pg_template", "pg_demo"}
+_RUN_DATABASE = {"migrated_db", "empty_database"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """The PostgreSQL run keeps the tests whose app runs on the run's database.
+
+    It leaves out the tests marked ``sqlite`` (about SQLite itself), those that name their engines (they
+    already ran on both in the SQLite run) and those that use no database of the run (nothing in them
+    depends on the engine); pytest counts them as deselected.
+    """
+    if config.getoption("database") != "postgresql":
+        return
+    kept, left = [], []
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        params = item.callspec.params.values() if hasattr(item, "callspec") else ()
+        if (item.get_closest_marker("sqlite") or names & _NAMED_ENGINE or any(p in DATABASES for p in params if isinstance(p, str))
+                or not names & _RUN_DATABASE):
+            left.append(item)
+        else:
+            kept.append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
+
+
+class Template:
+    """A database copied for each test, with its search index beside it: a SQLite file, or a PostgreSQL
+    database used as the template of ``CREATE DATABASE``."""
+
+    def __init__(self, url: str, index: Path, postgres: PostgresServer | None = None) -> None:
+        self.url, self.index, self.postgres = url, index, postgres
+
+    @property
+    def engine(self) -> str:
+        return "postgresql" if self.postgres else "sqlite"
+
+    def copy(self, db_file: Path, index_dir: Path | None = None) -> str:
+        """URL of a fresh copy: the file ``db_file`` (SQLite) or a new database (PostgreSQL); the index is
+        copied into ``index_dir`` when the template has one."""
+        if index_dir is not None and self.index.is_dir():
+            shutil.copytree(self.index, index_dir)
+        if self.postgres is None:
+            shutil.copy(self.url.removeprefix("sqlite:///"), db_file)
+            return f"sqlite:///{db_file}"
+        return pg_database(self.postgres, self.url.rsplit("/", 1)[1])
+
+    def discard(self, url: str) -> None:
+        """Drop a PostgreSQL copy (the cluster would fill the disk); SQLite copies go with their temp dir."""
+        if self.postgres is not None and url != self.url:
+            name = url.rsplit("/", 1)[1]
+            self.postgres.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _on_postgresql(request) -> bool:
+    return request.config.getoption("database") == "postgresql"
+
+
 @pytest.fixture(scope="session")
-def migrated_db(tmp_path_factory) -> Path:
-    """A database file migrated once, with the three units; copied for each test."""
+def migrated_db(request, tmp_path_factory) -> Template:
+    """The run's database, migrated once, with the three units; copied for each test."""
     base = tmp_path_factory.mktemp("template")
-    db_file = base / "template.sqlite3"
-    app = create_app(_config(base, db_file))
+    postgres = request.getfixturevalue("postgres") if _on_postgresql(request) else None
+    url = postgres.create_database("kb_migrated") if postgres else f"sqlite:///{base / 'template.sqlite3'}"
+    app = create_app(_config(base, url))
     upgrade(app)
     with app.app_context(), new_session(app) as session:
         ensure_units(session)
         session.commit()
-    app.extensions["kb_engine"].dispose()
-    return db_file
+    app.extensions["kb_engine"].dispose()  # a template database must have no open connection
+    return Template(url, base / "index", postgres)
 
 
 @pytest.fixture(scope="session")
-def demo_db(tmp_path_factory, migrated_db) -> Path:
-    """A database file with the demo data, generated once per run."""
+def demo_db(tmp_path_factory, migrated_db) -> Template:
+    """The run's database with the demo data and its index, generated once per run."""
     from kb.demo import generate
     from kb.storage import get_storage
 
     base = tmp_path_factory.mktemp("demo")
-    db_file = base / "demo.sqlite3"
-    shutil.copy(migrated_db, db_file)
-    app = create_app(_config(base, db_file))
+    if migrated_db.postgres:
+        url = migrated_db.postgres.create_database("kb_demo", template=migrated_db.url.rsplit("/", 1)[1])
+    else:
+        url = migrated_db.copy(base / "demo.sqlite3")
+    app = create_app(_config(base, url))
     with app.app_context(), new_session(app) as session:
         generate(session, storage=get_storage(app))
         session.commit()
     indexing.drain(app)  # the template's index is copied with its database
     indexing.close_index(app)
     app.extensions["kb_engine"].dispose()
-    return db_file
+    return Template(url, base / "index", migrated_db.postgres)
+
+
+@pytest.fixture
+def empty_database(request, tmp_path) -> Iterator[str | None]:
+    """URL of an empty database (not migrated) on the run's engine; None on SQLite (the instance's own file)."""
+    if not _on_postgresql(request):
+        yield None
+        return
+    postgres = request.getfixturevalue("postgres")
+    name = f"kb_empty_{next(_pg_databases)}"
+    yield postgres.create_database(name)
+    postgres.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+_engines: weakref.WeakSet = weakref.WeakSet()
+
+
+@event.listens_for(Engine, "engine_connect")
+def _remember_engine(connection) -> None:
+    _engines.add(connection.engine)
+
+
+@pytest.fixture(autouse=True)
+def _close_connections():
+    """Close the pooled connections of every engine a test used (apps a test creates and leaves), so that a
+    PostgreSQL connection is never left to the garbage collector (psycopg warns) and databases can be dropped."""
+    yield
+    for engine in list(_engines):
+        engine.dispose()
 
 
 class ReadableTestResponse(TestResponse):
@@ -84,16 +187,14 @@ class ReadableClient(FlaskClient):
         self.response_wrapper = type("ReadableResponse", (ReadableTestResponse, self.application.response_class), {})
 
 
-def _make_app(tmp_path: Path, source: Path):
-    db_file = tmp_path / "kb.sqlite3"
-    shutil.copy(source, db_file)
-    if (source.parent / "index").is_dir():
-        shutil.copytree(source.parent / "index", tmp_path / "index")
-    app = create_app(_config(tmp_path, db_file))
+def _make_app(tmp_path: Path, source: Template):
+    url = source.copy(tmp_path / "kb.sqlite3", tmp_path / "index")
+    app = create_app(_config(tmp_path, url))
     app.test_client_class = ReadableClient
     yield app
     indexing.close_index(app)
     app.extensions["kb_engine"].dispose()
+    source.discard(url)
 
 
 @pytest.fixture
@@ -145,6 +246,7 @@ def any_app(request, tmp_path, migrated_db):
     yield app
     indexing.close_index(app)
     app.extensions["kb_engine"].dispose()
+    postgres.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
 
 
 @pytest.fixture

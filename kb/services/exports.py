@@ -22,7 +22,13 @@ BATCH = 500
 
 
 def _streamed(session: Session, stmt) -> Iterator:
-    yield from session.exec(stmt.execution_options(yield_per=BATCH))
+    # On PostgreSQL this is a server-side cursor: closed when the reading stops early too (a download cut short,
+    # a response never read), or it would be left to the garbage collector.
+    result = session.exec(stmt.execution_options(yield_per=BATCH))
+    try:
+        yield from result
+    finally:
+        result.close()
 
 
 def actions(session: Session, filters: ActionFilters, viewer: Viewer,

@@ -10,7 +10,7 @@ import csv
 import io
 import json
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from itertools import chain, islice
 
 from flask import Response, abort, stream_with_context
@@ -63,7 +63,7 @@ def _geojson(records: Iterable[dict]) -> Iterator[str]:
     yield "]}"
 
 
-def export_response(fmt: str, name: str, records: Callable[[], Iterator[dict]]) -> Response:
+def export_response(fmt: str, name: str, records: Callable[[], Generator[dict, None, None]]) -> Response:
     """The records as a download in ``fmt`` (csv, json or geojson), written while they are read."""
     if fmt not in FORMATS:
         abort(404)
@@ -82,7 +82,11 @@ def export_response(fmt: str, name: str, records: Callable[[], Iterator[dict]]) 
         except Exception:
             log.exception("export interrupted")
             raise
+        finally:
+            source.close()
 
-    return Response(stream_with_context(body()), mimetype=FORMATS[fmt],
-                    headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"',
-                             "Cache-Control": "private, no-store"})
+    response = Response(stream_with_context(body()), mimetype=FORMATS[fmt],
+                        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"',
+                                 "Cache-Control": "private, no-store"})
+    response.call_on_close(source.close)  # a response closed unread (HEAD, a client gone) ends the reading too
+    return response

@@ -42,10 +42,7 @@ def twin_app(request, any_app, tmp_path):
     base = tmp_path / "twin"
     base.mkdir()
     if any_app.config["DATABASE_URL"].startswith("sqlite"):
-        import shutil
-
-        shutil.copy(request.getfixturevalue("migrated_db"), base / "kb.sqlite3")
-        url = base / "kb.sqlite3"
+        url = request.getfixturevalue("migrated_db").copy(base / "kb.sqlite3")
     else:
         url = pg_database(request.getfixturevalue("postgres"), request.getfixturevalue("pg_template"))
     app = create_app(_config(base, url))
@@ -103,12 +100,17 @@ def _archive(tmp_path: Path, members: dict[str, bytes]) -> Path:
     ({"manifest.json": b'{"format": 1, "database": "database.sqlite3", "files": {}}', "../evil": b"x"},
      "chemin ou type inattendu"),
     ({"manifest.json": b'{"format": 99}'}, "version inconnue"),
-    ({"manifest.json": b'{"format": 1, "database": "database.pgdump", "files": {}}'}, "l'autre moteur"),
+    ({"manifest.json": b'{"format": 1, "database": "OTHER", "files": {}}'}, "l'autre moteur"),
+    ({"manifest.json": b'{"format": 1, "database": "SAME", "files": {}}'}, "la base annoncée par le manifeste n'y est pas"),
 ])
 def test_a_bad_archive_is_refused_with_a_reason_and_changes_nothing(app, runner, tmp_path, make, session, members,
                                                                       message):
     make.action(title="Jardin partagé des Flamants")
     session.commit()
+    if members:  # the engines' dump names: this run's ("SAME") and the other's
+        ours, other = ((b"database.sqlite3", b"database.pgdump") if app.config["DATABASE_URL"].startswith("sqlite")
+                       else (b"database.pgdump", b"database.sqlite3"))
+        members = {name: data.replace(b"OTHER", other).replace(b"SAME", ours) for name, data in members.items()}
     path = _archive(tmp_path, members) if members else tmp_path / "pas-une-archive.tar.gz"
     if members is None:
         path.write_bytes(b"ceci n'est pas une archive")

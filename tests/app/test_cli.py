@@ -76,18 +76,18 @@ def test_serve_prepares_the_index_then_each_worker_warms_its_own(runner, app, ma
 def test_demo_accounts_sign_in_only_where_the_demo_command_enabled_them(tmp_path, monkeypatch, migrated_db):
     """A production instance refuses the demo accounts' public passwords; `observatoire demo` enables them
     (KB_DEMO_MODE=1 in the instance's settings.env), `--sans-comptes` creates none."""
-    import shutil
-
     from kb import create_app
     from kb.services.accounts import by_email
 
     monkeypatch.delenv("KB_DEMO_MODE", raising=False)
 
+    urls = {}
+
     def instance(name: str):
         base = tmp_path / name
         base.mkdir()
-        shutil.copy(migrated_db, base / "kb.sqlite3")
-        return create_app({"TESTING": True, "INSTANCE_DIR": str(base), "DATABASE_URL": f"sqlite:///{base / 'kb.sqlite3'}",
+        urls[name] = migrated_db.copy(base / "kb.sqlite3")
+        return create_app({"TESTING": True, "INSTANCE_DIR": str(base), "DATABASE_URL": urls[name],
                            "INDEX_DIR": str(base / "index"), "SECRET_KEY": "t", "SERVER_NAME": "localhost"})
 
     bare = instance("sans")
@@ -103,7 +103,7 @@ def test_demo_accounts_sign_in_only_where_the_demo_command_enabled_them(tmp_path
     assert result.exit_code == 0, result.output
     assert "KB_DEMO_MODE=1" in (tmp_path / "demo" / "settings.env").read_text()
     restarted = create_app({"TESTING": True, "INSTANCE_DIR": str(tmp_path / "demo"),
-                            "DATABASE_URL": f"sqlite:///{tmp_path / 'demo' / 'kb.sqlite3'}",
+                            "DATABASE_URL": urls["demo"],
                             "INDEX_DIR": str(tmp_path / "demo" / "index"), "SECRET_KEY": "t", "SERVER_NAME": "localhost"})
     assert restarted.config["DEMO_MODE"] is True
     page = restarted.test_client().get("/compte/connexion").get_data(as_text=True)

@@ -75,7 +75,7 @@ except ImportError:  # pragma: no cover - only until maps/gazetteer.py lands
 
 # isort: split
 
-from sqlmodel import Session, SQLModel, func, select  # noqa: E402
+from sqlmodel import Session, func, select  # noqa: E402
 
 import kb.models  # noqa: E402,F401 - registers the tables
 from kb.db import make_engine  # noqa: E402
@@ -99,17 +99,16 @@ EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 EXAMPLE_DOMAIN_RE = re.compile(r"@(?:[\w-]+\.)*example\.(?:org|fr)$")
 
 
-def _fresh_session(path: Path) -> Session:
-    engine = make_engine(f"sqlite:///{path}")
-    SQLModel.metadata.create_all(engine)
-    return Session(engine, expire_on_commit=False)
+def _fresh_session(url: str) -> Session:
+    return Session(make_engine(url), expire_on_commit=False)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
+def demo(tmp_path_factory, migrated_db):
     """One demo database, generated once for the module: (session, counts, seconds, progress calls)."""
     calls = []
-    session = _fresh_session(tmp_path_factory.mktemp("demo") / "demo.sqlite3")
+    url = migrated_db.copy(tmp_path_factory.mktemp("demo") / "demo.sqlite3")
+    session = _fresh_session(url)
     started = time.perf_counter()
     counts = generate(session, progress=lambda step, done, total: calls.append((step, done, total)))
     session.commit()
@@ -117,6 +116,7 @@ def demo(tmp_path_factory):
     yield session, counts, elapsed, calls
     session.close()
     session.get_bind().dispose()
+    migrated_db.discard(url)
 
 
 @pytest.fixture(scope="module")
@@ -271,8 +271,9 @@ def test_progress_reports_french_steps(demo):
     assert all(done == total for done, total in last.values())
 
 
-def test_generation_is_deterministic_and_does_not_commit(tmp_path, actions):
-    session = _fresh_session(tmp_path / "again.sqlite3")
+def test_generation_is_deterministic_and_does_not_commit(tmp_path, actions, migrated_db):
+    url = migrated_db.copy(tmp_path / "again.sqlite3")
+    session = _fresh_session(url)
     try:
         generate(session)
         again = session.exec(select(FieldAction).order_by(FieldAction.id)).all()
@@ -284,6 +285,7 @@ def test_generation_is_deterministic_and_does_not_commit(tmp_path, actions):
     finally:
         session.close()
         session.get_bind().dispose()
+        migrated_db.discard(url)
 
 
 def test_the_demo_mails_nobody(demo):

@@ -4,6 +4,7 @@ role may see; streamed in batches."""
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 
@@ -116,3 +117,19 @@ def test_list_pages_offer_their_exports_with_their_filters(client, world):
     assert 'href="/actions/export.csv?q=tamaris"' in search
     carte = client.get("/carte", query_string={"q": "tamaris"}).get_data(as_text=True)
     assert 'href="/actions/export.geojson?q=tamaris"' in carte
+
+
+def test_a_download_cut_short_closes_its_reading(app, client, world, session, make, monkeypatch):
+    """A client gone after the first bytes: the batches' cursor (server-side on PostgreSQL) is closed with the
+    response, not left to the garbage collector (psycopg warns then, an error here), and the next export works."""
+    for n in range(7):
+        make.action(title=f"Action en série {n}")
+    session.commit()
+    monkeypatch.setattr(exports, "BATCH", 3)
+    response = client.get("/actions/export.csv", buffered=False)
+    first = next(iter(response.response))
+    assert first.startswith("\ufeff".encode())
+    response.close()
+    del response
+    gc.collect()
+    assert len(csv_rows(client.get("/actions/export.csv"))) == 9

@@ -80,14 +80,14 @@ CASES = sorted(((e, r, m) for e, r, methods in RULES for m in methods), key=_ord
 def world(tmp_path_factory, migrated_db):
     """The module's app on a copy of the migrated database, with its small world indexed."""
     base = tmp_path_factory.mktemp("fuzz")
-    db_file = base / "kb.sqlite3"
-    shutil.copy(migrated_db, db_file)
-    app = create_app(_config(base, db_file))
+    url = migrated_db.copy(base / "kb.sqlite3")
+    app = create_app(_config(base, url))
     accounts, token = build(app)
     indexing.drain(app)
     yield World(app, accounts, token)
     indexing.close_index(app)
     app.extensions["kb_engine"].dispose()
+    migrated_db.discard(url)
 
 
 # Strategies.

@@ -27,6 +27,7 @@ def test_upgrade_on_an_empty_database_matches_the_models(tmp_path):
     engine.dispose()
 
 
+@pytest.mark.sqlite
 def test_sqlite_database_runs_in_wal_mode(app):
     with get_engine(app).connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

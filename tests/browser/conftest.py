@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +13,7 @@ from werkzeug.serving import make_server
 from kb import create_app, indexing
 from kb.db import new_session
 from tests import factories
+from tests.conftest import Template
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -51,12 +51,9 @@ class LiveServer:
         self._server.server_close()
 
 
-def _serve(tmp_path: Path, source: Path, fill=None) -> Iterator[LiveServer]:
-    db_file = tmp_path / "kb.sqlite3"
-    shutil.copy(source, db_file)
-    if (source.parent / "index").is_dir():
-        shutil.copytree(source.parent / "index", tmp_path / "index")
-    app = create_app({"INSTANCE_DIR": str(tmp_path / "instance"), "DATABASE_URL": f"sqlite:///{db_file}",
+def _serve(tmp_path: Path, source: Template, fill=None) -> Iterator[LiveServer]:
+    url = source.copy(tmp_path / "kb.sqlite3", tmp_path / "index")
+    app = create_app({"INSTANCE_DIR": str(tmp_path / "instance"), "DATABASE_URL": url,
                       "INDEX_DIR": str(tmp_path / "index"), "SECRET_KEY": "browser-tests",
                       "TILES_URL": UNREACHABLE_TILES, "DEMO_MODE": True})
     if fill:
@@ -69,6 +66,7 @@ def _serve(tmp_path: Path, source: Path, fill=None) -> Iterator[LiveServer]:
     server.stop()
     indexing.close_index(app)
     app.extensions["kb_engine"].dispose()
+    source.discard(url)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.conftest import Template
 from tests.pg import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -113,14 +113,12 @@ def sign_in(http: requests.Session, base: str, email: str, password: str) -> Non
     assert answer.status_code == 302, answer.text[:300]
 
 
-def copy_instance(tmp_path: Path, demo_db: Path) -> Path:
-    """An instance directory holding a copy of the demo database and its index."""
+def copy_instance(tmp_path: Path, demo_db: Template) -> tuple[Path, str]:
+    """An instance directory with the demo index, and the URL of a copy of the demo database (its file in the
+    instance directory on SQLite, as `observatoire` places it by default)."""
     instance = tmp_path / "instance"
     instance.mkdir()
-    shutil.copy(demo_db, instance / "observatoire.sqlite3")
-    if (demo_db.parent / "index").is_dir():
-        shutil.copytree(demo_db.parent / "index", instance / "index")
-    return instance
+    return instance, demo_db.copy(instance / "observatoire.sqlite3", instance / "index")
 
 
 def pytest_collection_modifyitems(items) -> None:
@@ -132,20 +130,24 @@ def pytest_collection_modifyitems(items) -> None:
 
 @pytest.fixture
 def served(tmp_path, demo_db):
-    """serve(**env) -> a started Server on a copy of the demo instance (SQLite unless KB_DATABASE_URL is given)."""
+    """serve(**env) -> a started Server on a copy of the demo instance, on the run's database unless
+    ``database_url`` names another."""
     servers: list[Server] = []
+    copies: list[str] = []
 
     def start(database_url: str | None = None, workers: int = 2, **extra: str) -> Server:
         instance = tmp_path / "instance"
         if not instance.exists():
-            copy_instance(tmp_path, demo_db)
-        server = Server(cli_env(instance, database_url, **extra), workers).start()
+            copies.append(copy_instance(tmp_path, demo_db)[1])
+        server = Server(cli_env(instance, database_url or copies[0], **extra), workers).start()
         servers.append(server)
         return server
 
     yield start
     for server in servers:
         server.stop()
+    for url in copies:
+        demo_db.discard(url)
 
 
 @pytest.fixture

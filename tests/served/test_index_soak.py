@@ -40,13 +40,13 @@ def start_writers(server: Server, out) -> list[subprocess.Popen]:
 def soak_actions(server: Server) -> list[tuple[int, str, str]]:
     """The soak's actions as the database holds them (not as the writers were told)."""
     query = ("SELECT id, title, publication_status FROM field_action WHERE title LIKE 'Soak %' ORDER BY id")
-    url = server.env.get("KB_DATABASE_URL")
-    if url:
+    url = server.env["KB_DATABASE_URL"]
+    if url.startswith("postgresql"):
         import psycopg
 
         with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as db:
             return db.execute(query).fetchall()
-    with closing(sqlite3.connect(server.env["KB_INSTANCE_DIR"] + "/observatoire.sqlite3")) as db:
+    with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as db:
         return db.execute(query).fetchall()
 
 

@@ -11,6 +11,7 @@ import re
 import threading
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import create_engine, text
 
 from tests.served.conftest import client_session, form_token
@@ -89,6 +90,7 @@ def _check(server, url: str) -> None:
     assert not re.search(r'" 5\d\d ', server.log()) and "Traceback" not in server.log()
 
 
+@pytest.mark.sqlite
 def test_the_last_seat_goes_to_one_employer_only_on_sqlite(served, tmp_path):
     server = served(workers=4)
     _check(server, f"sqlite:///{tmp_path / 'instance' / 'observatoire.sqlite3'}")
@@ -142,6 +144,7 @@ def _confirm_all_at_once(server, url: str) -> None:
     assert "Traceback" not in server.log()
 
 
+@pytest.mark.sqlite
 def test_invoice_numbers_stay_gapless_under_concurrent_confirmations_on_sqlite(served, tmp_path):
     server = served(workers=4)
     _confirm_all_at_once(server, f"sqlite:///{tmp_path / 'instance' / 'observatoire.sqlite3'}")

@@ -28,7 +28,7 @@ def _run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
     return result
 
 
-def test_the_wheel_installed_outside_the_checkout_serves_the_app(tmp_path):
+def test_the_wheel_installed_outside_the_checkout_serves_the_app(tmp_path, empty_database):
     dist = tmp_path / "dist"
     _run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--quiet", "-w", str(dist)])
     wheel = next(dist.glob("observatoire_isic-*.whl"))
@@ -50,6 +50,8 @@ def test_the_wheel_installed_outside_the_checkout_serves_the_app(tmp_path):
     env = {key: value for key, value in os.environ.items() if not key.startswith("KB_") and key != "PYTHONPATH"}
     env.update(KB_INSTANCE_DIR=str(work / "instance"), KB_MAIL_BACKEND="file",
                KB_TILES_URL="http://127.0.0.1:9/{z}/{x}/{y}.png")
+    if empty_database:  # the PostgreSQL run: an empty database of the run's cluster
+        env["KB_DATABASE_URL"] = empty_database
     where = _run([str(venv / "bin" / "python"), "-c", "import kb; print(kb.__file__)"], env=env, cwd=work).stdout
     assert where.startswith(str(site)), where  # the installed package, not the checkout
 
