@@ -62,8 +62,8 @@ def pytest_collection_modifyitems(config, items) -> None:
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
         params = item.callspec.params.values() if hasattr(item, "callspec") else ()
-        if (item.get_closest_marker("sqlite") or names & _NAMED_ENGINE or any(p in DATABASES for p in params if isinstance(p, str))
-                or not names & _RUN_DATABASE):
+        names_engines = bool(names & _NAMED_ENGINE) or any(isinstance(p, str) and p in DATABASES for p in params)
+        if item.get_closest_marker("sqlite") or names_engines or not names & _RUN_DATABASE:
             left.append(item)
         else:
             kept.append(item)
@@ -78,10 +78,6 @@ class Template:
 
     def __init__(self, url: str, index: Path, postgres: PostgresServer | None = None) -> None:
         self.url, self.index, self.postgres = url, index, postgres
-
-    @property
-    def engine(self) -> str:
-        return "postgresql" if self.postgres else "sqlite"
 
     def copy(self, db_file: Path, index_dir: Path | None = None) -> str:
         """URL of a fresh copy: the file ``db_file`` (SQLite) or a new database (PostgreSQL); the index is
