@@ -162,7 +162,9 @@ def _close_connections():
     PostgreSQL connection is never left to the garbage collector (psycopg warns) and databases can be dropped."""
     yield
     for engine in list(_engines):
-        engine.dispose()
+        checked_out = getattr(engine.pool, "checkedout", lambda: 0)()
+        if not checked_out:  # a session held across tests (a module's fixture) keeps its engine as it is
+            engine.dispose()
 
 
 class ReadableTestResponse(TestResponse):
