@@ -42,7 +42,7 @@ def get_engine(app: Flask | None = None) -> Engine:
 
 
 def new_session(app: Flask | None = None) -> Session:
-    """Open a session outside a request (CLI, tests)."""
+    """Open a session of its own (CLI, tests, a download that outlives its request)."""
     return Session(get_engine(app), expire_on_commit=False)
 
 

@@ -15,6 +15,7 @@ from itertools import chain, islice
 
 from flask import Response, abort, stream_with_context
 
+from kb.db import new_session
 from kb.serializers import COLUMN_TITLES
 from kb.views._csv import spreadsheet_safe
 
@@ -63,15 +64,29 @@ def _geojson(records: Iterable[dict]) -> Iterator[str]:
     yield "]}"
 
 
-def export_response(fmt: str, name: str, records: Callable[[], Generator[dict, None, None]]) -> Response:
-    """The records as a download in ``fmt`` (csv, json or geojson), written while they are read."""
+def export_response(fmt: str, name: str, records: Callable[..., Generator[dict, None, None]]) -> Response:
+    """The records as a download in ``fmt`` (csv, json or geojson), written while they are read.
+
+    ``records(session)`` reads through a session of the download's own: the request's session is closed when the view
+    returns (its app context is popped before the server reads the body), the download's when it ends.
+    """
     if fmt not in FORMATS:
         abort(404)
     writer = {"csv": _csv, "json": _json, "geojson": _geojson}[fmt]
+    session = new_session()
+    source = records(session)
+
+    def finish() -> None:
+        source.close()  # on PostgreSQL, the batches' server-side cursor
+        session.close()
+
     # The query runs and the first record is built before the answer starts: a failure there is a proper
     # error page, not a 200 cut short. A failure later can only end the download (and is logged).
-    source = iter(records())
-    first = list(islice(source, 1))
+    try:
+        first = list(islice(source, 1))
+    except BaseException:
+        finish()
+        raise
 
     def body() -> Iterator[bytes]:
         if fmt == "csv":
@@ -83,10 +98,10 @@ def export_response(fmt: str, name: str, records: Callable[[], Generator[dict, N
             log.exception("export interrupted")
             raise
         finally:
-            source.close()
+            finish()
 
     response = Response(stream_with_context(body()), mimetype=FORMATS[fmt],
                         headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"',
                                  "Cache-Control": "private, no-store"})
-    response.call_on_close(source.close)  # a response closed unread (HEAD, a client gone) ends the reading too
+    response.call_on_close(finish)  # a response closed unread (HEAD, a client gone) ends the reading too
     return response

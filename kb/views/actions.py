@@ -53,9 +53,9 @@ def export(fmt: str):
     ids, unavailable = action_ids_for(request.args.get("q"))
     if unavailable:
         abort(503, unavailable)
-    session, viewer = get_session(), current_viewer()
-    return export_response(fmt, "actions", lambda: (action_record(a) for a in
-                                                    exports.actions(session, filters, viewer, ids)))
+    viewer = current_viewer()
+    return export_response(fmt, "actions", lambda session: (action_record(a) for a in
+                                                            exports.actions(session, filters, viewer, ids)))
 
 
 @bp.route("/<int:action_id>")

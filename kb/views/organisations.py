@@ -42,9 +42,8 @@ def export(fmt: str):
     filters, errors = parse_people_filters(request.args, choices.ORGANISATION_KINDS)
     if errors:
         abort(400, next(iter(errors.values())))
-    session = get_session()
-    return export_response(fmt, "organisations", lambda: (organisation_record(o) for o in
-                                                          exports.organisations(session, filters)))
+    return export_response(fmt, "organisations", lambda session: (organisation_record(o) for o in
+                                                                  exports.organisations(session, filters)))
 
 
 @bp.route("/<int:org_id>")

@@ -52,13 +52,13 @@ def index():
 @bp.route("/export.<fmt>")
 def export(fmt: str):
     """L'annuaire (mêmes filtres) en CSV, GeoJSON ou JSON : les personnes qui ont accepté d'y figurer."""
-    session, viewer = get_session(), current_viewer()
+    viewer = current_viewer()
     require(policy.can_see_directory(viewer))
     filters, errors = parse_people_filters(request.args, choices.FUNCTIONS)
     if errors:
         abort(400, next(iter(errors.values())))
-    return export_response(fmt, "intervenants", lambda: (practitioner_record(p, viewer) for p in
-                                                         exports.practitioners(session, filters, viewer)))
+    return export_response(fmt, "intervenants", lambda session: (practitioner_record(p, viewer) for p in
+                                                                 exports.practitioners(session, filters, viewer)))
 
 
 @bp.route("/<int:person_id>")
