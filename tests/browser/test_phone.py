@@ -112,10 +112,11 @@ def test_the_location_picker_centres_on_the_commune_drags_fills_back_and_warns(d
     page.fill("#commune", "Arles")
     page.dispatch_event("#commune", "change")
     page.wait_for_function("() => Math.abs(window.kbMaps.picker.map.getCenter().lng - 4.63) < 0.05", timeout=10_000)
-    page.locator("#picker").scroll_into_view_if_needed()
-    box = page.locator("#picker").bounding_box()
-    press = page.touchscreen.tap if width == 390 else page.mouse.click  # a thumb on a phone, a mouse on a desk
-    press(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    picker = page.locator("#picker")
+    # The locator's press waits until the map has stopped moving (the page may still be scrolling to it) and
+    # checks that the point pressed is on the map, so it cannot land beside it.
+    press = picker.tap if width == 390 else picker.click  # a thumb on a phone, a mouse on a desk
+    press()
     page.wait_for_function("() => document.getElementById('latitude').value !== ''")
     lat, lon = float(page.input_value("#latitude")), float(page.input_value("#longitude"))
     assert abs(lat - page.evaluate(centre)[0]) < 0.01 and abs(lon - 4.63) < 0.05
@@ -144,9 +145,8 @@ def test_the_location_picker_centres_on_the_commune_drags_fills_back_and_warns(d
     page.wait_for_function("() => Math.abs(window.kbMaps.picker.map.getCenter().lng - 4.6278) < 0.01", timeout=10_000)
     page.fill("#commune", "")
     page.dispatch_event("#commune", "change")
-    page.locator("#picker").scroll_into_view_if_needed()
-    box = page.locator("#picker").bounding_box()
-    press(box["x"] + box["width"] / 2 - 40, box["y"] + box["height"] / 2)  # beside the marker
+    box = picker.bounding_box()
+    press(position={"x": box["width"] / 2 - 40, "y": box["height"] / 2})  # beside the marker
     page.wait_for_function("() => document.getElementById('commune').value === 'Arles (13)'", timeout=10_000)
     context.close()
 
