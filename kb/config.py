@@ -74,6 +74,7 @@ def load_settings(overrides: dict | None = None) -> dict:
         ),
         "INDEX_DIR": env.get("KB_INDEX_DIR", str(instance_dir / "index")),
         "SEARCH_CACHE_MB": int(env.get("KB_SEARCH_CACHE_MB", "64")),
+        "INDEX_PARALLEL_FROM": int(env.get("KB_INDEX_PARALLEL_FROM", "20000")),
         "TILES_URL": env.get("KB_TILES_URL", DEFAULT_TILES_URL),
         "TILES_ATTRIBUTION": env.get("KB_TILES_ATTRIBUTION", DEFAULT_TILES_ATTRIBUTION),
         "BIND": env.get("KB_BIND", "127.0.0.1:5000"),

@@ -21,7 +21,9 @@ from pathlib import Path
 import numpy as np
 from whoosh import index
 
+from search_index.bulk import RebuildWriter
 from search_index.errors import IndexBusy, IndexOutdated, SearchIndexError
+from search_index.parallel import write_two_parts
 from search_index.postings import DocArrays
 from search_index.query import parse, plain_words, sanitize
 from search_index.results import Hit, SearchQuery, SearchResults
@@ -66,20 +68,24 @@ def _number(value, default: int) -> int:
         return default
 
 
+def _processors() -> int:
+    """Processors this process may run on (a container's share, not the machine's count)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 class SearchIndex:
     """The search index of one directory: writes, rebuilds, searches and similar documents."""
 
-    def __init__(self, path: str | os.PathLike, lock_timeout: float = 10.0, rebuild_mb: int = 512,
-                 cache_bytes: int = 64_000_000) -> None:
+    def __init__(self, path: str | os.PathLike, lock_timeout: float = 10.0, cache_bytes: int = 64_000_000,
+                 parallel_from: int = 20_000) -> None:
         """Open the index in ``path``, creating the directory and an empty index if missing.
 
-        ``rebuild_mb`` bounds the postings a rebuild sorts in memory: 512 MB sorts 10k documents
-        of 600 words in one run (about 25 s); 128 MB spills to disk and takes about 40 s.
-        ``cache_bytes`` bounds the memory of the decoded postings kept between searches.
+        ``cache_bytes`` bounds the memory of the decoded postings kept between searches. A rebuild of at least
+        ``parallel_from`` documents writes on two processors (``search_index.parallel``), where there are two.
         """
         self.path = Path(path)
         self.lock_timeout = lock_timeout
-        self.rebuild_mb = rebuild_mb
+        self.parallel_from = parallel_from
         self.directory = IndexDirectory(self.path, lock_timeout)
         # whoosh readers seek and read shared file objects: one thread at a time uses the searcher.
         self._lock = threading.RLock()
@@ -142,10 +148,12 @@ class SearchIndex:
             self.fallback: list[str] | None = None
             self.cache.use_blocks(True)
 
-    def _writer(self, ix=None, **kwargs):
+    def _writer(self, ix=None, bulk: bool = False):
         # whoosh's writer takes its own file lock too; ours is already held, so it never waits.
         try:
-            return (ix or self._ix).writer(timeout=self.lock_timeout, **kwargs)
+            if bulk:
+                return RebuildWriter(ix, timeout=self.lock_timeout)
+            return (ix or self._ix).writer(timeout=self.lock_timeout)
         except index.LockError as err:
             raise IndexBusy(self.path, self.lock_timeout) from err
 
@@ -181,8 +189,9 @@ class SearchIndex:
             return covered
 
     def rebuild(self, docs: Iterable[SearchDoc], progress: Callable[[int], None] | None = None,
-                after_swap: Callable[[], None] | None = None) -> int:
-        """Write ``docs`` into a new generation, then swap it in; returns the number of documents.
+                after_swap: Callable[[], None] | None = None, total: int | None = None) -> int:
+        """Write ``docs`` (about ``total`` of them, if known) into a new generation, then swap it in; returns the
+        number of documents.
 
         Readers and writers go on with the current generation meanwhile. ``after_swap`` runs under the write
         lock right after the swap: the caller brings the new generation up to date with what changed since.
@@ -191,14 +200,17 @@ class SearchIndex:
         try:
             with self.directory.building(name):  # until swapped: another rebuild's prune must not take it
                 fresh = index.create_in(self.directory.path(name), SCHEMA)
-                # One process, a pool large enough to sort in memory, one segment: whoosh's fastest batch.
-                writer = self._writer(fresh, procs=1, limitmb=self.rebuild_mb, multisegment=False)
-                try:
-                    count = write_all(writer, docs, progress)
-                except BaseException:
-                    writer.cancel()
-                    raise
-                commit(writer)
+                if total is not None and total >= self.parallel_from and _processors() > 1:
+                    count = write_two_parts(fresh, self.directory.path(name), docs, total, progress, self.lock_timeout)
+                else:
+                    # One segment, its postings gathered per term rather than sorted (search_index.bulk).
+                    writer = self._writer(fresh, bulk=True)
+                    try:
+                        count = write_all(writer, docs, progress)
+                    except BaseException:
+                        writer.cancel()
+                        raise
+                    commit(writer)
                 with self._locked():
                     previous = self.directory.switch(name)
                     self._follow()

@@ -65,7 +65,8 @@ def get_index(app: Flask) -> SearchIndex:
     """This process's index of the app (a forked worker opens its own, never its parent's)."""
     pid, index = app.extensions.get("kb_index", (None, None))
     if pid != os.getpid() or index is None:
-        index = SearchIndex(app.config["INDEX_DIR"], cache_bytes=app.config["SEARCH_CACHE_MB"] * 1_000_000)
+        index = SearchIndex(app.config["INDEX_DIR"], cache_bytes=app.config["SEARCH_CACHE_MB"] * 1_000_000,
+                            parallel_from=app.config["INDEX_PARALLEL_FROM"])
         app.extensions["kb_index"] = (os.getpid(), index)
     return index
 
@@ -310,7 +311,7 @@ def rebuild(app: Flask, progress: Callable[[int, int], None] | None = None) -> i
     with new_session(app) as session:
         start = log.head(session)  # before the documents: they hold at least every change up to it
         total = count_documents(session)
-        count = get_index(app).rebuild(all_documents(session), after_swap=catch_up,
+        count = get_index(app).rebuild(all_documents(session), after_swap=catch_up, total=total,
                                        progress=(lambda n: progress(n, total)) if progress else None)
     _mapping_file(app).write_text(str(MAPPING_VERSION))
     return count

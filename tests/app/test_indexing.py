@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import update
 from sqlmodel import select
+from whoosh import index as whoosh_index
 
 from kb import indexing
 from kb.db import new_session
@@ -226,6 +227,21 @@ def test_check_reports_missing_stale_and_extra_then_rebuild_fixes_them(demo_app)
     assert "Index reconstruit" in rebuilt.output
     assert runner.invoke(args=["index", "check"]).exit_code == 0
     assert indexing.check(demo_app).total == index.doc_count()
+
+
+def test_a_rebuild_on_two_processes_indexes_the_whole_demo(demo_app):
+    indexing.close_index(demo_app)
+    demo_app.config["INDEX_PARALLEL_FROM"] = 1  # the demo's few hundred documents, as a national rebuild runs
+    runner = demo_app.test_cli_runner()
+    rebuilt = runner.invoke(args=["index", "rebuild"])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    index = indexing.get_index(demo_app)
+    generation = index.directory.path(index.directory.current())
+    with whoosh_index.open_dir(generation).reader() as reader:
+        assert len(reader.leaf_readers()) == 2  # the helper's half and this process's
+    report = indexing.check(demo_app)
+    assert report.ok and report.total == index.doc_count() > 200
+    assert index.search(SearchQuery(text='"développement social local"')).total > 0
 
 
 def test_startup_rebuilds_an_empty_index_of_a_filled_database(demo_app, tmp_path):

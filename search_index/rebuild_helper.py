@@ -1,0 +1,53 @@
+"""The helper process of a rebuild on two processors (``search_index.parallel``): ``python -m
+search_index.rebuild_helper FOLDER`` writes the documents it reads, pickled, on its standard input into one segment
+in FOLDER, and answers on its standard output with that segment and the words of its documents (or the error)."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+import traceback
+from collections.abc import Iterable
+
+from whoosh import index
+
+from search_index.bulk import RebuildWriter
+from search_index.schema import SCHEMA, SearchDoc, doc_words, to_fields
+
+
+def main(folder: str) -> None:
+    """The helper's side: write the documents read on stdin, answer on stdout with the segment (or the error)."""
+    inbox, outbox = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # whatever else is printed goes to stderr, not into the answer
+    sys.stdout = sys.stderr
+    try:
+        writer = RebuildWriter(index.create_in(folder, SCHEMA))
+        words: set[str] = set()
+        try:
+            for doc in _received(inbox):
+                values = to_fields(doc)
+                words |= doc_words(values)
+                writer.add_document(**values)
+            segment = writer._finalize_segment() if writer.docnum else None
+        except BaseException:
+            writer.cancel()
+            raise
+        writer._finish()
+        answer = ("done", segment, words)
+    except BaseException:  # noqa: BLE001 - everything goes back to the parent, which raises it
+        answer = ("failed", traceback.format_exc(), None)
+    pickle.dump(answer, outbox, protocol=pickle.HIGHEST_PROTOCOL)
+    outbox.flush()
+
+
+def _received(inbox) -> Iterable[SearchDoc]:
+    while True:
+        batch = pickle.load(inbox)
+        if batch is None:
+            return
+        yield from batch
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
