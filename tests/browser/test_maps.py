@@ -42,12 +42,15 @@ def test_map_draws_one_marker_per_action_and_opens_a_popup_linking_to_it(serve, 
     page.wait_for_selector(f"#carte{READY}", timeout=15_000)
     assert page.locator("#carte .kb-marker").count() == 3
     page.locator("#carte .kb-marker").first.click()
-    link = page.wait_for_selector(".leaflet-popup-content a[href^='/actions/']", timeout=10_000)
+    link = page.locator(".leaflet-popup-content a[href^='/actions/']").first
+    link.wait_for(timeout=10_000)  # the fiche, fetched once the marker is clicked
     href = link.get_attribute("href")
     assert page.locator(".leaflet-popup-content").inner_text().startswith(
         ("Jardin des Alyscamps", "Atelier mosaïque", "Café des parents"))
-    link.click()
-    page.wait_for_url(f"**{href}")
+    # The map pans to show the whole fiche: the link is pressed once the map stands still, as a reader would.
+    page.wait_for_function("() => !document.querySelector('#carte .leaflet-pan-anim')", timeout=10_000)
+    with page.expect_navigation(url=f"**{href}"):
+        link.click()
     assert page.locator("h1").inner_text() in ("Jardin des Alyscamps", "Atelier mosaïque de Raphèle",
                                                "Café des parents de Belsunce")
     assert page.hosts == {"127.0.0.1"}
