@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint test-deps assets dist clean mutation bench-load bench-observatory bench-export bench-import bench-national-map screenshots
+.PHONY: run test install lint test-deps assets dist clean mutation bench-load bench-observatory bench-export bench-import bench-national-map bench-rebuild screenshots
 
 # WeasyPrint (PDF documents) needs Pango and a font from Debian; installed when missing.
 PDF_DEPS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
@@ -67,6 +67,11 @@ test: install test-deps lint
 # The observatory's dashboard beside the action list at 10k and 100k actions (not part of `make test`).
 bench-observatory: $(STAMP)
 	$(PY) bench/observatory_bench.py
+
+# Index rebuild: whoosh's writer against search_index.bulk, on one and two processes (REBUILD_DOCS=100000 for 100k).
+REBUILD_DOCS ?= 10000
+bench-rebuild: $(STAMP)
+	$(PY) bench/rebuild_bench.py --docs $(REBUILD_DOCS)
 
 bench-export: $(STAMP)
 	$(PY) bench/export_bench.py
