@@ -6,7 +6,7 @@ out the baseline, which takes about 14 minutes at 100k). The database is filled 
 the demo, then synthetic published actions written with the demo's sentences (about 600 words each).
 
 Each rebuild runs in a child process of its own, through the app's mapping (``kb.indexing.rebuild``: the
-database read and the documents built are counted), so that its peak memory can be read apart. The variants
+database read and the documents built are counted), so that its peak memory (and its helper's) can be read apart. The variants
 alternate, so that a busy machine slows each alike:
 
 - "whoosh": the writer the rebuild used before ``search_index.bulk``, whoosh's sorting pool (512 MB in memory,
@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import sys
@@ -60,7 +61,10 @@ def _child(variant: str, db: Path, index_dir: Path, out: Path) -> None:
                                  if n % 5000 == 0 else None)
         seconds = time.perf_counter() - started
     size = sum(f.stat().st_size for f in index_dir.rglob("*") if f.is_file())
-    out.write_text(json.dumps({"seconds": seconds, "documents": count, "bytes": size}))
+    # Peak memory of this process, and of the helper process (the largest child it waited for), in kilobytes.
+    own, helper = (resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    out.write_text(json.dumps({"seconds": seconds, "documents": count, "bytes": size,
+                               "peak_mb": own / 1024, "helper_mb": helper / 1024}))
 
 
 def run(variant: str, db: Path, work: Path) -> dict:
@@ -76,11 +80,10 @@ def run(variant: str, db: Path, work: Path) -> dict:
             code = 0
         finally:
             os._exit(code)
-    _, status, usage = os.wait4(pid, 0)
+    _, status = os.waitpid(pid, 0)
     if status:
         raise SystemExit(f"la reconstruction « {variant} » a échoué (statut {status})")
     result = json.loads(out.read_text())
-    result["peak_mb"] = usage.ru_maxrss / 1024  # kilobytes on Linux
     shutil.rmtree(index_dir, ignore_errors=True)
     return result
 
@@ -111,14 +114,17 @@ def main() -> None:
                 results[variant].append(run(variant, db, work))
         print(f"\nbase {db.stat().st_size / 1e6:.0f} Mo ; {args.runs} reconstruction(s) par variante")
         print(f"{'variante':<10}{'documents':>11}{'médiane s':>11}{'min s':>9}{'docs/s':>9}{'pic Mo':>9}"
-              f"{'index Mo':>10}   (pic : le plus gros processus, l'auxiliaire compris)")
+              f"{'auxil. Mo':>10}{'index Mo':>10}")
         medians = {}
         for variant, runs in results.items():
             seconds = [r["seconds"] for r in runs]
             medians[variant] = statistics.median(seconds)
             print(f"{variant:<10}{runs[0]['documents']:>11}{medians[variant]:>11.1f}{min(seconds):>9.1f}"
                   f"{runs[0]['documents'] / medians[variant]:>9.0f}{max(r['peak_mb'] for r in runs):>9.0f}"
+                  f"{max(r['helper_mb'] for r in runs) if variant == 'parallel' else 0:>10.0f}"
                   f"{runs[0]['bytes'] / 1e6:>10.0f}")
+        print("pic : mémoire résidente maximale de ce processus ; auxil. : celle du processus auxiliaire (les deux "
+              "sont occupées en même temps)")
         for slower, faster in (("whoosh", "bulk"), ("bulk", "parallel"), ("whoosh", "parallel")):
             if slower in medians and faster in medians:
                 print(f"{slower} / {faster} : {medians[slower] / medians[faster]:.2f}×")

@@ -69,7 +69,8 @@ def _number(value, default: int) -> int:
 
 
 def _processors() -> int:
-    """Processors this process may run on (a container's share, not the machine's count)."""
+    """Processors this process may run on (its CPU set, which a container may narrow; a CPU quota is not seen:
+    under a one-processor quota, set a high ``parallel_from``)."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 

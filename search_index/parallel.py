@@ -32,8 +32,10 @@ import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from whoosh import index
+
 from search_index.bulk import RebuildWriter
-from search_index.errors import SearchIndexError
+from search_index.errors import IndexBusy, SearchIndexError
 from search_index.schema import SearchDoc, doc_words, to_fields, vocabulary_fields
 
 BATCH = 200  # documents per message to the helper
@@ -49,15 +51,27 @@ class Helper:
         """Start the helper; it writes into ``folder`` (created, inside the new generation)."""
         folder.mkdir()
         self.folder = folder
-        # The package's own folder first: a source checkout that is not installed works the same.
+        # This process's own package first (a source checkout that is not installed works the same), and not the
+        # current folder (-P): a checkout there would have the helper write its part with other code.
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[1]),
                                                                          os.environ.get("PYTHONPATH")]))}
-        self.process = subprocess.Popen([sys.executable, "-m", "search_index.rebuild_helper", str(folder)], env=env,
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        # The answer comes back on a pipe of its own: whatever the helper prints cannot garble it.
+        answer, theirs = os.pipe()
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-P", "-m", "search_index.rebuild_helper", str(folder), str(theirs)], env=env,
+                stdin=subprocess.PIPE, pass_fds=(theirs,))
+        except BaseException:
+            os.close(answer)
+            raise
+        finally:
+            os.close(theirs)
+        self.answer = os.fdopen(answer, "rb")
         # A pipe holds 64 kB: written directly, this process would wait for the helper to index each batch before
         # reading the next, and the two would take turns. The thread writes while this process goes on.
         self.queue: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self.failure: BaseException | None = None
+        self.sent_all = False
         self.feeder = threading.Thread(target=self._feed, name="search-index-feeder", daemon=True)
         self.feeder.start()
 
@@ -71,15 +85,26 @@ class Helper:
 
     def send(self, batch: list[SearchDoc] | None) -> None:
         """A batch of documents, or None when there are no more (written by the feeding thread)."""
+        self.check()
         self.queue.put(pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))
         if batch is None:
+            self.sent_all = True
             self.queue.put(None)
+
+    def check(self) -> None:
+        """Raise now if the helper has failed or is gone, rather than after this process has written its part."""
+        code = self.process.poll()
+        if self.failure is None and (code is None or (code == 0 and self.sent_all)):
+            return
+        self.queue.put(None)  # a feeding thread waiting for the next batch ends
+        self.result()  # raises, with the helper's own error when it could send it
+        raise SearchIndexError("le processus d'indexation auxiliaire s'est arrêté avant la fin de sa part")
 
     def result(self):
         """The helper's segment (None if it had no document) and the words of its documents, once written."""
         self.feeder.join()
         try:
-            status, value, words = pickle.load(self.process.stdout)
+            status, value, words = pickle.load(self.answer)
         except (EOFError, pickle.UnpicklingError, OSError):
             raise SearchIndexError(f"le processus d'indexation auxiliaire s'est arrêté "
                                    f"(code {self.process.wait()})") from self.failure
@@ -99,7 +124,7 @@ class Helper:
                 self.process.wait()
         self.queue.put(None)  # a thread still waiting for a batch ends; one writing fails on the closed pipe
         self.feeder.join(5)
-        for pipe in (self.process.stdin, self.process.stdout):
+        for pipe in (self.process.stdin, self.answer):
             with contextlib.suppress(OSError):  # a broken pipe's unsent bytes
                 pipe.close()
 
@@ -132,7 +157,10 @@ def write_two_parts(ix, path: Path, docs: Iterable[SearchDoc], total: int, progr
         if batch:
             helper.send(batch)
         helper.send(None)
-        writer = RebuildWriter(ix, timeout=timeout)
+        try:
+            writer = RebuildWriter(ix, timeout=timeout)
+        except index.LockError as err:
+            raise IndexBusy(path, timeout) from err
         vocabulary: set[str] = set()
         for doc in stream:
             if doc.doc_id in seen:
@@ -141,8 +169,10 @@ def write_two_parts(ix, path: Path, docs: Iterable[SearchDoc], total: int, progr
             values = to_fields(doc)
             vocabulary |= doc_words(values)
             writer.add_document(**values)
-            if progress and len(seen) % 500 == 0:
-                progress(len(seen))
+            if len(seen) % 500 == 0:
+                helper.check()
+                if progress:
+                    progress(len(seen))
         first, words = helper.result()
         vocabulary |= words
         if vocabulary:  # one vocabulary document, last, as in one process: every document keeps its number

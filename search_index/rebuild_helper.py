@@ -1,6 +1,7 @@
-"""The helper process of a rebuild on two processors (``search_index.parallel``): ``python -m
-search_index.rebuild_helper FOLDER`` writes the documents it reads, pickled, on its standard input into one segment
-in FOLDER, and answers on its standard output with that segment and the words of its documents (or the error)."""
+"""The helper process of a rebuild on two processors (``search_index.parallel``): ``python -P -m
+search_index.rebuild_helper FOLDER FD`` writes the documents it reads, pickled, on its standard input into one
+segment in FOLDER, and answers on the file descriptor FD (a pipe of its own) with that segment and the words of its
+documents, or the error."""
 
 from __future__ import annotations
 
@@ -16,11 +17,10 @@ from search_index.bulk import RebuildWriter
 from search_index.schema import SCHEMA, SearchDoc, doc_words, to_fields
 
 
-def main(folder: str) -> None:
-    """The helper's side: write the documents read on stdin, answer on stdout with the segment (or the error)."""
-    inbox, outbox = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # whatever else is printed goes to stderr, not into the answer
-    sys.stdout = sys.stderr
+def main(folder: str, answer_fd: int) -> None:
+    """The helper's side: write the documents read on stdin, answer on ``answer_fd`` with the segment (or the
+    error)."""
+    inbox, outbox = sys.stdin.buffer, os.fdopen(answer_fd, "wb")
     try:
         writer = RebuildWriter(index.create_in(folder, SCHEMA))
         words: set[str] = set()
@@ -39,6 +39,8 @@ def main(folder: str) -> None:
         answer = ("failed", traceback.format_exc(), None)
     pickle.dump(answer, outbox, protocol=pickle.HIGHEST_PROTOCOL)
     outbox.flush()
+    if answer[0] != "done":
+        sys.exit(1)  # the parent sees a failure as soon as it looks, before reading the answer
 
 
 def _received(inbox) -> Iterable[SearchDoc]:
@@ -50,4 +52,4 @@ def _received(inbox) -> Iterable[SearchDoc]:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], int(sys.argv[2]))

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import os
 import random
+import time
 from pathlib import Path
 
 import pytest
@@ -59,7 +60,7 @@ def _segment_files(path: Path) -> dict[str, str]:
     return files
 
 
-@pytest.mark.parametrize("count", [1, 129, 700])
+@pytest.mark.parametrize("count", [1, 128, 129, 256, 257, 700])  # every document is public: blocks of 128 and one more
 def test_the_rebuild_writer_writes_the_same_bytes_as_whoosh(tmp_path, count):
     docs = _docs(count)
     _write(tmp_path / "whoosh", lambda ix: ix.writer(procs=1, compound=False), docs)
@@ -198,3 +199,41 @@ def test_an_interrupted_rebuild_on_two_processes_stops_its_helper(tmp_path):
     assert sorted(tmp_path.iterdir()) == folders  # the new generation is gone
     assert search.rebuild(_docs(30), total=30) == 30
     assert search.search(SearchQuery(text="logement")).total > 0
+
+
+def test_the_helper_runs_this_process_code_whatever_the_current_folder_holds(tmp_path, monkeypatch):
+    other = tmp_path / "checkout" / "search_index"
+    other.mkdir(parents=True)
+    (other / "__init__.py").write_text('print("autre version")\nraise SystemExit("pas ce code-là")\n')
+    monkeypatch.chdir(other.parent)  # an operator rebuilding from inside another checkout
+    search = _two_processes(tmp_path / "index")
+    assert search.rebuild(_docs(50), total=50) == 50
+    assert search.search(SearchQuery(text="logement")).total > 0
+
+
+def test_a_helper_that_fails_early_stops_the_rebuild_before_this_process_writes_its_part(tmp_path):
+    search = _two_processes(tmp_path)
+    docs = _docs(2000)
+    docs[3].doc_id = ""  # the helper stops at its fourth document
+    consumed = []
+
+    def read():
+        for n, doc in enumerate(docs):
+            if n == 1300:  # this process's part has begun: let the helper's failure happen first
+                deadline = time.monotonic() + 20
+                while any(b"rebuild_helper" in _command(pid) for pid in _helpers()) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+            consumed.append(doc)
+            yield doc
+
+    with pytest.raises(SearchIndexError, match="SearchDoc.doc_id is empty"):
+        search.rebuild(read(), total=2000)
+    assert len(consumed) < 2000  # seen at this process's next check, not after its whole part
+    assert _helpers() == []
+
+
+def _command(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
