@@ -154,7 +154,7 @@ def main() -> None:
                                          if n % 2000 == 0 else None)
             build = time.perf_counter() - started
             index = indexing.get_index(app)
-            size = sum(f.stat().st_size for f in Path(f"{tmp}/index").iterdir()) / 1e6
+            size = sum(f.stat().st_size for f in Path(f"{tmp}/index").rglob("*") if f.is_file()) / 1e6
             with get_engine(app).begin() as conn:
                 started = time.perf_counter()
                 conn.execute(text("CREATE VIRTUAL TABLE action_fts USING fts5(title, body, "
