@@ -34,8 +34,6 @@ class TermPool:
     def __init__(self) -> None:
         """An empty pool."""
         self.terms: dict[tuple[str, bytes], Postings] = {}
-        self.fieldnames: set[str] = set()
-        self.last_doc = -1
 
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
         """Add one posting, as whoosh's writer hands it: (field, term, document, weight, positions)."""
@@ -44,7 +42,6 @@ class TermPool:
         postings = self.terms.get(key)
         if postings is None:
             postings = self.terms[key] = (array("I"), array("d"), [])
-            self.fieldnames.add(fieldname)
         elif postings[0][-1] >= docnum:
             # Sorting is what this pool leaves out: an earlier document after a later one cannot be written.
             raise ValueError(f"postings out of document order: {fieldname}:{tbytes!r} {docnum}")
@@ -58,7 +55,7 @@ class TermPool:
             yield key[0], key[1], self.terms.pop(key)
 
     def iter_postings(self):
-        """The postings one by one, as whoosh's pool gives them (for whoosh's own commit path)."""
+        """The postings one by one, as whoosh's pool gives them (``SegmentWriter.iter_postings``)."""
         for fieldname, tbytes, (docs, weights, values) in self.sorted_terms():
             for docnum, weight, vbytes in zip(docs, weights, values, strict=True):
                 yield fieldname, tbytes, docnum, weight, vbytes

@@ -36,7 +36,8 @@ from whoosh import index
 
 from search_index.bulk import RebuildWriter
 from search_index.errors import IndexBusy, SearchIndexError
-from search_index.schema import SearchDoc, doc_words, to_fields, vocabulary_fields
+from search_index.schema import SearchDoc, vocabulary_fields
+from search_index.writes import add_documents
 
 BATCH = 200  # documents per message to the helper
 # The helper's share of the documents: this process also reads and builds every document (a quarter of the time
@@ -161,18 +162,13 @@ def write_two_parts(ix, path: Path, docs: Iterable[SearchDoc], total: int, progr
             writer = RebuildWriter(ix, timeout=timeout)
         except index.LockError as err:
             raise IndexBusy(path, timeout) from err
-        vocabulary: set[str] = set()
-        for doc in stream:
-            if doc.doc_id in seen:
-                continue
-            seen.add(doc.doc_id)
-            values = to_fields(doc)
-            vocabulary |= doc_words(values)
-            writer.add_document(**values)
-            if len(seen) % 500 == 0:
-                helper.check()
-                if progress:
-                    progress(len(seen))
+
+        def tick(count: int) -> None:
+            helper.check()
+            if progress:
+                progress(count)
+
+        vocabulary = add_documents(writer, stream, seen, tick)
         first, words = helper.result()
         vocabulary |= words
         if vocabulary:  # one vocabulary document, last, as in one process: every document keeps its number

@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from whoosh import index
 
 from search_index.bulk import RebuildWriter
-from search_index.schema import SCHEMA, SearchDoc, doc_words, to_fields
+from search_index.schema import SCHEMA, SearchDoc
+from search_index.writes import add_documents
 
 
 def main(folder: str, answer_fd: int) -> None:
@@ -23,12 +24,8 @@ def main(folder: str, answer_fd: int) -> None:
     inbox, outbox = sys.stdin.buffer, os.fdopen(answer_fd, "wb")
     try:
         writer = RebuildWriter(index.create_in(folder, SCHEMA))
-        words: set[str] = set()
         try:
-            for doc in _received(inbox):
-                values = to_fields(doc)
-                words |= doc_words(values)
-                writer.add_document(**values)
+            words = add_documents(writer, _received(inbox), set())
             segment = writer._finalize_segment() if writer.docnum else None
         except BaseException:
             writer.cancel()

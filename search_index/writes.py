@@ -65,19 +65,27 @@ def write_changes(writer, latest: dict[str, SearchDoc], gone: dict[str, int], fo
     return covered, changed
 
 
-def write_all(writer, docs: Iterable[SearchDoc], progress: Callable[[int], None] | None) -> int:
-    """Add every document once (the first of a doc id wins) and one vocabulary document; returns the count."""
-    seen: set[str] = set()
-    vocabulary: set[str] = set()
+def add_documents(writer, docs: Iterable[SearchDoc], seen: set[str],
+                  tick: Callable[[int], None] | None = None) -> set[str]:
+    """Add each document whose id is not in ``seen`` yet (the first of a doc id wins), noting it there; returns the
+    documents' unstemmed words, for a vocabulary document. ``tick(len(seen))`` runs every 500 documents."""
+    words: set[str] = set()
     for doc in docs:
         if doc.doc_id in seen:
             continue
         seen.add(doc.doc_id)
         values = to_fields(doc)
-        vocabulary |= doc_words(values)
+        words |= doc_words(values)
         writer.add_document(**values)
-        if progress and len(seen) % 500 == 0:
-            progress(len(seen))
+        if tick and len(seen) % 500 == 0:
+            tick(len(seen))
+    return words
+
+
+def write_all(writer, docs: Iterable[SearchDoc], progress: Callable[[int], None] | None) -> int:
+    """Add every document once (the first of a doc id wins) and one vocabulary document; returns the count."""
+    seen: set[str] = set()
+    vocabulary = add_documents(writer, docs, seen, progress)
     if vocabulary:
         writer.add_document(**vocabulary_fields(vocabulary, uuid.uuid4().hex))
     return len(seen)
